@@ -1,0 +1,1 @@
+//! eligibility (in progress)
