@@ -1,1 +1,2 @@
-fn main(){}
+//! The `citypair` command-line tool (in progress).
+fn main() {}

@@ -1,0 +1,257 @@
+//! Cost types the solver accepts, and the arithmetic it works in.
+//!
+//! The solver reads a dense matrix of a [`Cost`] type (`f64`, `f32`, `i64` or `i32`) and works in
+//! the cost's [`Cost::Work`] type: `f64` for the float costs, `i64` for the integer ones, so
+//! integer problems are solved exactly in integer arithmetic. Forbidden pairs are marked by
+//! [`Cost::FORBIDDEN`]-like values: any infinite float (`inf` or `-inf`), or `MIN` / `MAX` of an
+//! integer type.
+
+use std::fmt::{Debug, Display};
+use std::ops::{Add, Neg, Sub};
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for f64 {}
+    impl Sealed for f32 {}
+    impl Sealed for i64 {}
+    impl Sealed for i32 {}
+    impl Sealed for i128 {}
+}
+
+/// The arithmetic type the solver computes potentials and distances in (`f64` or `i64`).
+///
+/// This trait is sealed: it cannot be implemented outside citypair.
+pub trait Work:
+    sealed::Sealed
+    + Copy
+    + PartialOrd
+    + PartialEq
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Neg<Output = Self>
+    + Send
+    + Sync
+    + Debug
+    + Display
+    + 'static
+{
+    /// Zero.
+    const ZERO: Self;
+    /// The distance of a forbidden pair: larger than any reachable value.
+    const INF: Self;
+    /// Whether a value stands for "forbidden / unreachable".
+    fn is_inf(self) -> bool;
+    /// The value as `f64` (for tolerances and reports).
+    fn to_f64(self) -> f64;
+    /// The tolerance `verify` allows on reduced costs, given the largest magnitude involved.
+    fn tolerance(scale: f64, n: usize) -> f64;
+}
+
+impl Work for f64 {
+    const ZERO: f64 = 0.0;
+    const INF: f64 = f64::INFINITY;
+    #[inline(always)]
+    fn is_inf(self) -> bool {
+        self == f64::INFINITY
+    }
+    fn to_f64(self) -> f64 {
+        self
+    }
+    fn tolerance(scale: f64, n: usize) -> f64 {
+        // Potentials are sums of at most ~2n rounded differences of costs.
+        (scale.max(1.0)) * f64::EPSILON * 8.0 * (n as f64 + 1.0)
+    }
+}
+
+/// Integer forbidden marker inside the solver: far above any value the range check allows, so
+/// sums of it with potentials neither overflow nor fall below real values.
+const I64_INF: i64 = i64::MAX / 4;
+
+impl Work for i64 {
+    const ZERO: i64 = 0;
+    const INF: i64 = I64_INF;
+    #[inline(always)]
+    fn is_inf(self) -> bool {
+        self >= I64_INF / 2
+    }
+    fn to_f64(self) -> f64 {
+        self as f64
+    }
+    fn tolerance(_scale: f64, _n: usize) -> f64 {
+        0.0
+    }
+}
+
+/// A cost (or score) type the solver accepts: `f64`, `f32`, `i64` or `i32`.
+///
+/// Forbidden pairs: any infinite float, or the integer type's `MIN` or `MAX`, whichever way the
+/// problem is optimised. NaN is rejected with [`crate::Error::NaN`].
+///
+/// This trait is sealed: it cannot be implemented outside citypair.
+pub trait Cost: sealed::Sealed + Copy + PartialOrd + Send + Sync + Debug + Display + 'static {
+    /// The type the solver computes in.
+    type Work: Work;
+    /// The type of the total of an assignment (`f64` for floats, `i64` for `i32`, `i128` for
+    /// `i64`, so that a total never overflows).
+    type Total: Copy + PartialEq + Debug + Display + Send + Sync + 'static;
+
+    /// The total of no pairs.
+    const TOTAL_ZERO: Self::Total;
+
+    /// Whether this entry marks a forbidden pair.
+    fn is_forbidden(self) -> bool;
+
+    /// Whether this entry is NaN (never true for integers).
+    fn is_nan(self) -> bool;
+
+    /// The entry in work arithmetic, negated when maximising; forbidden entries become
+    /// [`Work::INF`].
+    fn to_work<const MAX: bool>(self) -> Self::Work;
+
+    /// Adds this (allowed) entry to a running total.
+    fn add_to(self, total: Self::Total) -> Self::Total;
+
+    /// The largest span `max - min` of allowed entries that the solver can handle exactly for a
+    /// problem with `n` assigned pairs, or `None` when there is no limit (floats).
+    fn span_limit(n: usize) -> Option<i128>;
+
+    /// The entry as `i128` (integers only; floats return `None`).
+    fn as_i128(self) -> Option<i128>;
+}
+
+macro_rules! float_cost {
+    ($t:ty) => {
+        impl Cost for $t {
+            type Work = f64;
+            type Total = f64;
+            const TOTAL_ZERO: f64 = 0.0;
+            #[inline(always)]
+            fn is_forbidden(self) -> bool {
+                self.is_infinite()
+            }
+            #[inline(always)]
+            fn is_nan(self) -> bool {
+                <$t>::is_nan(self)
+            }
+            #[inline(always)]
+            fn to_work<const MAX: bool>(self) -> f64 {
+                let x = f64::from(self);
+                if x.is_infinite() {
+                    f64::INFINITY
+                } else if MAX {
+                    -x
+                } else {
+                    x
+                }
+            }
+            fn add_to(self, total: f64) -> f64 {
+                total + f64::from(self)
+            }
+            fn span_limit(_n: usize) -> Option<i128> {
+                None
+            }
+            fn as_i128(self) -> Option<i128> {
+                None
+            }
+        }
+    };
+}
+
+float_cost!(f64);
+float_cost!(f32);
+
+/// Largest span of integer costs for `n` pairs: potentials and path lengths stay below
+/// `(2n + 2) * span` in magnitude, which must stay well under the work type's infinity.
+fn int_span_limit(n: usize) -> i128 {
+    i128::from(I64_INF / 8) / (2 * n as i128 + 2)
+}
+
+impl Cost for i64 {
+    type Work = i64;
+    type Total = i128;
+    const TOTAL_ZERO: i128 = 0;
+    #[inline(always)]
+    fn is_forbidden(self) -> bool {
+        self == i64::MAX || self == i64::MIN
+    }
+    #[inline(always)]
+    fn is_nan(self) -> bool {
+        false
+    }
+    #[inline(always)]
+    fn to_work<const MAX: bool>(self) -> i64 {
+        if self == i64::MAX || self == i64::MIN {
+            I64_INF
+        } else if MAX {
+            -self
+        } else {
+            self
+        }
+    }
+    fn add_to(self, total: i128) -> i128 {
+        total + i128::from(self)
+    }
+    fn span_limit(n: usize) -> Option<i128> {
+        Some(int_span_limit(n))
+    }
+    fn as_i128(self) -> Option<i128> {
+        Some(i128::from(self))
+    }
+}
+
+impl Cost for i32 {
+    type Work = i64;
+    type Total = i64;
+    const TOTAL_ZERO: i64 = 0;
+    #[inline(always)]
+    fn is_forbidden(self) -> bool {
+        self == i32::MAX || self == i32::MIN
+    }
+    #[inline(always)]
+    fn is_nan(self) -> bool {
+        false
+    }
+    #[inline(always)]
+    fn to_work<const MAX: bool>(self) -> i64 {
+        if self == i32::MAX || self == i32::MIN {
+            I64_INF
+        } else if MAX {
+            -i64::from(self)
+        } else {
+            i64::from(self)
+        }
+    }
+    fn add_to(self, total: i64) -> i64 {
+        total + i64::from(self)
+    }
+    fn span_limit(n: usize) -> Option<i128> {
+        Some(int_span_limit(n))
+    }
+    fn as_i128(self) -> Option<i128> {
+        Some(i128::from(self))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forbidden_markers_map_to_infinity_both_ways() {
+        assert!(f64::INFINITY.to_work::<false>().is_inf());
+        assert!(f64::NEG_INFINITY.to_work::<true>().is_inf());
+        assert!(f64::NEG_INFINITY.to_work::<false>().is_inf());
+        assert!(i64::MAX.to_work::<true>().is_inf());
+        assert!(i32::MIN.to_work::<false>().is_inf());
+        assert_eq!(3.5f64.to_work::<true>(), -3.5);
+        assert_eq!(7i32.to_work::<true>(), -7i64);
+    }
+
+    #[test]
+    fn span_limit_leaves_headroom() {
+        let n = 10_000;
+        let lim = int_span_limit(n);
+        // (2n + 2) * lim stays far below the work infinity.
+        assert!((2 * n as i128 + 2) * lim <= i128::from(I64_INF / 8));
+    }
+}

@@ -1,0 +1,208 @@
+//! The assignment solver against brute force, pathfinding's Kuhn-Munkres, scipy's own test
+//! cases, and numerically hard inputs. Every solved case also passes its dual certificate.
+
+mod common;
+
+use citypair::solver::{solve, Sense};
+use citypair::Error;
+use common::{brute_force, SplitMix};
+use proptest::prelude::*;
+
+/// An integer matrix entry: `None` is a forbidden pair.
+fn int_matrix(max_side: usize) -> impl Strategy<Value = (usize, usize, Vec<Option<i64>>)> {
+    (0..=max_side, 0..=max_side).prop_flat_map(|(r, c)| {
+        let cell = prop_oneof![8 => (-20i64..20).prop_map(Some), 1 => Just(None)];
+        (Just(r), Just(c), proptest::collection::vec(cell, r * c))
+    })
+}
+
+fn check_against_brute(r: usize, c: usize, m: &[Option<i64>], sense: Sense) {
+    let ints: Vec<i64> = m.iter().map(|x| x.unwrap_or(i64::MAX)).collect();
+    let floats: Vec<f64> = m
+        .iter()
+        .map(|x| x.map_or(f64::INFINITY, |v| v as f64))
+        .collect();
+    let better: &dyn Fn(i64, i64) -> bool = match sense {
+        Sense::Minimize => &|a, b| a < b,
+        Sense::Maximize => &|a, b| a > b,
+    };
+    let want = brute_force(r, c, 0i64, &|i, j| m[i * c + j].is_some(), &|i, j| {
+        m[i * c + j].unwrap_or(0)
+    }, better);
+    let got_i = solve(&ints, r, c, sense);
+    let got_f = solve(&floats, r, c, sense);
+    match want {
+        None => {
+            assert!(matches!(got_i, Err(Error::Infeasible { .. })), "{got_i:?}");
+            assert!(matches!(got_f, Err(Error::Infeasible { .. })), "{got_f:?}");
+        }
+        Some(w) => {
+            let a = got_i.expect("feasible");
+            assert_eq!(a.total(), i128::from(w));
+            assert_eq!(a.len(), r.min(c));
+            a.verify(&ints).expect("certificate");
+            let f = got_f.expect("feasible");
+            assert_eq!(f.total(), w as f64);
+            f.verify(&floats).expect("certificate");
+            // The same assignment from both number types.
+            assert_eq!(a.pairs().collect::<Vec<_>>(), f.pairs().collect::<Vec<_>>());
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(600))]
+
+    #[test]
+    fn minimum_equals_brute_force((r, c, m) in int_matrix(7)) {
+        check_against_brute(r, c, &m, Sense::Minimize);
+    }
+
+    #[test]
+    fn maximum_equals_brute_force((r, c, m) in int_matrix(7)) {
+        check_against_brute(r, c, &m, Sense::Maximize);
+    }
+
+    #[test]
+    fn ties_everywhere((r, c) in (0usize..=7, 0usize..=7), v in 0i64..3, seed in any::<u64>()) {
+        let mut g = SplitMix(seed);
+        let m: Vec<Option<i64>> = (0..r * c).map(|_| Some(v + (g.below(2) as i64))).collect();
+        check_against_brute(r, c, &m, Sense::Minimize);
+    }
+
+    #[test]
+    fn agrees_with_pathfinding_kuhn_munkres(n in 1usize..80, extra in 0usize..20, seed in any::<u64>()) {
+        let mut g = SplitMix(seed);
+        let (r, c) = (n, n + extra);
+        let data: Vec<i64> = (0..r * c).map(|_| g.below(1000) as i64 - 300).collect();
+        let w = pathfinding::matrix::Matrix::from_vec(r, c, data.clone()).unwrap();
+        let (best, _) = pathfinding::kuhn_munkres::kuhn_munkres(&w);
+        let a = solve(&data, r, c, Sense::Maximize).unwrap();
+        prop_assert_eq!(a.total(), i128::from(best));
+        a.verify(&data).unwrap();
+        let (best_min, _) = pathfinding::kuhn_munkres::kuhn_munkres_min(&w);
+        let b = solve(&data, r, c, Sense::Minimize).unwrap();
+        prop_assert_eq!(b.total(), i128::from(best_min));
+        b.verify(&data).unwrap();
+        // Tall orientation: the transpose has the same optimum.
+        let t: Vec<i64> = (0..c).flat_map(|j| (0..r).map(move |i| (i, j))).map(|(i, j)| data[i * c + j]).collect();
+        let bt = solve(&t, c, r, Sense::Minimize).unwrap();
+        prop_assert_eq!(bt.total(), i128::from(best_min));
+        bt.verify(&t).unwrap();
+    }
+
+    #[test]
+    fn never_panics_on_arbitrary_floats(r in 0usize..6, c in 0usize..6, v in proptest::collection::vec(any::<f64>(), 36)) {
+        let m = &v[..r * c];
+        match solve(m, r, c, Sense::Minimize) {
+            Ok(a) => { prop_assert_eq!(a.len(), r.min(c)); }
+            Err(Error::NaN { .. } | Error::Infeasible { .. }) => {}
+            Err(e) => prop_assert!(false, "unexpected error {e}"),
+        }
+    }
+}
+
+/// scipy's `test_linear_assignment.py` cases, re-expressed: each matrix with the expected cost
+/// of the pair in each row, solved as given, negated and maximised, and transposed.
+#[test]
+fn scipy_cases() {
+    let inf = f64::INFINITY;
+    let cases: Vec<(Vec<Vec<f64>>, Vec<f64>)> = vec![
+        (vec![vec![400., 150., 400.], vec![400., 450., 600.], vec![300., 225., 300.]], vec![150., 400., 300.]),
+        (vec![vec![400., 150., 400., 1.], vec![400., 450., 600., 2.], vec![300., 225., 300., 3.]], vec![150., 2., 300.]),
+        (vec![vec![10., 10., 8.], vec![9., 8., 1.], vec![9., 7., 4.]], vec![10., 1., 7.]),
+        (vec![vec![10., 10., 8., 11.], vec![9., 8., 1., 1.], vec![9., 7., 4., 10.]], vec![10., 1., 4.]),
+        (vec![vec![10., inf, inf], vec![inf, inf, 1.], vec![inf, 7., inf]], vec![10., 1., 7.]),
+    ];
+    for (m, expected) in cases {
+        let (r, c) = (m.len(), m[0].len());
+        let flat: Vec<f64> = m.concat();
+        let transposed: Vec<f64> = (0..c).flat_map(|j| m.iter().map(move |row| row[j])).collect();
+        for sign in [1.0, -1.0] {
+            let sense = if sign < 0.0 { Sense::Maximize } else { Sense::Minimize };
+            let signed: Vec<f64> = flat.iter().map(|x| sign * x).collect();
+            let signed_t: Vec<f64> = transposed.iter().map(|x| sign * x).collect();
+            let a = solve(&signed, r, c, sense).unwrap();
+            a.verify(&signed).unwrap();
+            let got: Vec<f64> = a.pairs().map(|(i, j)| sign * signed[i * c + j]).collect();
+            assert_eq!(got, expected, "{m:?} sign {sign}");
+            let t = solve(&signed_t, c, r, sense).unwrap();
+            t.verify(&signed_t).unwrap();
+            let mut got_t: Vec<f64> = t.pairs().map(|(i, j)| sign * signed_t[i * r + j]).collect();
+            let mut want = expected.clone();
+            got_t.sort_by(f64::total_cmp);
+            want.sort_by(f64::total_cmp);
+            assert_eq!(got_t, want, "{m:?} transposed, sign {sign}");
+        }
+    }
+    // scipy's constant cost matrix: a complete assignment, the same one every time.
+    let ones = vec![1.0; 64];
+    let a = solve(&ones, 8, 8, Sense::Minimize).unwrap();
+    a.verify(&ones).unwrap();
+    assert_eq!(a.total(), 8.0);
+    assert_eq!(a, solve(&ones, 8, 8, Sense::Minimize).unwrap());
+    // scipy: an all-infinite matrix or a row with no finite entry is infeasible.
+    let inf = f64::INFINITY;
+    assert!(matches!(solve(&[inf, inf, inf, inf], 2, 2, Sense::Minimize), Err(Error::Infeasible { .. })));
+    assert!(matches!(solve(&[1.0, inf, 2.0, inf], 2, 2, Sense::Minimize), Err(Error::Infeasible { .. })));
+    // Empty matrices are fine: no pairs, total 0.
+    for (r, c) in [(0, 0), (0, 3), (3, 0)] {
+        let a = solve::<f64>(&[], r, c, Sense::Minimize).unwrap();
+        assert!(a.is_empty());
+        assert_eq!(a.total(), 0.0);
+    }
+    // NaN is an error naming the entry.
+    assert!(matches!(solve(&[1.0, f64::NAN, 2.0, 3.0], 2, 2, Sense::Minimize), Err(Error::NaN { row: 0, col: 1 })));
+}
+
+/// Numerically hard floats terminate with the optimum.
+#[test]
+fn hard_floats_terminate_optimally() {
+    let mut g = SplitMix(7);
+    for n in [5usize, 40, 150] {
+        let big: Vec<f64> = (0..n * n).map(|_| 1e12 + g.below(1000) as f64 * 1e-3).collect();
+        let tiny: Vec<f64> = (0..n * n).map(|_| 1.0 + g.below(100) as f64 * 1e-12).collect();
+        let equal = vec![0.25f64; n * n];
+        for m in [&big, &tiny, &equal] {
+            for sense in [Sense::Minimize, Sense::Maximize] {
+                let a = solve(m, n, n, sense).unwrap();
+                a.verify(m).unwrap();
+                assert_eq!(a.len(), n);
+            }
+        }
+    }
+    let n = 6;
+    let big: Vec<f64> = (0..n * n).map(|k| 1e12 + (k * 7 % 11) as f64 * 1e-3).collect();
+    let ints: Vec<i64> = big.iter().map(|&x| ((x - 1e12) * 1e3).round() as i64).collect();
+    let want = brute_force(n, n, 0i64, &|_, _| true, &|i, j| ints[i * n + j], &|a, b| a < b).unwrap();
+    let a = solve(&big, n, n, Sense::Minimize).unwrap();
+    let got: i64 = a.pairs().map(|(i, j)| ints[i * n + j]).sum();
+    assert_eq!(got, want);
+}
+
+/// Integer costs too wide for exact arithmetic are refused, not silently overflowed.
+#[test]
+fn integer_overflow_is_an_error() {
+    let m = [i64::MAX - 1, 0, 0, i64::MIN + 1];
+    assert!(matches!(solve(&m, 2, 2, Sense::Minimize), Err(Error::CostOverflow { .. })));
+    // i32 extremes minus the sentinels are fine.
+    let m = [i32::MAX - 1, i32::MIN + 1, 0, 5];
+    let a = solve(&m, 2, 2, Sense::Minimize).unwrap();
+    a.verify(&m).unwrap();
+    assert_eq!(a.total(), i64::from(i32::MIN + 1));
+}
+
+#[test]
+fn larger_random_problems_verify() {
+    let mut g = SplitMix(99);
+    for &(r, c) in &[(200, 200), (150, 400), (400, 150), (300, 300)] {
+        let uniform: Vec<f64> = (0..r * c).map(|_| g.unit()).collect();
+        let a = solve(&uniform, r, c, Sense::Minimize).unwrap();
+        a.verify(&uniform).unwrap();
+        let ints: Vec<i32> = (0..r * c).map(|_| g.below(101) as i32).collect();
+        let b = solve(&ints, r, c, Sense::Maximize).unwrap();
+        b.verify(&ints).unwrap();
+        let f32s: Vec<f32> = (0..r * c).map(|_| g.unit() as f32).collect();
+        solve(&f32s, r, c, Sense::Minimize).unwrap().verify(&f32s).unwrap();
+    }
+}
