@@ -88,7 +88,9 @@ impl Work for i64 {
 /// problem is optimised. NaN is rejected with [`crate::Error::NaN`].
 ///
 /// This trait is sealed: it cannot be implemented outside citypair.
-pub trait Cost: sealed::Sealed + Copy + PartialOrd + Send + Sync + Debug + Display + 'static {
+pub trait Cost:
+    sealed::Sealed + Copy + PartialOrd + Send + Sync + Debug + Display + 'static
+{
     /// The type the solver computes in.
     type Work: Work;
     /// The type of the total of an assignment (`f64` for floats, `i64` for `i32`, `i128` for

@@ -163,7 +163,12 @@ impl<C: Cost> Assignment<C> {
             .iter()
             .chain(&self.v)
             .map(|p| p.to_f64().abs())
-            .chain(costs.iter().map(|&x| work(x).to_f64().abs()).filter(|x| x.is_finite()))
+            .chain(
+                costs
+                    .iter()
+                    .map(|&x| work(x).to_f64().abs())
+                    .filter(|x| x.is_finite()),
+            )
             .fold(0.0, f64::max);
         let tol = C::Work::tolerance(scale, r.max(c));
         let mut count = 0;
@@ -176,8 +181,7 @@ impl<C: Cost> Assignment<C> {
                 return Err(fail(format!("row {i} and column {j} disagree")));
             }
         }
-        if count != r.min(c) || self.col_to_row.iter().filter(|&&i| i != NONE).count() != count
-        {
+        if count != r.min(c) || self.col_to_row.iter().filter(|&&i| i != NONE).count() != count {
             return Err(fail(format!("{count} pairs assigned, {} needed", r.min(c))));
         }
         for i in 0..r {
@@ -239,7 +243,12 @@ impl<C: Cost> Assignment<C> {
 /// # Complexity
 /// `O(n^2 m)` worst case for `n = min(rows, cols)`, `m = max(rows, cols)`; `O(m)` extra memory
 /// for square and wide input, `O(rows * cols)` for tall input (transposed once).
-pub fn solve<C: Cost>(costs: &[C], rows: usize, cols: usize, sense: Sense) -> Result<Assignment<C>> {
+pub fn solve<C: Cost>(
+    costs: &[C],
+    rows: usize,
+    cols: usize,
+    sense: Sense,
+) -> Result<Assignment<C>> {
     let expected = rows.checked_mul(cols).ok_or_else(|| Error::MatrixShape {
         rows,
         cols,
