@@ -36,7 +36,7 @@ pub enum Error {
         line: usize,
         /// 1-based column of the problem.
         column: usize,
-        /// What serde_json reported.
+        /// What `serde_json` reported.
         message: String,
     },
 
@@ -51,7 +51,9 @@ pub enum Error {
     },
 
     /// Two cities share an id.
-    #[error("duplicate city id \"{id}\" (cities #{first} and #{second} in the input, counting from 1)")]
+    #[error(
+        "duplicate city id \"{id}\" (cities #{first} and #{second} in the input, counting from 1)"
+    )]
     DuplicateCity {
         /// The repeated id.
         id: String,

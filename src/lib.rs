@@ -1,13 +1,96 @@
-//! citypair: pairs EU cities with partner cities for sustainable-development cooperation.
+//! # citypair
 //!
-//! (Crate documentation is completed as the modules land.)
+//! Pairs EU cities with cities on other continents that face similar sustainability challenges,
+//! as the EU's International Urban Cooperation programme (IUC) did from 2017, but transparently:
+//! every score is explained, every pairing is provably optimal, and the same input always gives
+//! the same pairing.
+//!
+//! The pipeline, one module per concern:
+//!
+//! | step | module | what it does |
+//! |---|---|---|
+//! | input | [`io`] | reads a call and its cities (JSON) or a raw matrix, with errors that name the city, field, line or file |
+//! | data | [`model`] | themes, challenge profiles, cities, calls, dates |
+//! | eligibility | [`eligibility`] | EU membership on the call's date, partner countries, population threshold |
+//! | scoring | [`scoring`] | challenge similarity, expertise complementarity and size similarity, each explainable |
+//! | matrix | [`matrix`] | the score matrix, built in parallel, bit-identical to the sequential build |
+//! | solver | [`solver`] | our own exact shortest-augmenting-path (Jonker-Volgenant) assignment solver, and the bottleneck objective |
+//! | pairing | [`pairing`] | objectives `sum`, `maxmin` and `stable`, unmatched cities and why |
+//! | fairness | [`fairness`] | lowest and mean score, Gini, blocking pairs, worst-off pair |
+//! | cli | [`cli`] | the thin `citypair` command-line tool |
+//!
+//! ## Quick start
+//!
+//! ```
+//! use citypair::{io, Objective, Pairing};
+//!
+//! // The IUC 2017 call compiled into the crate (`fixtures/iuc-2017.json`).
+//! let dataset = io::embedded_dataset()?;
+//! let pairing = Pairing::new(&dataset)?;
+//! let solution = pairing.solve(Objective::Sum)?;
+//!
+//! // 128 partner cities, fewer than the 195 eligible EU cities: every partner is paired.
+//! assert_eq!(solution.pairs.len(), pairing.partner_cities().len());
+//! assert!(solution.certified_optimal);
+//! for pair in solution.pairs.iter().take(3) {
+//!     println!("{} - {}: {:.3}", pair.eu, pair.partner, pair.score);
+//! }
+//! // Every score can be explained term by term, to the last bit.
+//! let first = &solution.pairs[0];
+//! let why = pairing.explain(&first.eu, &first.partner)?;
+//! assert_eq!(why.score, first.score);
+//! # Ok::<(), citypair::Error>(())
+//! ```
+//!
+//! The solver is usable on its own, on any dense matrix of `f64`, `f32`, `i64` or `i32`:
+//!
+//! ```
+//! use citypair::solver::{solve, Sense};
+//! let costs = [4.0, 1.0, 3.0, 2.0, 0.0, 5.0, 3.0, 2.0, 2.0];
+//! let a = solve(&costs, 3, 3, Sense::Minimize)?;
+//! assert_eq!(a.total(), 5.0);
+//! # Ok::<(), citypair::Error>(())
+//! ```
+//!
+//! ## Assumptions
+//!
+//! Pairing is **bipartite**: an EU city is paired with a partner city, never with another EU
+//! city. (Pairing within one pool needs general weighted matching, which this crate does not do.)
+//!
+//! ## Determinism
+//!
+//! The same input gives the same output, bit for bit (timings aside), whatever the number of
+//! threads and the order of the cities in the input: cities are ordered by id before scoring, the
+//! parallel matrix build writes each cell by index, floating-point sums are taken in a fixed
+//! order (never a parallel reduction), and every tie is broken by a documented rule.
+//!
+//! ## Complexity
+//!
+//! Scoring is `O(E P T)` for `E` EU and `P` partner cities over `T = 15` themes, in parallel.
+//! The assignment is `O(n² m)` in the worst case for `n = min(E, P)`, `m = max(E, P)`, with
+//! `O(m)` memory beyond the matrix; see [`solver`].
+//!
+//! ## Threads
+//!
+//! Parallel work uses rayon's current thread pool; the library never configures the global pool.
+//! To choose the number of threads, run inside `rayon::ThreadPoolBuilder::new().num_threads(k)
+//! .build()?.install(|| ...)`, or set `RAYON_NUM_THREADS` for the command-line tool.
+//!
+//! ## MSRV
+//!
+//! Rust 1.87.
 
+pub mod cli;
 pub mod eligibility;
 pub mod error;
+pub mod fairness;
 pub mod io;
 pub mod matrix;
 pub mod model;
+pub mod pairing;
 pub mod scoring;
 pub mod solver;
 
 pub use error::{Error, Result};
+pub use model::{Call, City, Dataset, Theme};
+pub use pairing::{Objective, Pairing, Solution};

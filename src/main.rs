@@ -1,2 +1,5 @@
-//! The `citypair` command-line tool (in progress).
-fn main() {}
+//! The `citypair` command-line tool; see the README or `citypair --help`.
+
+fn main() -> std::process::ExitCode {
+    citypair::cli::main()
+}

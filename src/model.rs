@@ -194,9 +194,7 @@ impl FromStr for Country {
             [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
                 Ok(Country([a.to_ascii_uppercase(), b.to_ascii_uppercase()]))
             }
-            _ => Err(format!(
-                "\"{s}\" is not an ISO 3166-1 alpha-2 country code"
-            )),
+            _ => Err(format!("\"{s}\" is not an ISO 3166-1 alpha-2 country code")),
         }
     }
 }
@@ -258,9 +256,15 @@ impl FromStr for Date {
 
     /// Parses `YYYY-MM-DD`.
     fn from_str(s: &str) -> Result<Date> {
-        let bad = || Error::invalid("date", format!("\"{s}\" is not a date of the form YYYY-MM-DD"));
+        let bad = || {
+            Error::invalid(
+                "date",
+                format!("\"{s}\" is not a date of the form YYYY-MM-DD"),
+            )
+        };
         let mut parts = s.split('-');
-        let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(y), Some(m), Some(d), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(bad());
         };
@@ -374,9 +378,19 @@ mod tests {
 
     #[test]
     fn dates_parse_and_reject() {
-        assert_eq!("2017-09-21".parse::<Date>().unwrap(), Date::new(2017, 9, 21).unwrap());
+        assert_eq!(
+            "2017-09-21".parse::<Date>().unwrap(),
+            Date::new(2017, 9, 21).unwrap()
+        );
         assert!("2016-02-29".parse::<Date>().is_ok());
-        for bad in ["2017-02-29", "2017-13-01", "2017-9-21", "21.09.2017", "", "2017-09-21-1"] {
+        for bad in [
+            "2017-02-29",
+            "2017-13-01",
+            "2017-9-21",
+            "21.09.2017",
+            "",
+            "2017-09-21-1",
+        ] {
             assert!(bad.parse::<Date>().is_err(), "{bad}");
         }
     }

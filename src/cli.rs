@@ -1,0 +1,402 @@
+//! The `citypair` command-line tool: a thin layer over [`crate::io`], [`crate::pairing`] and
+//! [`crate::solver`]. The outside contract (subcommands, JSON fields, exit codes) is documented
+//! in the README.
+//!
+//! Exit codes: 0 success, 1 bad input or infeasible problem, 2 usage error.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::io;
+use crate::model::{City, Dataset};
+use crate::pairing::{Objective, Pairing, Solution};
+use crate::solver::{solve, solve_bottleneck, Sense};
+
+/// Pairs EU cities with partner cities for sustainable-development cooperation, optimally.
+#[derive(Debug, Parser)]
+#[command(name = "citypair", version, about, long_about = None)]
+pub struct Cli {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Pair the cities of one call (default input: the embedded IUC 2017 dataset).
+    Pair {
+        /// The call and its cities (JSON); the embedded IUC 2017 dataset when omitted.
+        input: Option<PathBuf>,
+        /// What to optimise.
+        #[arg(long, value_enum, default_value_t = ObjectiveArg::Sum)]
+        objective: ObjectiveArg,
+        /// Print one JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The full score matrix of the eligible cities, or how one score was made up.
+    Scores {
+        /// The call and its cities (JSON); the embedded IUC 2017 dataset when omitted.
+        input: Option<PathBuf>,
+        /// Explain the score of one EU city with one partner city.
+        #[arg(long, num_args = 2, value_names = ["EU_ID", "PARTNER_ID"])]
+        explain: Option<Vec<String>>,
+        /// Print one JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Solve a raw linear assignment problem given as a matrix text file.
+    Solve {
+        /// The matrix: `rows cols` (or OR-Library `n`) then the entries; `inf`, `-inf` or `x`
+        /// forbid a pair.
+        matrix: PathBuf,
+        /// Maximise the total instead of minimising it.
+        #[arg(long)]
+        maximize: bool,
+        /// `sum`: best total; `bottleneck`: best worst pair, then best total.
+        #[arg(long, value_enum, default_value_t = SolveObjective::Sum)]
+        objective: SolveObjective,
+        /// Print one JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `--objective` of `pair`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ObjectiveArg {
+    /// Largest total score.
+    Sum,
+    /// Largest lowest pair score, then largest total.
+    Maxmin,
+    /// No blocking pair.
+    Stable,
+}
+
+impl From<ObjectiveArg> for Objective {
+    fn from(o: ObjectiveArg) -> Objective {
+        match o {
+            ObjectiveArg::Sum => Objective::Sum,
+            ObjectiveArg::Maxmin => Objective::MaxMin,
+            ObjectiveArg::Stable => Objective::Stable,
+        }
+    }
+}
+
+/// `--objective` of `solve`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SolveObjective {
+    /// Best total.
+    Sum,
+    /// Best worst pair (smallest largest cost, or largest smallest score with `--maximize`).
+    Bottleneck,
+}
+
+/// Parses the process arguments and runs; returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(text) => emit(&text),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Writes `text` to stdout; a closed pipe (`citypair pair | head`) is not an error.
+fn emit(text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write the output: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Runs one parsed command and returns what it prints on stdout.
+///
+/// # Errors
+/// Every input, rule or infeasibility error, for the caller to print as `error: ...`.
+pub fn run(cli: &Cli) -> Result<String> {
+    match &cli.command {
+        Command::Pair {
+            input,
+            objective,
+            json,
+        } => {
+            let dataset = load(input.as_deref())?;
+            let pairing = Pairing::new(&dataset)?;
+            let solution = pairing.solve((*objective).into())?;
+            if *json {
+                to_json(&solution)
+            } else {
+                Ok(pair_table(&dataset, &pairing, &solution))
+            }
+        }
+        Command::Scores {
+            input,
+            explain,
+            json,
+        } => {
+            let dataset = load(input.as_deref())?;
+            let pairing = Pairing::new(&dataset)?;
+            match explain.as_deref() {
+                Some([eu, partner]) => {
+                    let e = pairing.explain(eu, partner)?;
+                    if *json {
+                        to_json(&e)
+                    } else {
+                        Ok(e.to_string())
+                    }
+                }
+                _ if *json => to_json(&ScoresJson::new(&pairing)),
+                _ => Ok(scores_table(&pairing)),
+            }
+        }
+        Command::Solve {
+            matrix,
+            maximize,
+            objective,
+            json,
+        } => solve_command(matrix, *maximize, *objective, *json),
+    }
+}
+
+/// Loads the input, or the embedded dataset; errors without a file name get the path in front.
+fn load(input: Option<&Path>) -> Result<Dataset> {
+    match input {
+        None => io::embedded_dataset(),
+        Some(path) => io::load_dataset(path).map_err(|e| match e {
+            Error::Invalid { location, message } => Error::Invalid {
+                location: format!("{}: {location}", path.display()),
+                message,
+            },
+            Error::DuplicateCity { .. } => Error::Invalid {
+                location: path.display().to_string(),
+                message: e.to_string(),
+            },
+            other => other,
+        }),
+    }
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<String> {
+    let mut s = serde_json::to_string_pretty(value).map_err(|e| Error::invalid("output", e))?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// `citypair scores --json`.
+#[derive(Serialize)]
+struct ScoresJson<'a> {
+    call: &'a str,
+    eu: Vec<&'a str>,
+    partners: Vec<&'a str>,
+    scores: Vec<&'a [f64]>,
+}
+
+impl<'a> ScoresJson<'a> {
+    fn new(p: &'a Pairing<'a>) -> Self {
+        ScoresJson {
+            call: &p.call().name,
+            eu: p.eu_cities().map(|c| c.id.as_str()).collect(),
+            partners: p.partner_cities().map(|c| c.id.as_str()).collect(),
+            scores: p.matrix().iter_rows().collect(),
+        }
+    }
+}
+
+/// A city as `Name (CC)`.
+fn label(c: &City) -> String {
+    format!("{} ({})", c.name, c.country)
+}
+
+fn pair_table(dataset: &Dataset, pairing: &Pairing<'_>, s: &Solution) -> String {
+    let city = |id: &str| dataset.cities.iter().find(|c| c.id == id);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} ({}): objective {}, {} pairs of {} EU and {} partner cities, total score {:.4}{}",
+        s.call,
+        dataset.call.date,
+        s.objective,
+        s.pairs.len(),
+        pairing.eu_cities().len(),
+        pairing.partner_cities().len(),
+        s.total_score,
+        if s.certified_optimal && s.objective != Objective::Stable {
+            " (certified optimal)"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        out,
+        "\n{:<30} {:<30} {:>6}  strongest shared themes (contribution to the score)",
+        "EU city", "partner city", "score"
+    );
+    for p in &s.pairs {
+        let themes: Vec<String> = p
+            .shared
+            .iter()
+            .map(|t| format!("{} {:.3}", t.theme, t.contribution))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{:<30} {:<30} {:>6.3}  {}",
+            city(&p.eu).map_or(p.eu.clone(), label),
+            city(&p.partner).map_or(p.partner.clone(), label),
+            p.score,
+            themes.join(", ")
+        );
+    }
+    let f = &s.fairness;
+    let _ = writeln!(
+        out,
+        "\nfairness: lowest {}, mean {:.4}, Gini {:.4}, blocking pairs {}, worst off {}",
+        f.min_score.map_or("-".into(), |m| format!("{m:.4}")),
+        f.mean_score,
+        f.gini,
+        f.blocking_pairs,
+        f.worst_off.as_ref().map_or("-".into(), |w| format!(
+            "{} - {} ({:.4})",
+            w.eu, w.partner, w.score
+        ))
+    );
+    if s.objective != Objective::Sum {
+        let _ = writeln!(
+            out,
+            "price of fairness: {:.4} below the sum optimum of {:.4}",
+            s.price_of_fairness.loss, s.price_of_fairness.sum_total
+        );
+    }
+    if let Some(t) = s.threshold {
+        let _ = writeln!(
+            out,
+            "max-min threshold: no pairing of as many pairs has a lowest score above {t:.6}"
+        );
+    }
+    if !s.unmatched.is_empty() {
+        let _ = writeln!(out, "\nunmatched ({}):", s.unmatched.len());
+        for u in &s.unmatched {
+            let _ = writeln!(out, "  {:<24} {:<8} {}", u.id, u.side, u.reason);
+        }
+    }
+    if !s.excluded.is_empty() {
+        let _ = writeln!(out, "\nexcluded ({}):", s.excluded.len());
+        for e in &s.excluded {
+            let _ = writeln!(out, "  {:<24} {}", e.id, e.reason);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nscore ms {:.1}, solve ms {:.1}; `citypair scores --explain EU PARTNER` explains a score",
+        s.timings_ms.score, s.timings_ms.solve
+    );
+    out
+}
+
+fn scores_table(p: &Pairing<'_>) -> String {
+    let partners: Vec<&City> = p.partner_cities().collect();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} EU cities x {} partner cities; each EU city's five best partners (`--json` prints the full matrix)\n",
+        p.eu_cities().len(),
+        partners.len()
+    );
+    for (eu, row) in p.eu_cities().zip(p.matrix().iter_rows()) {
+        let mut best: Vec<(usize, f64)> = row.iter().copied().enumerate().collect();
+        best.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let list: Vec<String> = best
+            .iter()
+            .take(5)
+            .map(|&(j, s)| format!("{} {s:.3}", partners[j].id))
+            .collect();
+        let _ = writeln!(out, "{:<24} {}", eu.id, list.join(", "));
+    }
+    out
+}
+
+/// `citypair solve --json`.
+#[derive(Serialize)]
+struct SolveJson {
+    rows: usize,
+    cols: usize,
+    objective: &'static str,
+    maximize: bool,
+    total: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bottleneck: Option<f64>,
+    pairs: Vec<[usize; 2]>,
+    solve_ms: f64,
+}
+
+fn solve_command(
+    path: &Path,
+    maximize: bool,
+    objective: SolveObjective,
+    json: bool,
+) -> Result<String> {
+    let m = io::load_matrix(path)?;
+    let sense = if maximize {
+        Sense::Maximize
+    } else {
+        Sense::Minimize
+    };
+    let start = Instant::now();
+    let (assignment, bottleneck) = match objective {
+        SolveObjective::Sum => (solve(&m.data, m.rows, m.cols, sense)?, None),
+        SolveObjective::Bottleneck => {
+            let b = solve_bottleneck(&m.data, m.rows, m.cols, sense)?;
+            (b.assignment, b.threshold)
+        }
+    };
+    let solve_ms = start.elapsed().as_secs_f64() * 1e3;
+    let out = SolveJson {
+        rows: m.rows,
+        cols: m.cols,
+        objective: match objective {
+            SolveObjective::Sum => "sum",
+            SolveObjective::Bottleneck => "bottleneck",
+        },
+        maximize,
+        total: assignment.total(),
+        bottleneck,
+        pairs: assignment.pairs().map(|(r, c)| [r, c]).collect(),
+        solve_ms,
+    };
+    if json {
+        return to_json(&out);
+    }
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{} x {} matrix, {} {}: total {}{}; {} pairs (row -> column, 0-based); solve {:.3} ms",
+        out.rows,
+        out.cols,
+        if maximize { "maximise" } else { "minimise" },
+        out.objective,
+        out.total,
+        out.bottleneck
+            .map_or(String::new(), |b| format!(", bottleneck {b}")),
+        out.pairs.len(),
+        out.solve_ms
+    );
+    for [r, c] in &out.pairs {
+        let _ = writeln!(s, "{r} -> {c}");
+    }
+    Ok(s)
+}

@@ -1,0 +1,644 @@
+//! The high-level entry point: from a [`Dataset`] to an explained, optimal [`Solution`].
+//!
+//! [`Pairing`] classifies the cities ([`crate::eligibility`]), scores every eligible EU city with
+//! every eligible partner city ([`crate::scoring`], [`ScoreMatrix`]) and solves the pairing for
+//! an [`Objective`]:
+//!
+//! - [`Objective::Sum`]: the largest total score (the Hungarian optimum), proved optimal by the
+//!   solver's dual certificate;
+//! - [`Objective::MaxMin`]: the largest lowest pair score, then the largest total;
+//! - [`Objective::Stable`]: no EU city and partner city would both rather be paired together.
+//!
+//! # Determinism
+//! Cities are ordered by id before anything is computed, the matrix build is bit-identical in
+//! parallel and in sequence, and every tie is broken by a fixed rule (lowest EU id, then lowest
+//! partner id, in the solver's fixed order). The same input therefore gives the same solution,
+//! whatever the order of the cities in the input and the number of threads.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::eligibility::{classify, Eligibility, Exclusion, Side};
+use crate::error::{Error, Result};
+use crate::fairness::{blocking_pairs, gini, Fairness, WorstOff};
+use crate::matrix::ScoreMatrix;
+use crate::model::{Call, City, Dataset};
+use crate::scoring::{Explanation, ThemeContribution, WeightedScorer};
+use crate::solver::{solve, solve_bottleneck, Sense};
+
+/// How many strongest themes each pair lists.
+const SHARED_THEMES: usize = 3;
+
+/// What a pairing optimises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Objective {
+    /// The largest total score; among pairings with that total, one with the most pairs.
+    #[default]
+    Sum,
+    /// Among pairings with as many pairs as possible, the one whose lowest pair score is
+    /// highest; among those, the largest total.
+    MaxMin,
+    /// A stable pairing: no EU city and partner city would both rather be together. Built by
+    /// pairing the highest-scoring remaining pair first, ties broken by the smaller EU id, then
+    /// the smaller partner id (see [`Pairing::solve`]).
+    Stable,
+}
+
+impl Objective {
+    /// The objective's name in the CLI and JSON: `sum`, `maxmin` or `stable`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Objective::Sum => "sum",
+            Objective::MaxMin => "maxmin",
+            Objective::Stable => "stable",
+        }
+    }
+}
+
+impl fmt::Display for Objective {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Objective {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Objective> {
+        match s {
+            "sum" => Ok(Objective::Sum),
+            "maxmin" => Ok(Objective::MaxMin),
+            "stable" => Ok(Objective::Stable),
+            other => Err(Error::invalid(
+                "objective",
+                format!("\"{other}\" is not one of sum, maxmin, stable"),
+            )),
+        }
+    }
+}
+
+/// A paired EU city and partner city.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pair {
+    /// EU city id.
+    pub eu: String,
+    /// Partner city id.
+    pub partner: String,
+    /// The pair's score, exactly as in the score matrix.
+    pub score: f64,
+    /// The strongest themes behind the score, strongest first.
+    pub shared: Vec<ThemeContribution>,
+}
+
+/// An eligible city left without a partner, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unmatched {
+    /// The city's id.
+    pub id: String,
+    /// Its side.
+    pub side: Side,
+    /// Why it is not paired.
+    pub reason: String,
+}
+
+/// Wall-clock timings of one pairing run, in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Timings {
+    /// Classifying and scoring (building the score matrix).
+    pub score: f64,
+    /// Solving the objective.
+    pub solve: f64,
+}
+
+/// What a fair objective costs in total score against the `sum` optimum.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PriceOfFairness {
+    /// The total score of the `sum` optimum on the same call.
+    pub sum_total: f64,
+    /// `sum_total` minus this pairing's total (0 for the `sum` objective itself).
+    pub loss: f64,
+}
+
+/// A solved pairing: pairs, unmatched and excluded cities, totals and fairness figures.
+///
+/// Its JSON form (via `serde`) is the output of `citypair pair --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Solution {
+    /// The call's name.
+    pub call: String,
+    /// The objective solved.
+    pub objective: Objective,
+    /// The pairs, ordered by EU id (then partner id).
+    pub pairs: Vec<Pair>,
+    /// Eligible cities without a partner, EU side first, each side by id.
+    pub unmatched: Vec<Unmatched>,
+    /// Cities excluded by the call's rules, by id.
+    pub excluded: Vec<Exclusion>,
+    /// Sum of the pair scores, added in the order of `pairs`.
+    pub total_score: f64,
+    /// The lowest pair score; `None` when there is no pair.
+    pub min_score: Option<f64>,
+    /// Fairness figures.
+    pub fairness: Fairness,
+    /// The `sum` optimum's total and what this objective gives up against it.
+    pub price_of_fairness: PriceOfFairness,
+    /// For `sum`: whether the dual certificate proved the total optimal (checked in
+    /// `O(rows * cols)` over every pair). For `maxmin`: whether the threshold search proved no
+    /// higher lowest score feasible. Always `true` for a result this crate returns; `stable`
+    /// reports whether it has zero blocking pairs.
+    pub certified_optimal: bool,
+    /// For `maxmin`: the optimal lowest score (the threshold); `None` otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
+    /// Timings (not deterministic; everything else is).
+    pub timings_ms: Timings,
+}
+
+impl Solution {
+    /// The partner of an EU city, if it is paired.
+    pub fn partner_of(&self, eu: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|p| p.eu == eu)
+            .map(|p| p.partner.as_str())
+    }
+
+    /// The EU city paired with a partner city, if any.
+    pub fn eu_of(&self, partner: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|p| p.partner == partner)
+            .map(|p| p.eu.as_str())
+    }
+}
+
+/// A call's eligible cities and their score matrix, ready to be solved for any [`Objective`].
+///
+/// ```
+/// use citypair::{io, Objective, Pairing};
+///
+/// let dataset = io::embedded_dataset()?;
+/// let pairing = Pairing::new(&dataset)?;
+/// let best = pairing.solve(Objective::Sum)?;
+/// let fair = pairing.solve(Objective::MaxMin)?;
+/// assert!(best.total_score >= fair.total_score);
+/// assert!(fair.min_score >= best.min_score);
+/// assert!(best.certified_optimal);
+/// # Ok::<(), citypair::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Pairing<'a> {
+    dataset: &'a Dataset,
+    eligibility: Eligibility,
+    scorer: WeightedScorer,
+    matrix: ScoreMatrix,
+    score_ms: f64,
+}
+
+/// Builds a [`Pairing`] with options; see [`Pairing::builder`].
+#[derive(Debug, Clone)]
+pub struct PairingBuilder<'a> {
+    dataset: &'a Dataset,
+    parallel: bool,
+}
+
+impl<'a> PairingBuilder<'a> {
+    /// Whether to build the score matrix in parallel with rayon (default `true`). The result is
+    /// bit-identical either way. Run inside `pool.install(..)` to choose the thread pool.
+    #[must_use]
+    pub fn parallel(mut self, yes: bool) -> Self {
+        self.parallel = yes;
+        self
+    }
+
+    /// Classifies the cities and builds the score matrix.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] for invalid scoring weights; [`Error::NoPairs`] when a side has no
+    /// eligible city.
+    pub fn build(self) -> Result<Pairing<'a>> {
+        let start = Instant::now();
+        let dataset = self.dataset;
+        let scorer = WeightedScorer::new(dataset.call.weights)?;
+        let eligibility = classify(dataset);
+        let count = |side: &[usize]| side.len();
+        let (ne, np) = (count(&eligibility.eu), count(&eligibility.partners));
+        if ne == 0 || np == 0 {
+            let excluded = eligibility.excluded.len();
+            let reason = match (ne, np) {
+                (0, 0) => format!(
+                    "the call has no eligible city at all ({} cities in the input, {excluded} excluded)",
+                    dataset.cities.len()
+                ),
+                (0, _) => format!(
+                    "no eligible EU city ({np} partner cities, {excluded} cities excluded)"
+                ),
+                _ => format!(
+                    "no eligible partner city in the call's partner countries ({}) \
+                     ({ne} EU cities, {excluded} cities excluded)",
+                    dataset
+                        .call
+                        .partner_countries
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            return Err(Error::NoPairs { reason });
+        }
+        let eu: Vec<&City> = eligibility.eu.iter().map(|&i| &dataset.cities[i]).collect();
+        let partners: Vec<&City> = eligibility
+            .partners
+            .iter()
+            .map(|&i| &dataset.cities[i])
+            .collect();
+        let matrix = ScoreMatrix::build(&eu, &partners, &scorer, self.parallel);
+        Ok(Pairing {
+            dataset,
+            eligibility,
+            scorer,
+            matrix,
+            score_ms: start.elapsed().as_secs_f64() * 1e3,
+        })
+    }
+}
+
+impl<'a> Pairing<'a> {
+    /// A builder with default options (parallel matrix build).
+    pub fn builder(dataset: &'a Dataset) -> PairingBuilder<'a> {
+        PairingBuilder {
+            dataset,
+            parallel: true,
+        }
+    }
+
+    /// Classifies and scores with default options; see [`PairingBuilder::build`].
+    ///
+    /// # Errors
+    /// As [`PairingBuilder::build`].
+    pub fn new(dataset: &'a Dataset) -> Result<Pairing<'a>> {
+        Pairing::builder(dataset).build()
+    }
+
+    /// The eligible EU cities, by id: the rows of [`Pairing::matrix`].
+    pub fn eu_cities(&self) -> impl ExactSizeIterator<Item = &'a City> + '_ {
+        self.eligibility.eu.iter().map(|&i| &self.dataset.cities[i])
+    }
+
+    /// The eligible partner cities, by id: the columns of [`Pairing::matrix`].
+    pub fn partner_cities(&self) -> impl ExactSizeIterator<Item = &'a City> + '_ {
+        self.eligibility
+            .partners
+            .iter()
+            .map(|&i| &self.dataset.cities[i])
+    }
+
+    /// The score matrix: rows are EU cities, columns partner cities, both ordered by id.
+    pub fn matrix(&self) -> &ScoreMatrix {
+        &self.matrix
+    }
+
+    /// The call being paired.
+    pub fn call(&self) -> &'a Call {
+        &self.dataset.call
+    }
+
+    /// The excluded cities and why, by id.
+    pub fn excluded(&self) -> &[Exclusion] {
+        &self.eligibility.excluded
+    }
+
+    /// The scorer in use (the call's weights).
+    pub fn scorer(&self) -> &WeightedScorer {
+        &self.scorer
+    }
+
+    /// Row of an eligible EU city and column of an eligible partner city.
+    fn position(&self, eu: &str, partner: &str, context: &str) -> Result<(usize, usize)> {
+        let find = |side: &[usize], id: &str, side_name: &str| {
+            side.binary_search_by(|&k| self.dataset.cities[k].id.as_str().cmp(id))
+                .map_err(|_| {
+                    let reason = match self.eligibility.excluded.iter().find(|e| e.id == id) {
+                        Some(e) => format!("{context} (it is excluded: {})", e.reason),
+                        None if self.dataset.cities.iter().any(|c| c.id == id) => {
+                            format!("{context} (it is not an eligible {side_name} city)")
+                        }
+                        None => context.to_string(),
+                    };
+                    Error::UnknownCity {
+                        id: id.to_string(),
+                        context: reason,
+                    }
+                })
+        };
+        Ok((
+            find(&self.eligibility.eu, eu, "EU")?,
+            find(&self.eligibility.partners, partner, "partner")?,
+        ))
+    }
+
+    /// The score of one pair, exactly the value every objective uses.
+    ///
+    /// # Errors
+    /// [`Error::UnknownCity`] when either id is not an eligible city of its side.
+    pub fn score(&self, eu: &str, partner: &str) -> Result<f64> {
+        let (i, j) = self.position(eu, partner, "the score query")?;
+        Ok(self.matrix.get(i, j))
+    }
+
+    /// How one pair's score was made up, term by term. Its `score` equals
+    /// [`Pairing::score`] to the last bit.
+    ///
+    /// # Errors
+    /// [`Error::UnknownCity`] when either id is not an eligible city of its side.
+    pub fn explain(&self, eu: &str, partner: &str) -> Result<Explanation> {
+        let (i, j) = self.position(eu, partner, "--explain")?;
+        let e = self.eligibility.eu[i];
+        let p = self.eligibility.partners[j];
+        Ok(self
+            .scorer
+            .explain(&self.dataset.cities[e], &self.dataset.cities[p]))
+    }
+
+    /// Solves the pairing for `objective`.
+    ///
+    /// - `Sum`: the solver's exact maximum-total assignment of the smaller side, checked by its
+    ///   dual certificate.
+    /// - `MaxMin`: [`solve_bottleneck`] on the scores: threshold search with Hopcroft-Karp, then
+    ///   the best total among pairings whose lowest score reaches the threshold.
+    /// - `Stable`: pairs are taken greedily, highest score first, ties by smaller EU id then
+    ///   smaller partner id, each city at most once. This is stable: if `(e, p)` blocked, both
+    ///   would be unpaired or paired at a strictly lower score, so `(e, p)` came earlier in the
+    ///   order while both were free, and the greedy pass would have taken it. With distinct
+    ///   scores it is the unique stable pairing (the first pair taken is in every stable
+    ///   pairing, and induction on the rest), and it is invariant under strictly increasing
+    ///   transforms of the scores, since it uses only their order.
+    ///
+    /// # Errors
+    /// [`Error::Infeasible`] cannot occur without rules (every pair is allowed); errors from the
+    /// solver are passed on.
+    pub fn solve(&self, objective: Objective) -> Result<Solution> {
+        let start = Instant::now();
+        let (r, c) = (self.matrix.rows(), self.matrix.cols());
+        let scores = self.matrix.as_slice();
+        let sum = solve(scores, r, c, Sense::Maximize)?;
+        sum.verify(scores)?;
+        let sum_rows: Vec<Option<usize>> = (0..r).map(|i| sum.col_of(i)).collect();
+        let (rows, certified, threshold) = match objective {
+            Objective::Sum => (sum_rows.clone(), true, None),
+            Objective::MaxMin => {
+                let b = solve_bottleneck(scores, r, c, Sense::Maximize)?;
+                let rows = (0..r).map(|i| b.assignment.col_of(i)).collect();
+                (rows, true, b.threshold)
+            }
+            Objective::Stable => (greedy_stable(scores, r, c), true, None),
+        };
+        let solve_ms = start.elapsed().as_secs_f64() * 1e3;
+        let sum_total: f64 = sum_rows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| m.map(|j| scores[i * c + j]))
+            .sum();
+        Ok(self.solution(objective, &rows, certified, threshold, sum_total, solve_ms))
+    }
+
+    /// Assembles a [`Solution`] from a row-to-column assignment.
+    fn solution(
+        &self,
+        objective: Objective,
+        rows: &[Option<usize>],
+        certified: bool,
+        threshold: Option<f64>,
+        sum_total: f64,
+        solve_ms: f64,
+    ) -> Solution {
+        let c = self.matrix.cols();
+        let scores = self.matrix.as_slice();
+        let eu: Vec<&City> = self.eu_cities().collect();
+        let partners: Vec<&City> = self.partner_cities().collect();
+        let mut cols: Vec<Option<usize>> = vec![None; c];
+        for (i, m) in rows.iter().enumerate() {
+            if let Some(j) = *m {
+                cols[j] = Some(i);
+            }
+        }
+        let pairs: Vec<Pair> = rows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| m.map(|j| (i, j)))
+            .map(|(i, j)| Pair {
+                eu: eu[i].id.clone(),
+                partner: partners[j].id.clone(),
+                score: scores[i * c + j],
+                shared: self.scorer.shared_themes(eu[i], partners[j], SHARED_THEMES),
+            })
+            .collect();
+        let pair_scores: Vec<f64> = pairs.iter().map(|p| p.score).collect();
+        let total_score: f64 = pair_scores.iter().sum();
+        let min_score = pair_scores.iter().copied().reduce(f64::min);
+        // Worst off: lowest score, ties by EU id then partner id (pairs are in that order).
+        let worst_off = pairs
+            .iter()
+            .fold(None::<&Pair>, |w, p| match w {
+                Some(w) if w.score <= p.score => Some(w),
+                _ => Some(p),
+            })
+            .map(|p| WorstOff {
+                eu: p.eu.clone(),
+                partner: p.partner.clone(),
+                score: p.score,
+            });
+        let blocking = blocking_pairs(scores, c, rows, &cols);
+        let n = pairs.len();
+        let fairness = Fairness {
+            min_score,
+            mean_score: if n == 0 { 0.0 } else { total_score / n as f64 },
+            gini: gini(&pair_scores),
+            blocking_pairs: blocking,
+            worst_off,
+        };
+        let unmatched = self.unmatched(objective, rows, &cols, &eu, &partners);
+        Solution {
+            call: self.dataset.call.name.clone(),
+            objective,
+            pairs,
+            unmatched,
+            excluded: self.eligibility.excluded.clone(),
+            total_score,
+            min_score,
+            fairness,
+            price_of_fairness: PriceOfFairness {
+                sum_total,
+                loss: if objective == Objective::Sum {
+                    0.0
+                } else {
+                    sum_total - total_score
+                },
+            },
+            certified_optimal: if objective == Objective::Stable {
+                blocking == 0
+            } else {
+                certified
+            },
+            threshold,
+            timings_ms: Timings {
+                score: self.score_ms,
+                solve: solve_ms,
+            },
+        }
+    }
+
+    /// Why each unpaired eligible city is unpaired.
+    fn unmatched(
+        &self,
+        objective: Objective,
+        rows: &[Option<usize>],
+        cols: &[Option<usize>],
+        eu: &[&City],
+        partners: &[&City],
+    ) -> Vec<Unmatched> {
+        let (ne, np) = (eu.len(), partners.len());
+        let c = self.matrix.cols();
+        let scores = self.matrix.as_slice();
+        let why = |side: Side, best: Option<(&str, f64, Option<&str>)>| {
+            let (mine, other) = match side {
+                Side::Eu => (ne, np),
+                Side::Partner => (np, ne),
+            };
+            let (mine_name, other_name) = match side {
+                Side::Eu => ("EU", "partner"),
+                Side::Partner => ("partner", "EU"),
+            };
+            let capacity = format!(
+                "{other} {other_name} cities for {mine} eligible {mine_name} cities, so {} stay unpaired",
+                mine - other.min(mine)
+            );
+            let tail = match best {
+                Some((id, s, Some(holder))) => {
+                    format!("; its best counterpart, {id} (score {s:.3}), is paired with {holder}")
+                }
+                _ => String::new(),
+            };
+            let rule = match objective {
+                Objective::Sum => "every pairing that includes it has a lower total score",
+                Objective::MaxMin => {
+                    "including it would lower the lowest pair score or, at the same lowest \
+                     score, the total"
+                }
+                Objective::Stable => {
+                    "every counterpart it scores with is paired at an equal or higher score"
+                }
+            };
+            format!("{capacity}; {rule}{tail}")
+        };
+        let mut out = Vec::new();
+        for (i, m) in rows.iter().enumerate() {
+            if m.is_none() {
+                let best = (0..c)
+                    .map(|j| (j, scores[i * c + j]))
+                    .fold(None::<(usize, f64)>, |b, (j, s)| match b {
+                        Some((_, bs)) if bs >= s => b,
+                        _ => Some((j, s)),
+                    })
+                    .map(|(j, s)| {
+                        (
+                            partners[j].id.as_str(),
+                            s,
+                            cols[j].map(|k| eu[k].id.as_str()),
+                        )
+                    });
+                out.push(Unmatched {
+                    id: eu[i].id.clone(),
+                    side: Side::Eu,
+                    reason: why(Side::Eu, best),
+                });
+            }
+        }
+        for (j, m) in cols.iter().enumerate() {
+            if m.is_none() {
+                let best = (0..ne)
+                    .map(|i| (i, scores[i * c + j]))
+                    .fold(None::<(usize, f64)>, |b, (i, s)| match b {
+                        Some((_, bs)) if bs >= s => b,
+                        _ => Some((i, s)),
+                    })
+                    .map(|(i, s)| {
+                        (
+                            eu[i].id.as_str(),
+                            s,
+                            rows[i].map(|k| partners[k].id.as_str()),
+                        )
+                    });
+                out.push(Unmatched {
+                    id: partners[j].id.clone(),
+                    side: Side::Partner,
+                    reason: why(Side::Partner, best),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// Greedy stable pairing: highest score first, ties by row then column. `O(rc log(rc))`.
+fn greedy_stable(scores: &[f64], rows: usize, cols: usize) -> Vec<Option<usize>> {
+    let mut order: Vec<(usize, usize)> = (0..rows)
+        .flat_map(|i| (0..cols).map(move |j| (i, j)))
+        .collect();
+    order.sort_by(|&(a, b), &(c, d)| {
+        scores[c * cols + d]
+            .total_cmp(&scores[a * cols + b])
+            .then(a.cmp(&c))
+            .then(b.cmp(&d))
+    });
+    let mut row_mate = vec![None; rows];
+    let mut col_taken = vec![false; cols];
+    let mut left = rows.min(cols);
+    for (i, j) in order {
+        if left == 0 {
+            break;
+        }
+        if row_mate[i].is_none() && !col_taken[j] {
+            row_mate[i] = Some(j);
+            col_taken[j] = true;
+            left -= 1;
+        }
+    }
+    row_mate
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn greedy_stable_on_the_issue_example() {
+        // a1b1 = 10, a1b2 = 9, a2b1 = 9, a2b2 = 0: stable is {a1b1, a2b2}.
+        let s = [10.0, 9.0, 9.0, 0.0];
+        assert_eq!(greedy_stable(&s, 2, 2), vec![Some(0), Some(1)]);
+        assert_eq!(
+            blocking_pairs(&s, 2, &[Some(0), Some(1)], &[Some(0), Some(1)]),
+            0
+        );
+    }
+
+    #[test]
+    fn greedy_stable_ties_go_to_the_smaller_ids() {
+        let s = [1.0; 6];
+        assert_eq!(greedy_stable(&s, 2, 3), vec![Some(0), Some(1)]);
+        assert_eq!(greedy_stable(&s, 3, 2), vec![Some(0), Some(1), None]);
+    }
+
+    #[test]
+    fn objective_names_round_trip() {
+        for o in [Objective::Sum, Objective::MaxMin, Objective::Stable] {
+            assert_eq!(o.as_str().parse::<Objective>().unwrap(), o);
+        }
+        assert!("fair".parse::<Objective>().is_err());
+    }
+}
