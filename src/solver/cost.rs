@@ -103,6 +103,9 @@ pub trait Cost:
     /// Whether this entry marks a forbidden pair.
     fn is_forbidden(self) -> bool;
 
+    /// A value that marks a forbidden pair (`+inf`, or the integer type's `MAX`).
+    fn forbidden() -> Self;
+
     /// Whether this entry is NaN (never true for integers).
     fn is_nan(self) -> bool;
 
@@ -130,6 +133,9 @@ macro_rules! float_cost {
             #[inline(always)]
             fn is_forbidden(self) -> bool {
                 self.is_infinite()
+            }
+            fn forbidden() -> Self {
+                <$t>::INFINITY
             }
             #[inline(always)]
             fn is_nan(self) -> bool {
@@ -176,6 +182,9 @@ impl Cost for i64 {
     fn is_forbidden(self) -> bool {
         self == i64::MAX || self == i64::MIN
     }
+    fn forbidden() -> Self {
+        i64::MAX
+    }
     #[inline(always)]
     fn is_nan(self) -> bool {
         false
@@ -208,6 +217,9 @@ impl Cost for i32 {
     #[inline(always)]
     fn is_forbidden(self) -> bool {
         self == i32::MAX || self == i32::MIN
+    }
+    fn forbidden() -> Self {
+        i32::MAX
     }
     #[inline(always)]
     fn is_nan(self) -> bool {

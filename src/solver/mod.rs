@@ -37,8 +37,11 @@
 //! # Ok::<(), citypair::Error>(())
 //! ```
 
+mod bottleneck;
 mod cost;
 mod lap;
+
+pub use bottleneck::{solve_bottleneck, Bottleneck, HallWitness};
 
 pub use cost::{Cost, Work};
 
