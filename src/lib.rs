@@ -18,6 +18,7 @@
 //! | pairing | [`pairing`] | objectives `sum`, `maxmin` and `stable`, unmatched cities and why |
 //! | fairness | [`fairness`] | lowest and mean score, Gini, blocking pairs, worst-off pair |
 //! | cli | [`cli`] | the thin `citypair` command-line tool |
+//! | synthetic | [`synthetic`] | seeded generators of realistic calls and cost matrices, for benchmarks and tests |
 //!
 //! ## Quick start
 //!
@@ -90,6 +91,7 @@ pub mod model;
 pub mod pairing;
 pub mod scoring;
 pub mod solver;
+pub mod synthetic;
 
 pub use error::{Error, Result};
 pub use model::{Call, City, Dataset, Theme};
