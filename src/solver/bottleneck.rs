@@ -56,17 +56,19 @@ pub struct HallWitness {
 ///
 /// # Examples
 /// ```
-/// use citypair::solver::{solve_bottleneck, Sense};
+/// use citypair::solver::{solve, solve_bottleneck, Sense};
 ///
-/// // Scores of three mentors with three mentees; the fairest pairing avoids the 1.
+/// // Two mentors, two mentees. The best total (10.5) leaves one pair at 0.5;
+/// // the fairest pairing gives everyone at least 5.
 /// let scores = [
-///     9.0, 1.0, 5.0,
-///     8.0, 7.0, 2.0,
-///     1.0, 6.0, 6.0,
+///     10.0, 5.0,
+///     5.0, 0.5,
 /// ];
-/// let b = solve_bottleneck(&scores, 3, 3, Sense::Maximize)?;
-/// assert_eq!(b.threshold, Some(6.0));
-/// assert_eq!(b.assignment.pairs().collect::<Vec<_>>(), vec![(0, 2), (1, 0), (2, 1)]);
+/// assert_eq!(solve(&scores, 2, 2, Sense::Maximize)?.total(), 10.5);
+/// let fair = solve_bottleneck(&scores, 2, 2, Sense::Maximize)?;
+/// assert_eq!(fair.threshold, Some(5.0));
+/// assert_eq!(fair.assignment.pairs().collect::<Vec<_>>(), vec![(0, 1), (1, 0)]);
+/// assert_eq!(fair.assignment.total(), 10.0);
 /// # Ok::<(), citypair::Error>(())
 /// ```
 pub fn solve_bottleneck<C: Cost>(
