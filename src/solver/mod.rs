@@ -31,7 +31,7 @@
 //!     3, 2, 2,
 //! ];
 //! let a = solve(&minutes, 3, 3, Sense::Minimize)?;
-//! assert_eq!(a.total(), 5);
+//! assert_eq!(a.total(), 5_i64);
 //! assert_eq!(a.pairs().collect::<Vec<_>>(), vec![(0, 1), (1, 0), (2, 2)]);
 //! a.verify(&minutes)?;
 //! # Ok::<(), citypair::Error>(())
