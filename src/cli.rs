@@ -53,6 +53,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Solve the call for every objective and compare them side by side (fairness and the
+    /// price of fairness).
+    Compare {
+        /// The call and its cities (JSON); the embedded IUC 2017 dataset when omitted.
+        input: Option<PathBuf>,
+        /// Print one JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Solve a raw linear assignment problem given as a matrix text file.
     Solve {
         /// The matrix: `rows cols` (or OR-Library `n`) then the entries; `inf`, `-inf` or `x`
@@ -165,6 +174,22 @@ pub fn run(cli: &Cli) -> Result<String> {
                 _ => Ok(scores_table(&pairing)),
             }
         }
+        Command::Compare { input, json } => {
+            let dataset = load(input.as_deref())?;
+            let pairing = Pairing::new(&dataset)?;
+            let rows = [Objective::Sum, Objective::MaxMin, Objective::Stable]
+                .into_iter()
+                .map(|o| pairing.solve(o).map(|s| CompareRow::new(&s)))
+                .collect::<Result<Vec<_>>>()?;
+            if *json {
+                to_json(&CompareJson {
+                    call: &dataset.call.name,
+                    objectives: rows,
+                })
+            } else {
+                Ok(compare_table(&dataset.call.name, &rows))
+            }
+        }
         Command::Solve {
             matrix,
             maximize,
@@ -216,6 +241,66 @@ impl<'a> ScoresJson<'a> {
             scores: p.matrix().iter_rows().collect(),
         }
     }
+}
+
+/// One objective's line in `citypair compare`.
+#[derive(Serialize)]
+struct CompareRow {
+    objective: Objective,
+    pairs: usize,
+    total_score: f64,
+    min_score: Option<f64>,
+    mean_score: f64,
+    gini: f64,
+    blocking_pairs: usize,
+    price_of_fairness: f64,
+}
+
+impl CompareRow {
+    fn new(s: &Solution) -> Self {
+        CompareRow {
+            objective: s.objective,
+            pairs: s.pairs.len(),
+            total_score: s.total_score,
+            min_score: s.min_score,
+            mean_score: s.fairness.mean_score,
+            gini: s.fairness.gini,
+            blocking_pairs: s.fairness.blocking_pairs,
+            price_of_fairness: s.price_of_fairness.loss,
+        }
+    }
+}
+
+/// `citypair compare --json`.
+#[derive(Serialize)]
+struct CompareJson<'a> {
+    call: &'a str,
+    objectives: Vec<CompareRow>,
+}
+
+fn compare_table(call: &str, rows: &[CompareRow]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{call}: the three objectives side by side\n");
+    let _ = writeln!(
+        out,
+        "| objective | pairs | total score | lowest score | mean score | Gini | blocking pairs | price of fairness |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
+    for r in rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:.4} | {} | {:.4} | {:.4} | {} | {:.4} |",
+            r.objective,
+            r.pairs,
+            r.total_score,
+            r.min_score.map_or("-".into(), |m| format!("{m:.4}")),
+            r.mean_score,
+            r.gini,
+            r.blocking_pairs,
+            r.price_of_fairness
+        );
+    }
+    out
 }
 
 /// A city as `Name (CC)`.

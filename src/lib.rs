@@ -96,3 +96,8 @@ pub mod synthetic;
 pub use error::{Error, Result};
 pub use model::{Call, City, Dataset, Theme};
 pub use pairing::{Objective, Pairing, Solution};
+
+/// The README's examples, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
