@@ -27,7 +27,7 @@ use crate::fairness::{blocking_pairs, gini, Fairness, WorstOff};
 use crate::matrix::ScoreMatrix;
 use crate::model::{Call, City, Dataset};
 use crate::scoring::{Explanation, ThemeContribution, WeightedScorer};
-use crate::solver::{solve, solve_bottleneck, Sense};
+use crate::solver::{solve, solve_bottleneck, stable_pairing, Sense};
 
 /// How many strongest themes each pair lists.
 const SHARED_THEMES: usize = 3;
@@ -371,13 +371,15 @@ impl<'a> Pairing<'a> {
     ///   dual certificate.
     /// - `MaxMin`: [`solve_bottleneck`] on the scores: threshold search with Hopcroft-Karp, then
     ///   the best total among pairings whose lowest score reaches the threshold.
-    /// - `Stable`: pairs are taken greedily, highest score first, ties by smaller EU id then
-    ///   smaller partner id, each city at most once. This is stable: if `(e, p)` blocked, both
-    ///   would be unpaired or paired at a strictly lower score, so `(e, p)` came earlier in the
-    ///   order while both were free, and the greedy pass would have taken it. With distinct
-    ///   scores it is the unique stable pairing (the first pair taken is in every stable
-    ///   pairing, and induction on the rest), and it is invariant under strictly increasing
-    ///   transforms of the scores, since it uses only their order.
+    /// - `Stable`: [`stable_pairing`]: the pairing that takes pairs greedily, highest score
+    ///   first, ties by smaller EU id then smaller partner id, each city at most once. This is
+    ///   stable: if `(e, p)` blocked, both would be unpaired or paired at a strictly lower
+    ///   score, so `(e, p)` came earlier in the order while both were free, and the greedy pass
+    ///   would have taken it. It is the unique stable pairing under the tie rule (the first pair
+    ///   taken is in every stable pairing; induct on the rest), and it is invariant under
+    ///   strictly increasing transforms of the scores, since it uses only their order. It is
+    ///   computed by deferred acceptance, which finds the same pairing without sorting every
+    ///   pair.
     ///
     /// # Errors
     /// [`Error::Infeasible`] cannot occur without rules (every pair is allowed); errors from the
@@ -396,7 +398,7 @@ impl<'a> Pairing<'a> {
                 let rows = (0..r).map(|i| b.assignment.col_of(i)).collect();
                 (rows, true, b.threshold)
             }
-            Objective::Stable => (greedy_stable(scores, r, c), true, None),
+            Objective::Stable => (stable_pairing(scores, r, c)?, true, None),
         };
         let solve_ms = start.elapsed().as_secs_f64() * 1e3;
         let sum_total: f64 = sum_rows
@@ -585,54 +587,9 @@ impl<'a> Pairing<'a> {
     }
 }
 
-/// Greedy stable pairing: highest score first, ties by row then column. `O(rc log(rc))`.
-fn greedy_stable(scores: &[f64], rows: usize, cols: usize) -> Vec<Option<usize>> {
-    let mut order: Vec<(usize, usize)> = (0..rows)
-        .flat_map(|i| (0..cols).map(move |j| (i, j)))
-        .collect();
-    order.sort_by(|&(a, b), &(c, d)| {
-        scores[c * cols + d]
-            .total_cmp(&scores[a * cols + b])
-            .then(a.cmp(&c))
-            .then(b.cmp(&d))
-    });
-    let mut row_mate = vec![None; rows];
-    let mut col_taken = vec![false; cols];
-    let mut left = rows.min(cols);
-    for (i, j) in order {
-        if left == 0 {
-            break;
-        }
-        if row_mate[i].is_none() && !col_taken[j] {
-            row_mate[i] = Some(j);
-            col_taken[j] = true;
-            left -= 1;
-        }
-    }
-    row_mate
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn greedy_stable_on_the_issue_example() {
-        // a1b1 = 10, a1b2 = 9, a2b1 = 9, a2b2 = 0: stable is {a1b1, a2b2}.
-        let s = [10.0, 9.0, 9.0, 0.0];
-        assert_eq!(greedy_stable(&s, 2, 2), vec![Some(0), Some(1)]);
-        assert_eq!(
-            blocking_pairs(&s, 2, &[Some(0), Some(1)], &[Some(0), Some(1)]),
-            0
-        );
-    }
-
-    #[test]
-    fn greedy_stable_ties_go_to_the_smaller_ids() {
-        let s = [1.0; 6];
-        assert_eq!(greedy_stable(&s, 2, 3), vec![Some(0), Some(1)]);
-        assert_eq!(greedy_stable(&s, 3, 2), vec![Some(0), Some(1), None]);
-    }
 
     #[test]
     fn objective_names_round_trip() {

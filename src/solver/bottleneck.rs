@@ -11,17 +11,15 @@
 //! whose alternating-path reach has fewer columns than rows, which is returned as the witness
 //! that no stricter threshold is feasible.
 //!
-//! Complexity: `O(sqrt(n) n m log(n m))` for the search (in practice a few phases per test, since
-//! every test is warm-started), plus one assignment solve; `O(n m)` extra memory for the
-//! candidate values.
-
-use std::collections::VecDeque;
+//! Complexity: each test costs `O(n m / 64)` per Hopcroft-Karp phase on bit sets (few phases,
+//! since every test is warm-started) plus the candidates it adds; the candidates halve at every
+//! test, so the search touches `O(n m)` entries in all, over `O(log(n m))` tests. Then one
+//! assignment solve. Extra memory: `O(n m)` for the candidate indices and two bit sets.
 
 use super::cost::{Cost, Work};
+use super::matching::{hall_violator, maximum_matching, BitGraph, Matching};
 use super::{check_entries, solve, transpose, Assignment, Sense};
 use crate::error::Result;
-
-const NONE: usize = usize::MAX;
 
 /// The result of [`solve_bottleneck`].
 #[derive(Debug, Clone, PartialEq)]
@@ -123,34 +121,46 @@ pub fn solve_bottleneck<C: Cost>(
             first = false;
         }
     }
-    let mut cand: Vec<C::Work> = c
-        .iter()
-        .map(|&x| work(x))
-        .filter(|w| !w.is_inf() && *w >= lower)
+    // Candidate thresholds: the allowed entries at or above the lower bound, by index.
+    let mut cand: Vec<usize> = (0..c.len())
+        .filter(|&k| {
+            let w = work(c[k]);
+            !w.is_inf() && w >= lower
+        })
         .collect();
-
-    let mut hk = HopcroftKarp::new(n, m);
-    let allowed = |t: C::Work| {
-        move |i: usize, j: usize| {
-            let w = work(c[i * m + j]);
-            !w.is_inf() && w <= t
-        }
-    };
-    // Binary search by selection: the smallest feasible candidate value.
+    // `base` holds the edges below every remaining candidate: those strictly below the lower
+    // bound, then everything up to the largest threshold found infeasible. Each test adds only
+    // the candidates up to its threshold, so the search costs O(n m) in all, not per test.
+    let mut base = BitGraph::new(n, m);
+    base.fill(c, |x: C| {
+        let w = work(x);
+        !w.is_inf() && w < lower
+    });
     let mut best: Option<C::Work> = None;
-    let mut infeasible_matching = hk.snapshot();
+    let mut infeasible = Matching::empty(n, m);
+    let by_value = |a: &usize, b: &usize| {
+        work(c[*a])
+            .partial_cmp(&work(c[*b]))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    };
     while !cand.is_empty() {
         let mid = cand.len() / 2;
-        let (_, &mut t, _) = cand.select_nth_unstable_by(mid, |a, b| {
-            a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal)
-        });
-        hk.restore(&infeasible_matching);
-        if hk.maximum(&allowed(t)) == n {
+        cand.select_nth_unstable_by(mid, by_value);
+        let t = work(c[cand[mid]]);
+        let mut graph = base.clone();
+        for &k in &cand {
+            if work(c[k]) <= t {
+                graph.insert(k / m, k % m);
+            }
+        }
+        let mut mate = infeasible.clone();
+        if maximum_matching(&graph, &mut mate) == n {
             best = Some(t);
-            cand.retain(|&w| w < t);
+            cand.retain(|&k| work(c[k]) < t);
         } else {
-            infeasible_matching = hk.snapshot();
-            cand.retain(|&w| w > t);
+            infeasible = mate;
+            base = graph;
+            cand.retain(|&k| work(c[k]) > t);
         }
     }
     let Some(t) = best else {
@@ -162,13 +172,15 @@ pub fn solve_bottleneck<C: Cost>(
         });
     };
     // Witness at the next stricter threshold: pairs strictly better than t.
-    hk.restore(&infeasible_matching);
-    let stricter = |i: usize, j: usize| {
-        let w = work(c[i * m + j]);
+    let mut graph = BitGraph::new(n, m);
+    graph.fill(c, |x: C| {
+        let w = work(x);
         !w.is_inf() && w < t
-    };
-    let witness = if hk.maximum(&stricter) < n {
-        Some(hk.hall_violator(&stricter))
+    });
+    let mut mate = infeasible;
+    let witness = if maximum_matching(&graph, &mut mate) < n {
+        let (lines, reach) = hall_violator(&graph, &mate);
+        Some(HallWitness { lines, reach })
     } else {
         None
     };
@@ -199,165 +211,4 @@ pub fn solve_bottleneck<C: Cost>(
         threshold,
         witness,
     })
-}
-
-/// Hopcroft-Karp maximum cardinality matching on an implicit dense bipartite graph with `n`
-/// left and `m` right vertices, warm-startable from a previous matching.
-struct HopcroftKarp {
-    n: usize,
-    m: usize,
-    mate_l: Vec<usize>,
-    mate_r: Vec<usize>,
-    dist: Vec<usize>,
-    queue: VecDeque<usize>,
-}
-
-impl HopcroftKarp {
-    fn new(n: usize, m: usize) -> Self {
-        HopcroftKarp {
-            n,
-            m,
-            mate_l: vec![NONE; n],
-            mate_r: vec![NONE; m],
-            dist: vec![0; n],
-            queue: VecDeque::with_capacity(n),
-        }
-    }
-
-    fn snapshot(&self) -> (Vec<usize>, Vec<usize>) {
-        (self.mate_l.clone(), self.mate_r.clone())
-    }
-
-    fn restore(&mut self, s: &(Vec<usize>, Vec<usize>)) {
-        self.mate_l.clone_from(&s.0);
-        self.mate_r.clone_from(&s.1);
-    }
-
-    /// Grows the current matching (which must use allowed edges only) to a maximum one.
-    fn maximum(&mut self, allowed: &dyn Fn(usize, usize) -> bool) -> usize {
-        // Drop matched edges that are no longer allowed (never happens when thresholds only
-        // loosen, but keeps the routine safe for any start).
-        for i in 0..self.n {
-            let j = self.mate_l[i];
-            if j != NONE && !allowed(i, j) {
-                self.mate_l[i] = NONE;
-                self.mate_r[j] = NONE;
-            }
-        }
-        // Greedy pass for the free rows.
-        for i in 0..self.n {
-            if self.mate_l[i] == NONE {
-                if let Some(j) = (0..self.m).find(|&j| self.mate_r[j] == NONE && allowed(i, j)) {
-                    self.mate_l[i] = j;
-                    self.mate_r[j] = i;
-                }
-            }
-        }
-        while self.bfs(allowed) {
-            for i in 0..self.n {
-                if self.mate_l[i] == NONE {
-                    self.dfs(i, allowed);
-                }
-            }
-        }
-        self.mate_l.iter().filter(|&&j| j != NONE).count()
-    }
-
-    fn bfs(&mut self, allowed: &dyn Fn(usize, usize) -> bool) -> bool {
-        self.queue.clear();
-        for i in 0..self.n {
-            if self.mate_l[i] == NONE {
-                self.dist[i] = 0;
-                self.queue.push_back(i);
-            } else {
-                self.dist[i] = NONE;
-            }
-        }
-        let mut found = false;
-        while let Some(i) = self.queue.pop_front() {
-            for j in 0..self.m {
-                if !allowed(i, j) {
-                    continue;
-                }
-                let k = self.mate_r[j];
-                if k == NONE {
-                    found = true;
-                } else if self.dist[k] == NONE {
-                    self.dist[k] = self.dist[i] + 1;
-                    self.queue.push_back(k);
-                }
-            }
-        }
-        found
-    }
-
-    /// Iterative depth-first search for an augmenting path in the layered graph.
-    fn dfs(&mut self, root: usize, allowed: &dyn Fn(usize, usize) -> bool) -> bool {
-        // Stack of (row, next column to try).
-        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
-        let mut path_cols: Vec<usize> = Vec::new();
-        while let Some(&mut (i, ref mut next)) = stack.last_mut() {
-            let mut advanced = false;
-            while *next < self.m {
-                let j = *next;
-                *next += 1;
-                if !allowed(i, j) {
-                    continue;
-                }
-                let k = self.mate_r[j];
-                if k == NONE {
-                    // Augment along the stack.
-                    path_cols.push(j);
-                    for (&(r, _), &col) in stack.iter().zip(&path_cols) {
-                        self.mate_l[r] = col;
-                        self.mate_r[col] = r;
-                    }
-                    return true;
-                }
-                if self.dist[k] != NONE && self.dist[k] == self.dist[i] + 1 {
-                    path_cols.push(j);
-                    stack.push((k, 0));
-                    advanced = true;
-                    break;
-                }
-            }
-            if !advanced {
-                // Dead end: remove row i from this phase's layered graph.
-                self.dist[i] = NONE;
-                stack.pop();
-                path_cols.pop();
-            }
-        }
-        false
-    }
-
-    /// After `maximum` left some row free: the rows reachable from free rows by alternating
-    /// paths, and the columns they reach (all matched, to reached rows).
-    fn hall_violator(&mut self, allowed: &dyn Fn(usize, usize) -> bool) -> HallWitness {
-        let mut seen_l = vec![false; self.n];
-        let mut seen_r = vec![false; self.m];
-        self.queue.clear();
-        for (i, (seen, &mate)) in seen_l.iter_mut().zip(&self.mate_l).enumerate() {
-            if mate == NONE {
-                *seen = true;
-                self.queue.push_back(i);
-            }
-        }
-        while let Some(i) = self.queue.pop_front() {
-            for (j, seen) in seen_r.iter_mut().enumerate() {
-                if allowed(i, j) && !*seen {
-                    *seen = true;
-                    let k = self.mate_r[j];
-                    if k != NONE && !seen_l[k] {
-                        seen_l[k] = true;
-                        self.queue.push_back(k);
-                    }
-                }
-            }
-        }
-        HallWitness {
-            lines: (0..self.n).filter(|&i| seen_l[i]).collect(),
-            reach: (0..self.m).filter(|&j| seen_r[j]).collect(),
-        }
-    }
 }
