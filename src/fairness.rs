@@ -20,6 +20,114 @@ pub struct Fairness {
     pub blocking_pairs: usize,
     /// The lowest-scoring pair (ties: smaller EU id, then partner id); `None` without pairs.
     pub worst_off: Option<WorstOff>,
+    /// Per country, on both sides: applicants, pairs, share paired, mean and lowest score.
+    /// EU side first, then partners, each by country code.
+    pub by_country: Vec<GroupFigures>,
+    /// Per partner region ([`partner_region`]), in the order of [`PARTNER_REGIONS`].
+    pub by_region: Vec<GroupFigures>,
+}
+
+/// Figures for one group of cities (a country or a region) on one side.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupFigures {
+    /// The country code or region name.
+    pub group: String,
+    /// The side the group's cities are on: `"eu"` or `"partner"`.
+    pub side: &'static str,
+    /// Eligible cities of the group.
+    pub applicants: usize,
+    /// Pairs the group's cities are in.
+    pub pairs: usize,
+    /// `pairs / applicants` (0 when there is no applicant).
+    pub share_paired: f64,
+    /// Mean score of the group's pairs; `None` without pairs.
+    pub mean_score: Option<f64>,
+    /// Lowest score of the group's pairs; `None` without pairs.
+    pub min_score: Option<f64>,
+}
+
+/// The partner regions IUC worked in, in reporting order.
+pub const PARTNER_REGIONS: [&str; 5] = [
+    "Latin America and Caribbean",
+    "North America",
+    "India",
+    "Japan",
+    "China and the rest of Asia",
+];
+
+/// The partner region of a country, as IUC's regional components grouped them: Mexico with the
+/// United States and Canada in North America (IUC-NA), the other Latin American and Caribbean
+/// countries in IUC-LAC, India, Japan, and China with the rest of Asia (IUC Asia). Countries
+/// outside these regions are `"other"`.
+///
+/// ```
+/// use citypair::fairness::partner_region;
+/// assert_eq!(partner_region("MX"), "North America");
+/// assert_eq!(partner_region("PE"), "Latin America and Caribbean");
+/// assert_eq!(partner_region("KR"), "China and the rest of Asia");
+/// ```
+pub fn partner_region(country: &str) -> &'static str {
+    const LAC: &[&str] = &[
+        "AG", "AR", "BB", "BO", "BR", "BS", "BZ", "CL", "CO", "CR", "CU", "DM", "DO", "EC", "GD",
+        "GT", "GY", "HN", "HT", "JM", "KN", "LC", "NI", "PA", "PE", "PY", "SR", "SV", "TT", "UY",
+        "VC", "VE",
+    ];
+    const ASIA: &[&str] = &[
+        "AF", "BD", "BN", "BT", "CN", "HK", "ID", "KH", "KP", "KR", "KZ", "KG", "LA", "LK", "MM",
+        "MN", "MO", "MV", "MY", "NP", "PH", "PK", "SG", "TH", "TJ", "TL", "TM", "TW", "UZ", "VN",
+    ];
+    match country {
+        "US" | "CA" | "MX" => "North America",
+        "IN" => "India",
+        "JP" => "Japan",
+        c if LAC.contains(&c) => "Latin America and Caribbean",
+        c if ASIA.contains(&c) => "China and the rest of Asia",
+        _ => "other",
+    }
+}
+
+/// Figures per group: `members` lists, for every eligible city of one side, its group and the
+/// score of each of its pairs (empty when unpaired). Groups are reported in the order of their
+/// first appearance in `order` (then any others, sorted).
+pub fn group_figures<'a>(
+    side: &'static str,
+    members: impl IntoIterator<Item = (&'a str, &'a [f64])>,
+    order: &[&str],
+) -> Vec<GroupFigures> {
+    use std::collections::BTreeMap;
+    let mut groups: BTreeMap<&str, (usize, Vec<f64>)> = BTreeMap::new();
+    for (group, scores) in members {
+        let g = groups.entry(group).or_default();
+        g.0 += 1;
+        g.1.extend_from_slice(scores);
+    }
+    let mut names: Vec<&str> = order
+        .iter()
+        .copied()
+        .filter(|g| groups.contains_key(g))
+        .collect();
+    names.extend(groups.keys().copied().filter(|g| !order.contains(g)));
+    names
+        .into_iter()
+        .map(|name| {
+            let (applicants, scores) = &groups[name];
+            let pairs = scores.len();
+            let sum: f64 = scores.iter().sum();
+            GroupFigures {
+                group: name.to_string(),
+                side,
+                applicants: *applicants,
+                pairs,
+                share_paired: if *applicants == 0 {
+                    0.0
+                } else {
+                    pairs as f64 / *applicants as f64
+                },
+                mean_score: (pairs > 0).then(|| sum / pairs as f64),
+                min_score: scores.iter().copied().reduce(f64::min),
+            }
+        })
+        .collect()
 }
 
 /// The lowest-scoring pair of a pairing.

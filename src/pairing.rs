@@ -23,7 +23,9 @@ use serde::Serialize;
 
 use crate::eligibility::{classify, Eligibility, Exclusion, Side};
 use crate::error::{Error, Result};
-use crate::fairness::{blocking_pairs, gini, Fairness, WorstOff};
+use crate::fairness::{
+    blocking_pairs, gini, group_figures, partner_region, Fairness, WorstOff, PARTNER_REGIONS,
+};
 use crate::matrix::ScoreMatrix;
 use crate::model::{Call, City, Dataset};
 use crate::scoring::{Explanation, ThemeContribution, WeightedScorer};
@@ -105,6 +107,19 @@ pub struct Unmatched {
     pub reason: String,
 }
 
+/// A Hall violator proving that no pairing of as many pairs has a lowest score above the
+/// `maxmin` threshold: using only pairs scoring strictly above it, the `cities` can reach only
+/// the `reachable` cities of the other side, and there are fewer of those.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MaxMinWitness {
+    /// The side of `cities` (the smaller side of the call).
+    pub side: Side,
+    /// Cities that cannot all be paired above the threshold, by id.
+    pub cities: Vec<String>,
+    /// Every city of the other side they could be paired with above the threshold, by id.
+    pub reachable: Vec<String>,
+}
+
 /// Wall-clock timings of one pairing run, in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Timings {
@@ -154,6 +169,10 @@ pub struct Solution {
     /// For `maxmin`: the optimal lowest score (the threshold); `None` otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
+    /// For `maxmin`: why no higher lowest score is possible; `None` otherwise, or when the
+    /// threshold is already the best score of the matrix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub witness: Option<MaxMinWitness>,
     /// Timings (not deterministic; everything else is).
     pub timings_ms: Timings,
 }
@@ -391,11 +410,32 @@ impl<'a> Pairing<'a> {
         let sum = solve(scores, r, c, Sense::Maximize)?;
         sum.verify(scores)?;
         let sum_rows: Vec<Option<usize>> = (0..r).map(|i| sum.col_of(i)).collect();
+        let mut witness = None;
         let (rows, certified, threshold) = match objective {
             Objective::Sum => (sum_rows.clone(), true, None),
             Objective::MaxMin => {
                 let b = solve_bottleneck(scores, r, c, Sense::Maximize)?;
                 let rows = (0..r).map(|i| b.assignment.col_of(i)).collect();
+                witness = b.witness.map(|w| {
+                    let eu: Vec<&City> = self.eu_cities().collect();
+                    let partners: Vec<&City> = self.partner_cities().collect();
+                    let ids = |side: &[&City], k: &[usize]| -> Vec<String> {
+                        k.iter().map(|&x| side[x].id.clone()).collect()
+                    };
+                    if r <= c {
+                        MaxMinWitness {
+                            side: Side::Eu,
+                            cities: ids(&eu, &w.lines),
+                            reachable: ids(&partners, &w.reach),
+                        }
+                    } else {
+                        MaxMinWitness {
+                            side: Side::Partner,
+                            cities: ids(&partners, &w.lines),
+                            reachable: ids(&eu, &w.reach),
+                        }
+                    }
+                });
                 (rows, true, b.threshold)
             }
             Objective::Stable => (stable_pairing(scores, r, c)?, true, None),
@@ -406,7 +446,10 @@ impl<'a> Pairing<'a> {
             .enumerate()
             .filter_map(|(i, m)| m.map(|j| scores[i * c + j]))
             .sum();
-        Ok(self.solution(objective, &rows, certified, threshold, sum_total, solve_ms))
+        let mut solution =
+            self.solution(objective, &rows, certified, threshold, sum_total, solve_ms);
+        solution.witness = witness;
+        Ok(solution)
     }
 
     /// Assembles a [`Solution`] from a row-to-column assignment.
@@ -457,12 +500,48 @@ impl<'a> Pairing<'a> {
             });
         let blocking = blocking_pairs(scores, c, rows, &cols);
         let n = pairs.len();
+        // Each city's pair scores (one-to-one: zero or one score).
+        let row_scores: Vec<Vec<f64>> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, m)| m.iter().map(|&j| scores[i * c + j]).collect())
+            .collect();
+        let col_scores: Vec<Vec<f64>> = cols
+            .iter()
+            .enumerate()
+            .map(|(j, m)| m.iter().map(|&i| scores[i * c + j]).collect())
+            .collect();
+        let mut by_country = group_figures(
+            "eu",
+            eu.iter()
+                .zip(&row_scores)
+                .map(|(city, s)| (city.country.as_str(), s.as_slice())),
+            &[],
+        );
+        by_country.extend(group_figures(
+            "partner",
+            partners
+                .iter()
+                .zip(&col_scores)
+                .map(|(city, s)| (city.country.as_str(), s.as_slice())),
+            &[],
+        ));
+        let by_region = group_figures(
+            "partner",
+            partners
+                .iter()
+                .zip(&col_scores)
+                .map(|(city, s)| (partner_region(city.country.as_str()), s.as_slice())),
+            &PARTNER_REGIONS,
+        );
         let fairness = Fairness {
             min_score,
             mean_score: if n == 0 { 0.0 } else { total_score / n as f64 },
             gini: gini(&pair_scores),
             blocking_pairs: blocking,
             worst_off,
+            by_country,
+            by_region,
         };
         let unmatched = self.unmatched(objective, rows, &cols, &eu, &partners);
         Solution {
@@ -488,6 +567,7 @@ impl<'a> Pairing<'a> {
                 certified
             },
             threshold,
+            witness: None,
             timings_ms: Timings {
                 score: self.score_ms,
                 solve: solve_ms,
