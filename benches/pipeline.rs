@@ -3,9 +3,10 @@
 //! `cargo bench --bench pipeline`. Each size is measured as three steps: `score` (eligibility
 //! and the parallel score matrix), `solve` (the `sum` optimum with its certificate and the
 //! solution's explanations) and `total` (both).
+#![allow(missing_docs)] // criterion_group! generates an undocumented public function.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use citypair::{synthetic, Objective, Pairing};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
 fn pipeline(c: &mut Criterion) {
     let mut group = c.benchmark_group("pipeline");

@@ -53,6 +53,12 @@
 //! # Ok::<(), citypair::Error>(())
 //! ```
 //!
+//! ## Crate features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `testing` | off | [`testing`](crate#crate-features): proptest strategies for cities, calls and score matrices, and the fairness properties as public checking functions |
+//!
 //! ## Assumptions
 //!
 //! Pairing is **bipartite**: an EU city is paired with a partner city, never with another EU
@@ -79,7 +85,7 @@
 //!
 //! ## MSRV
 //!
-//! Rust 1.87.
+//! Rust 1.89 (the AVX-512 intrinsics of the solver's kernels were stabilised in 1.89).
 
 pub mod cli;
 pub mod eligibility;
@@ -92,6 +98,8 @@ pub mod pairing;
 pub mod scoring;
 pub mod solver;
 pub mod synthetic;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use error::{Error, Result};
 pub use model::{Call, City, Dataset, Theme};

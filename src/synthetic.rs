@@ -61,7 +61,8 @@ const PARTNER_WEIGHTS: [(&str, u32); 10] = [
 
 fn country(code: &str) -> Country {
     // The tables above hold valid two-letter codes only.
-    code.parse().unwrap_or_else(|_| unreachable!("bad table code {code}"))
+    code.parse()
+        .unwrap_or_else(|_| unreachable!("bad table code {code}"))
 }
 
 fn pick<'a>(rng: &mut StdRng, table: &'a [(&'a str, u32)]) -> &'a str {
@@ -162,7 +163,12 @@ pub enum Family {
 
 impl Family {
     /// Every family.
-    pub const ALL: [Family; 4] = [Family::Uniform, Family::Profile, Family::Int100, Family::Geo];
+    pub const ALL: [Family; 4] = [
+        Family::Uniform,
+        Family::Profile,
+        Family::Int100,
+        Family::Geo,
+    ];
 
     /// The family's name: `uniform`, `profile`, `int100` or `geo`.
     pub const fn name(self) -> &'static str {
@@ -193,7 +199,9 @@ pub fn matrix(family: Family, rows: usize, cols: usize, seed: u64) -> Vec<f64> {
             .collect(),
         Family::Geo => {
             let mut pts = |k: usize| -> Vec<(f64, f64)> {
-                (0..k).map(|_| (rng.gen::<f64>(), rng.gen::<f64>())).collect()
+                (0..k)
+                    .map(|_| (rng.gen::<f64>(), rng.gen::<f64>()))
+                    .collect()
             };
             let (a, b) = (pts(rows), pts(cols));
             a.iter()

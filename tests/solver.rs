@@ -26,9 +26,14 @@ fn check_against_brute(r: usize, c: usize, m: &[Option<i64>], sense: Sense) {
         Sense::Minimize => &|a, b| a < b,
         Sense::Maximize => &|a, b| a > b,
     };
-    let want = brute_force(r, c, 0i64, &|i, j| m[i * c + j].is_some(), &|i, j| {
-        m[i * c + j].unwrap_or(0)
-    }, better);
+    let want = brute_force(
+        r,
+        c,
+        0i64,
+        &|i, j| m[i * c + j].is_some(),
+        &|i, j| m[i * c + j].unwrap_or(0),
+        better,
+    );
     let got_i = solve(&ints, r, c, sense);
     let got_f = solve(&floats, r, c, sense);
     match want {
@@ -108,18 +113,51 @@ proptest! {
 fn scipy_cases() {
     let inf = f64::INFINITY;
     let cases: Vec<(Vec<Vec<f64>>, Vec<f64>)> = vec![
-        (vec![vec![400., 150., 400.], vec![400., 450., 600.], vec![300., 225., 300.]], vec![150., 400., 300.]),
-        (vec![vec![400., 150., 400., 1.], vec![400., 450., 600., 2.], vec![300., 225., 300., 3.]], vec![150., 2., 300.]),
-        (vec![vec![10., 10., 8.], vec![9., 8., 1.], vec![9., 7., 4.]], vec![10., 1., 7.]),
-        (vec![vec![10., 10., 8., 11.], vec![9., 8., 1., 1.], vec![9., 7., 4., 10.]], vec![10., 1., 4.]),
-        (vec![vec![10., inf, inf], vec![inf, inf, 1.], vec![inf, 7., inf]], vec![10., 1., 7.]),
+        (
+            vec![
+                vec![400., 150., 400.],
+                vec![400., 450., 600.],
+                vec![300., 225., 300.],
+            ],
+            vec![150., 400., 300.],
+        ),
+        (
+            vec![
+                vec![400., 150., 400., 1.],
+                vec![400., 450., 600., 2.],
+                vec![300., 225., 300., 3.],
+            ],
+            vec![150., 2., 300.],
+        ),
+        (
+            vec![vec![10., 10., 8.], vec![9., 8., 1.], vec![9., 7., 4.]],
+            vec![10., 1., 7.],
+        ),
+        (
+            vec![
+                vec![10., 10., 8., 11.],
+                vec![9., 8., 1., 1.],
+                vec![9., 7., 4., 10.],
+            ],
+            vec![10., 1., 4.],
+        ),
+        (
+            vec![vec![10., inf, inf], vec![inf, inf, 1.], vec![inf, 7., inf]],
+            vec![10., 1., 7.],
+        ),
     ];
     for (m, expected) in cases {
         let (r, c) = (m.len(), m[0].len());
         let flat: Vec<f64> = m.concat();
-        let transposed: Vec<f64> = (0..c).flat_map(|j| m.iter().map(move |row| row[j])).collect();
+        let transposed: Vec<f64> = (0..c)
+            .flat_map(|j| m.iter().map(move |row| row[j]))
+            .collect();
         for sign in [1.0, -1.0] {
-            let sense = if sign < 0.0 { Sense::Maximize } else { Sense::Minimize };
+            let sense = if sign < 0.0 {
+                Sense::Maximize
+            } else {
+                Sense::Minimize
+            };
             let signed: Vec<f64> = flat.iter().map(|x| sign * x).collect();
             let signed_t: Vec<f64> = transposed.iter().map(|x| sign * x).collect();
             let a = solve(&signed, r, c, sense).unwrap();
@@ -143,8 +181,14 @@ fn scipy_cases() {
     assert_eq!(a, solve(&ones, 8, 8, Sense::Minimize).unwrap());
     // scipy: an all-infinite matrix or a row with no finite entry is infeasible.
     let inf = f64::INFINITY;
-    assert!(matches!(solve(&[inf, inf, inf, inf], 2, 2, Sense::Minimize), Err(Error::Infeasible { .. })));
-    assert!(matches!(solve(&[1.0, inf, 2.0, inf], 2, 2, Sense::Minimize), Err(Error::Infeasible { .. })));
+    assert!(matches!(
+        solve(&[inf, inf, inf, inf], 2, 2, Sense::Minimize),
+        Err(Error::Infeasible { .. })
+    ));
+    assert!(matches!(
+        solve(&[1.0, inf, 2.0, inf], 2, 2, Sense::Minimize),
+        Err(Error::Infeasible { .. })
+    ));
     // Empty matrices are fine: no pairs, total 0.
     for (r, c) in [(0, 0), (0, 3), (3, 0)] {
         let a = solve::<f64>(&[], r, c, Sense::Minimize).unwrap();
@@ -152,7 +196,10 @@ fn scipy_cases() {
         assert_eq!(a.total(), 0.0);
     }
     // NaN is an error naming the entry.
-    assert!(matches!(solve(&[1.0, f64::NAN, 2.0, 3.0], 2, 2, Sense::Minimize), Err(Error::NaN { row: 0, col: 1 })));
+    assert!(matches!(
+        solve(&[1.0, f64::NAN, 2.0, 3.0], 2, 2, Sense::Minimize),
+        Err(Error::NaN { row: 0, col: 1 })
+    ));
 }
 
 /// Numerically hard floats terminate with the optimum.
@@ -160,8 +207,12 @@ fn scipy_cases() {
 fn hard_floats_terminate_optimally() {
     let mut g = SplitMix(7);
     for n in [5usize, 40, 150] {
-        let big: Vec<f64> = (0..n * n).map(|_| 1e12 + g.below(1000) as f64 * 1e-3).collect();
-        let tiny: Vec<f64> = (0..n * n).map(|_| 1.0 + g.below(100) as f64 * 1e-12).collect();
+        let big: Vec<f64> = (0..n * n)
+            .map(|_| 1e12 + g.below(1000) as f64 * 1e-3)
+            .collect();
+        let tiny: Vec<f64> = (0..n * n)
+            .map(|_| 1.0 + g.below(100) as f64 * 1e-12)
+            .collect();
         let equal = vec![0.25f64; n * n];
         for m in [&big, &tiny, &equal] {
             for sense in [Sense::Minimize, Sense::Maximize] {
@@ -172,9 +223,22 @@ fn hard_floats_terminate_optimally() {
         }
     }
     let n = 6;
-    let big: Vec<f64> = (0..n * n).map(|k| 1e12 + (k * 7 % 11) as f64 * 1e-3).collect();
-    let ints: Vec<i64> = big.iter().map(|&x| ((x - 1e12) * 1e3).round() as i64).collect();
-    let want = brute_force(n, n, 0i64, &|_, _| true, &|i, j| ints[i * n + j], &|a, b| a < b).unwrap();
+    let big: Vec<f64> = (0..n * n)
+        .map(|k| 1e12 + (k * 7 % 11) as f64 * 1e-3)
+        .collect();
+    let ints: Vec<i64> = big
+        .iter()
+        .map(|&x| ((x - 1e12) * 1e3).round() as i64)
+        .collect();
+    let want = brute_force(
+        n,
+        n,
+        0i64,
+        &|_, _| true,
+        &|i, j| ints[i * n + j],
+        &|a, b| a < b,
+    )
+    .unwrap();
     let a = solve(&big, n, n, Sense::Minimize).unwrap();
     let got: i64 = a.pairs().map(|(i, j)| ints[i * n + j]).sum();
     assert_eq!(got, want);
@@ -184,7 +248,10 @@ fn hard_floats_terminate_optimally() {
 #[test]
 fn integer_overflow_is_an_error() {
     let m = [i64::MAX - 1, 0, 0, i64::MIN + 1];
-    assert!(matches!(solve(&m, 2, 2, Sense::Minimize), Err(Error::CostOverflow { .. })));
+    assert!(matches!(
+        solve(&m, 2, 2, Sense::Minimize),
+        Err(Error::CostOverflow { .. })
+    ));
     // i32 extremes minus the sentinels are fine.
     let m = [i32::MAX - 1, i32::MIN + 1, 0, 5];
     let a = solve(&m, 2, 2, Sense::Minimize).unwrap();
@@ -203,6 +270,9 @@ fn larger_random_problems_verify() {
         let b = solve(&ints, r, c, Sense::Maximize).unwrap();
         b.verify(&ints).unwrap();
         let f32s: Vec<f32> = (0..r * c).map(|_| g.unit() as f32).collect();
-        solve(&f32s, r, c, Sense::Minimize).unwrap().verify(&f32s).unwrap();
+        solve(&f32s, r, c, Sense::Minimize)
+            .unwrap()
+            .verify(&f32s)
+            .unwrap();
     }
 }

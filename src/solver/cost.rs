@@ -6,6 +6,10 @@
 //! [`Cost::FORBIDDEN`]-like values: any infinite float (`inf` or `-inf`), or `MIN` / `MAX` of an
 //! integer type.
 
+// The per-entry conversions are `#[inline(always)]` on purpose: they sit in the solver's hot
+// loops, which are compiled per instruction set and must inline them to vectorise.
+#![allow(clippy::inline_always)]
+
 use std::fmt::{Debug, Display};
 use std::ops::{Add, Neg, Sub};
 

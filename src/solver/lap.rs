@@ -13,9 +13,12 @@
 //!    evicts the previous owner, who tries again. Every decrease test is guarded so that a
 //!    floating-point decrease that rounds to nothing ends the chain instead of looping.
 //! 3. **Augmentation**: for each row still free, a Dijkstra search over reduced costs finds a
-//!    shortest augmenting path; all columns at the current minimum distance are taken at once
-//!    (this is what keeps integer problems with many ties fast). Potentials of the columns
-//!    settled before the last step are updated so that reduced costs stay non-negative.
+//!    shortest augmenting path. Each step relaxes all columns in natural order against one
+//!    newly reached row and finds the nearest unsettled column in the same branch-free pass
+//!    (explicit AVX2 / AVX-512F kernels for `f64` costs, detected at run time); a free column at
+//!    the minimum distance ends the search at once (this is what keeps integer problems with
+//!    many ties fast). Potentials of the settled columns are then updated so that reduced costs
+//!    stay non-negative.
 //!
 //! Invariants after every phase: each assigned row's column minimises `c[i][j] - v[j]` over its
 //! row (so `u[i] = c[i][x[i]] - v[x[i]]` gives a feasible dual), and on wide input every column
@@ -23,7 +26,12 @@
 //!
 //! Complexity: `O(n^2 m)` in the worst case, typically far less; memory `O(m)` beyond the input.
 
+// The small kernels are `#[inline(always)]` on purpose: they must be inlined into the
+// `#[target_feature]` wrappers of `multiversion!` to be compiled for the wider instruction set.
+#![allow(clippy::inline_always)]
+
 use super::cost::{Cost, Work};
+use std::any::TypeId;
 
 /// Budget of augmenting-row-reduction steps per initially free row (see
 /// `augmenting_row_reduction`).
@@ -60,6 +68,10 @@ struct Lap<'a, C: Cost, const MAX: bool> {
     y: Vec<usize>,
     /// Column potentials.
     v: Vec<C::Work>,
+    /// 0 on free columns, [`Work::INF`] on assigned ones (augmentation phase only).
+    pen: Vec<C::Work>,
+    /// Instruction set of the hot loops.
+    isa: Isa,
 }
 
 impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
@@ -76,14 +88,7 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
         // Column minima, first row wins ties (strict `<`), scanned row by row for the cache.
         self.v.iter_mut().for_each(|v| *v = inf);
         for i in 0..n {
-            let row = self.row(i);
-            for ((&c, v), y) in row.iter().zip(self.v.iter_mut()).zip(self.y.iter_mut()) {
-                let w = c.to_work::<MAX>();
-                if w < *v {
-                    *v = w;
-                    *y = i;
-                }
-            }
+            column_minima::call::<C, MAX>(self.isa, self.row(i), &mut self.v, &mut self.y, i);
         }
         if let Some(j) = self.v.iter().position(|v| v.is_inf()) {
             return Err(Witness {
@@ -104,20 +109,14 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
             }
         }
         let mut free = Vec::new();
-        for i in 0..n {
+        for (i, &unique) in unique.iter().enumerate() {
             let j = self.x[i];
             if j == NONE {
                 free.push(i);
-            } else if unique[i] {
+            } else if unique {
                 // Reduction transfer: lower v[j] by the row's second-best reduced cost.
-                let row = self.row(i);
-                let mut min = inf;
-                for (k, (&c, &v)) in row.iter().zip(self.v.iter()).enumerate() {
-                    let r = c.to_work::<MAX>() - v;
-                    if k != j && r < min {
-                        min = r;
-                    }
-                }
+                let (v1, j1, v2, _) = top2_dispatch::<C, MAX>(self.isa, self.row(i), &self.v);
+                let min = if j1 == j { v2 } else { v1 };
                 if !min.is_inf() {
                     self.v[j] = self.v[j] - min;
                 }
@@ -143,23 +142,7 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
             let i = free[current];
             current += 1;
             // The two smallest reduced costs of row i.
-            let row = self.row(i);
-            let (mut v1, mut j1) = (C::Work::INF, NONE);
-            let (mut v2, mut j2) = (C::Work::INF, NONE);
-            for (j, (&c, &v)) in row.iter().zip(self.v.iter()).enumerate() {
-                let h = c.to_work::<MAX>() - v;
-                if h < v2 {
-                    if h >= v1 {
-                        v2 = h;
-                        j2 = j;
-                    } else {
-                        v2 = v1;
-                        j2 = j1;
-                        v1 = h;
-                        j1 = j;
-                    }
-                }
-            }
+            let (v1, mut j1, v2, j2) = top2_dispatch::<C, MAX>(self.isa, self.row(i), &self.v);
             if j1 == NONE || v1.is_inf() {
                 // No allowed column (cannot happen after the pre-check); leave for augmentation.
                 free[new_free] = i;
@@ -206,88 +189,62 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
     }
 
     /// Shortest augmenting path from free row `start`; augments along it.
+    ///
+    /// Dijkstra over the columns in natural order: each step relaxes every column against one
+    /// newly reached row and finds the nearest unsettled column in the same pass
+    /// ([`relax_min`]). A settled column is disabled by lowering its potential by
+    /// `2 INF` and setting its distance to [`Work::INF`] (both saved first), so that no
+    /// later relaxation can touch it: its reduced costs become infinite, which also rules out
+    /// predecessor cycles from float rounding. When a free column is at the minimum distance
+    /// it is taken at once (JV's preference for unassigned columns among ties).
     fn augment(&mut self, start: usize, buf: &mut PathBuffers<C::Work>) -> Result<(), Witness> {
-        let m = self.m;
-        let PathBuffers { cols, d, pred } = buf;
-        for (k, c) in cols.iter_mut().enumerate() {
-            *c = k;
-        }
-        let row = self.row(start);
-        for ((dj, &c), &v) in d.iter_mut().zip(row).zip(&self.v) {
-            *dj = c.to_work::<MAX>() - v;
-        }
-        pred.iter_mut().for_each(|p| *p = start);
-
-        let (mut lo, mut hi, mut ready) = (0usize, 0usize, 0usize);
-        let sink = 'search: loop {
-            if lo == hi {
-                ready = lo;
-                // Move every column at the minimum remaining distance to [lo, hi).
-                let mut mind = C::Work::INF;
-                hi = lo;
-                for k in lo..m {
-                    let j = cols[k];
-                    let dj = d[j];
-                    if dj <= mind {
-                        if dj < mind {
-                            hi = lo;
-                            mind = dj;
-                        }
-                        cols[k] = cols[hi];
-                        cols[hi] = j;
-                        hi += 1;
-                    }
-                }
-                if hi == lo || mind.is_inf() {
-                    // Nothing reachable: rows reached so far can only use settled columns.
-                    let settled = &cols[..lo];
-                    let mut rows: Vec<usize> = settled.iter().map(|&j| self.y[j]).collect();
-                    rows.push(start);
-                    rows.sort_unstable();
-                    let mut scols = settled.to_vec();
-                    scols.sort_unstable();
-                    return Err(Witness { rows, cols: scols });
-                }
-                for &j in &cols[lo..hi] {
-                    if self.y[j] == NONE {
-                        break 'search j;
-                    }
-                }
+        let inf = C::Work::INF;
+        let PathBuffers {
+            d,
+            pred,
+            dset,
+            vset,
+            settled,
+            scanned,
+        } = buf;
+        d.fill(inf);
+        settled.clear();
+        scanned.clear();
+        let (mut i, mut h) = (start, C::Work::ZERO);
+        let (sink, mind) = loop {
+            scanned.push(i);
+            let best =
+                relax_dispatch::<C, MAX>(self.isa, self.row(i), &self.v, d, pred, &self.pen, h, i);
+            if !best.free_d.is_inf() && best.free_d <= best.all_d {
+                break (best.free_j, best.free_d);
             }
-            // Scan the rows of the columns at the minimum distance.
-            while lo < hi {
-                let j = cols[lo];
-                lo += 1;
-                let i = self.y[j];
-                let mind = d[j];
-                let row = self.row(i);
-                let h = row[j].to_work::<MAX>() - self.v[j] - mind;
-                let mut k = hi;
-                while k < m {
-                    let jj = cols[k];
-                    let cred = row[jj].to_work::<MAX>() - self.v[jj] - h;
-                    if cred < d[jj] {
-                        d[jj] = cred;
-                        pred[jj] = i;
-                        if cred == mind {
-                            if self.y[jj] == NONE {
-                                break 'search jj;
-                            }
-                            cols[k] = cols[hi];
-                            cols[hi] = jj;
-                            hi += 1;
-                        }
-                    }
-                    k += 1;
-                }
+            if best.all_d.is_inf() {
+                // Nothing reachable: the rows reached so far can only use the settled columns.
+                let mut rows = scanned.clone();
+                rows.sort_unstable();
+                let mut cols = settled.clone();
+                cols.sort_unstable();
+                return Err(Witness { rows, cols });
             }
+            let (j, dj) = (best.all_j, best.all_d);
+            debug_assert!(self.y[j] != NONE);
+            settled.push(j);
+            dset[j] = dj;
+            vset[j] = self.v[j];
+            i = self.y[j];
+            h = self.row(i)[j].to_work::<MAX>() - self.v[j] - dj;
+            d[j] = inf;
+            // Twice INF: for integers, distances may be negative (the start row's reduced
+            // costs), and `cred + 2 INF` must stay at or above INF; floats get -inf either way.
+            self.v[j] = self.v[j] - inf - inf;
         };
-        // Update the potentials of the settled columns.
-        let mind = d[sink];
-        for &j in &cols[..ready] {
-            self.v[j] = self.v[j] + (d[j] - mind);
+        debug_assert!(self.y[sink] == NONE);
+        // Potentials of the settled columns: v[j] += d[j] - mind (0 for those at mind).
+        for &j in settled.iter() {
+            self.v[j] = vset[j] + (dset[j] - mind);
         }
         // Augment along the predecessor chain.
+        self.pen[sink] = inf;
         let mut j = sink;
         loop {
             let i = pred[j];
@@ -305,10 +262,248 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
 
 /// Scratch space for the shortest-path searches, allocated once per solve.
 struct PathBuffers<W> {
-    cols: Vec<usize>,
     d: Vec<W>,
     pred: Vec<usize>,
+    dset: Vec<W>,
+    vset: Vec<W>,
+    settled: Vec<usize>,
+    scanned: Vec<usize>,
 }
+
+/// Result of one [`relax_min`] pass.
+struct Best<W> {
+    all_d: W,
+    all_j: usize,
+    free_d: W,
+    free_j: usize,
+}
+
+/// Lanes of the branch-free loops: one AVX-512 vector of `f64`, two AVX2 vectors.
+const LANES: usize = 8;
+
+/// One Dijkstra step over all columns: `d[k] = min(d[k], w[k] - v[k] - h)` (recording row
+/// `i` as predecessor where it improves), returning the first column of least `d` and the first
+/// column of least `d + pen` (`pen` is 0 on free columns, [`Work::INF`] on assigned ones).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn relax_min<C: Cost, const MAX: bool>(
+    row: &[C],
+    v: &[C::Work],
+    d: &mut [C::Work],
+    pred: &mut [usize],
+    pen: &[C::Work],
+    h: C::Work,
+    i: usize,
+) -> Best<C::Work> {
+    let inf = C::Work::INF;
+    let m = row.len();
+    let (v, d, pred, pen) = (&v[..m], &mut d[..m], &mut pred[..m], &pen[..m]);
+    let mut ma = [inf; LANES];
+    let mut ia = [NONE; LANES];
+    let mut mf = [inf; LANES];
+    let mut jf = [NONE; LANES];
+    let split = m - m % LANES;
+    let chunks = row[..split]
+        .chunks_exact(LANES)
+        .zip(v[..split].chunks_exact(LANES))
+        .zip(d[..split].chunks_exact_mut(LANES))
+        .zip(pred[..split].chunks_exact_mut(LANES))
+        .zip(pen[..split].chunks_exact(LANES));
+    for (c, ((((rc, vc), dc), pc), qc)) in chunks.enumerate() {
+        let base = c * LANES;
+        for l in 0..LANES {
+            let cred = rc[l].to_work::<MAX>() - vc[l] - h;
+            let better = cred < dc[l];
+            let nd = if better { cred } else { dc[l] };
+            dc[l] = nd;
+            pc[l] = if better { i } else { pc[l] };
+            let k = base + l;
+            if nd < ma[l] {
+                ma[l] = nd;
+                ia[l] = k;
+            }
+            let f = nd + qc[l];
+            if f < mf[l] {
+                mf[l] = f;
+                jf[l] = k;
+            }
+        }
+    }
+    let mut best = Best {
+        all_d: inf,
+        all_j: NONE,
+        free_d: inf,
+        free_j: NONE,
+    };
+    for l in 0..LANES {
+        if ma[l] < best.all_d || (ma[l] == best.all_d && ia[l] < best.all_j) {
+            best.all_d = ma[l];
+            best.all_j = ia[l];
+        }
+        if mf[l] < best.free_d || (mf[l] == best.free_d && jf[l] < best.free_j) {
+            best.free_d = mf[l];
+            best.free_j = jf[l];
+        }
+    }
+    for k in split..m {
+        let cred = row[k].to_work::<MAX>() - v[k] - h;
+        if cred < d[k] {
+            d[k] = cred;
+            pred[k] = i;
+        }
+        if d[k] < best.all_d {
+            best.all_d = d[k];
+            best.all_j = k;
+        }
+        let f = d[k] + pen[k];
+        if f < best.free_d {
+            best.free_d = f;
+            best.free_j = k;
+        }
+    }
+    best
+}
+
+/// The two smallest reduced costs `w[k] - v[k]` of a row and their columns, ties to the lower
+/// column (entries equal to [`Work::INF`] are ignored; missing ones are `(INF, NONE)`).
+#[inline(always)]
+fn top2<C: Cost, const MAX: bool>(row: &[C], v: &[C::Work]) -> (C::Work, usize, C::Work, usize) {
+    let (mut v1, mut j1) = (C::Work::INF, NONE);
+    let (mut v2, mut j2) = (C::Work::INF, NONE);
+    for (j, (&c, &v)) in row.iter().zip(v).enumerate() {
+        let h = c.to_work::<MAX>() - v;
+        if h < v2 {
+            if h >= v1 {
+                v2 = h;
+                j2 = j;
+            } else {
+                v2 = v1;
+                j2 = j1;
+                v1 = h;
+                j1 = j;
+            }
+        }
+    }
+    (v1, j1, v2, j2)
+}
+
+/// Merges candidate `(value, column)` pairs into the two smallest, lower column first among
+/// equal values; `NONE` columns are skipped.
+#[derive(Clone, Copy)]
+struct Two<W> {
+    v1: W,
+    j1: usize,
+    v2: W,
+    j2: usize,
+}
+
+impl<W: Work> Two<W> {
+    fn new() -> Self {
+        Two {
+            v1: W::INF,
+            j1: NONE,
+            v2: W::INF,
+            j2: NONE,
+        }
+    }
+
+    fn push(&mut self, h: W, k: usize) {
+        if k == NONE {
+            return;
+        }
+        if h < self.v1 || (h == self.v1 && k < self.j1) {
+            self.v2 = self.v1;
+            self.j2 = self.j1;
+            self.v1 = h;
+            self.j1 = k;
+        } else if h < self.v2 || (h == self.v2 && k < self.j2) {
+            self.v2 = h;
+            self.j2 = k;
+        }
+    }
+}
+
+/// Column minima over one row: `v[k] = min(v[k], w[k])`, recording row `i` where it improves.
+#[inline(always)]
+fn col_min<C: Cost, const MAX: bool>(row: &[C], v: &mut [C::Work], y: &mut [usize], i: usize) {
+    for ((&c, v), y) in row.iter().zip(v.iter_mut()).zip(y.iter_mut()) {
+        let w = c.to_work::<MAX>();
+        let better = w < *v;
+        *v = if better { w } else { *v };
+        *y = if better { i } else { *y };
+    }
+}
+
+/// Which instruction set the hot loops are compiled for, detected once per solve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Isa {
+    /// The build's baseline target features.
+    Portable,
+    /// AVX2 (x86-64), detected at run time.
+    #[cfg(target_arch = "x86_64")]
+    Avx2,
+    /// AVX-512F (x86-64), detected at run time.
+    #[cfg(target_arch = "x86_64")]
+    Avx512,
+}
+
+impl Isa {
+    /// The widest instruction set this CPU supports.
+    pub(crate) fn detect() -> Isa {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                return Isa::Avx512;
+            }
+            if std::arch::is_x86_feature_detected!("avx2") {
+                return Isa::Avx2;
+            }
+        }
+        Isa::Portable
+    }
+}
+
+/// Compiles a `#[inline(always)]` kernel three times (portable, AVX2, AVX-512F) and dispatches
+/// on an [`Isa`].
+macro_rules! multiversion {
+    ($name:ident, $body:ident, ($($p:ident: $t:ty),*) -> $r:ty) => {
+        mod $name {
+            use super::*;
+
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = "avx512f")]
+            #[allow(clippy::too_many_arguments)]
+            fn avx512<C: Cost, const MAX: bool>($($p: $t),*) -> $r {
+                $body::<C, MAX>($($p),*)
+            }
+
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = "avx2")]
+            #[allow(clippy::too_many_arguments)]
+            fn avx2<C: Cost, const MAX: bool>($($p: $t),*) -> $r {
+                $body::<C, MAX>($($p),*)
+            }
+
+            #[allow(clippy::too_many_arguments)]
+            pub(super) fn call<C: Cost, const MAX: bool>(isa: Isa, $($p: $t),*) -> $r {
+                match isa {
+                    // SAFETY: `Isa::Avx512` is only made by `Isa::detect` after
+                    // `is_x86_feature_detected!("avx512f")` returned true, so the CPU running
+                    // this code supports every instruction the target feature enables.
+                    #[cfg(target_arch = "x86_64")]
+                    Isa::Avx512 => unsafe { avx512::<C, MAX>($($p),*) },
+                    // SAFETY: as above, with `is_x86_feature_detected!("avx2")`.
+                    #[cfg(target_arch = "x86_64")]
+                    Isa::Avx2 => unsafe { avx2::<C, MAX>($($p),*) },
+                    Isa::Portable => $body::<C, MAX>($($p),*),
+                }
+            }
+        }
+    };
+}
+
+multiversion!(relax, relax_min, (row: &[C], v: &[C::Work], d: &mut [C::Work], pred: &mut [usize], pen: &[C::Work], h: C::Work, i: usize) -> Best<C::Work>);
+multiversion!(column_minima, col_min, (row: &[C], v: &mut [C::Work], y: &mut [usize], i: usize) -> ());
 
 /// Solves the assignment on `n <= m`, checking nothing about the input (the caller rejects NaN
 /// and reports rows without allowed entries).
@@ -325,6 +520,8 @@ pub(crate) fn solve_wide<C: Cost, const MAX: bool>(
         x: vec![NONE; n],
         y: vec![NONE; m],
         v: vec![C::Work::ZERO; m],
+        pen: Vec::new(),
+        isa: Isa::detect(),
     };
     let mut free = if n == m {
         lap.column_reduction()?
@@ -337,10 +534,24 @@ pub(crate) fn solve_wide<C: Cost, const MAX: bool>(
         }
         free = lap.augmenting_row_reduction(free);
     }
+    lap.pen = lap
+        .y
+        .iter()
+        .map(|&i| {
+            if i == NONE {
+                C::Work::ZERO
+            } else {
+                C::Work::INF
+            }
+        })
+        .collect();
     let mut buf = PathBuffers {
-        cols: vec![0; m],
         d: vec![C::Work::ZERO; m],
         pred: vec![0; m],
+        dset: vec![C::Work::ZERO; m],
+        vset: vec![C::Work::ZERO; m],
+        settled: Vec::new(),
+        scanned: Vec::new(),
     };
     for &i in &free {
         lap.augment(i, &mut buf)?;
@@ -357,4 +568,544 @@ pub(crate) fn solve_wide<C: Cost, const MAX: bool>(
         u,
         v: lap.v,
     })
+}
+
+/// [`top2`] through the explicit-SIMD kernels of [`simd`] when the costs are `f64` and the CPU
+/// has AVX2 or AVX-512F, else through the portable loop.
+#[inline]
+fn top2_dispatch<C: Cost, const MAX: bool>(
+    isa: Isa,
+    row: &[C],
+    v: &[C::Work],
+) -> (C::Work, usize, C::Work, usize) {
+    #[cfg(target_arch = "x86_64")]
+    if isa != Isa::Portable && TypeId::of::<C>() == TypeId::of::<f64>() {
+        let m = row.len();
+        assert!(v.len() >= m);
+        // SAFETY: `C` is `f64` (equal `TypeId`s) and so is its work type: the slices are
+        // reinterpreted as their own type, lengths unchanged.
+        let (row, v) = unsafe {
+            (
+                std::slice::from_raw_parts(row.as_ptr().cast::<f64>(), m),
+                std::slice::from_raw_parts(v.as_ptr().cast::<f64>(), m),
+            )
+        };
+        let t = match isa {
+            // SAFETY: `Isa::Avx512` is only made after `is_x86_feature_detected!("avx512f")`.
+            Isa::Avx512 => unsafe { simd::top2_avx512::<MAX>(row, v) },
+            // SAFETY: `Isa::Avx2` is only made after `is_x86_feature_detected!("avx2")`.
+            _ => unsafe { simd::top2_avx2::<MAX>(row, v) },
+        };
+        // SAFETY: as above, `C::Work` is `f64`.
+        return unsafe {
+            (
+                *std::ptr::from_ref(&t.v1).cast::<C::Work>(),
+                t.j1,
+                *std::ptr::from_ref(&t.v2).cast::<C::Work>(),
+                t.j2,
+            )
+        };
+    }
+    top2::<C, MAX>(row, v)
+}
+
+/// [`relax_min`] through the explicit-SIMD kernels of [`simd`] when the costs are `f64` and
+/// the CPU has AVX2 or AVX-512F, else through the portable loop.
+#[inline]
+#[allow(clippy::too_many_arguments)]
+fn relax_dispatch<C: Cost, const MAX: bool>(
+    isa: Isa,
+    row: &[C],
+    v: &[C::Work],
+    d: &mut [C::Work],
+    pred: &mut [usize],
+    pen: &[C::Work],
+    h: C::Work,
+    i: usize,
+) -> Best<C::Work> {
+    #[cfg(target_arch = "x86_64")]
+    if isa != Isa::Portable && TypeId::of::<C>() == TypeId::of::<f64>() {
+        let m = row.len();
+        assert!(v.len() >= m && d.len() >= m && pred.len() >= m && pen.len() >= m);
+        // SAFETY: `C` is `f64` (equal `TypeId`s), and `f64`'s work type is `f64`, so every
+        // slice below is reinterpreted as its own type; lengths are unchanged.
+        let (row, v, d, pen, h) = unsafe {
+            (
+                std::slice::from_raw_parts(row.as_ptr().cast::<f64>(), m),
+                std::slice::from_raw_parts(v.as_ptr().cast::<f64>(), m),
+                std::slice::from_raw_parts_mut(d.as_mut_ptr().cast::<f64>(), m),
+                std::slice::from_raw_parts(pen.as_ptr().cast::<f64>(), m),
+                *std::ptr::from_ref(&h).cast::<f64>(),
+            )
+        };
+        let pred = &mut pred[..m];
+        let b = match isa {
+            // SAFETY: `Isa::Avx512` is only made after `is_x86_feature_detected!("avx512f")`.
+            Isa::Avx512 => unsafe { simd::relax_avx512::<MAX>(row, v, d, pred, pen, h, i) },
+            // SAFETY: `Isa::Avx2` is only made after `is_x86_feature_detected!("avx2")`.
+            _ => unsafe { simd::relax_avx2::<MAX>(row, v, d, pred, pen, h, i) },
+        };
+        // SAFETY: as above, `C::Work` is `f64`.
+        return unsafe {
+            Best {
+                all_d: *std::ptr::from_ref(&b.all_d).cast::<C::Work>(),
+                all_j: b.all_j,
+                free_d: *std::ptr::from_ref(&b.free_d).cast::<C::Work>(),
+                free_j: b.free_j,
+            }
+        };
+    }
+    relax::call::<C, MAX>(isa, row, v, d, pred, pen, h, i)
+}
+
+/// Hand-written AVX2 and AVX-512F versions of [`relax_min`] for `f64` costs (LLVM does not
+/// vectorise the arg-min reductions of the portable loop).
+#[cfg(target_arch = "x86_64")]
+mod simd {
+    use super::{Best, Two, NONE};
+    #[allow(clippy::wildcard_imports)]
+    use std::arch::x86_64::*;
+
+    /// Lane-wise minima and their columns, merged lowest column first among equal values.
+    fn merge(ma: &[f64], ia: &[i64], mf: &[f64], jf: &[i64]) -> Best<f64> {
+        let mut b = Best {
+            all_d: f64::INFINITY,
+            all_j: NONE,
+            free_d: f64::INFINITY,
+            free_j: NONE,
+        };
+        for l in 0..ma.len() {
+            let (a, ai) = (ma[l], ia[l] as usize);
+            if a < b.all_d || (a == b.all_d && ai < b.all_j) {
+                b.all_d = a;
+                b.all_j = ai;
+            }
+            let (f, fi) = (mf[l], jf[l] as usize);
+            if f < b.free_d || (f == b.free_d && fi < b.free_j) {
+                b.free_d = f;
+                b.free_j = fi;
+            }
+        }
+        b
+    }
+
+    /// The scalar tail of both kernels, continuing `b` from column `from`.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn tail<const MAX: bool>(
+        from: usize,
+        row: &[f64],
+        v: &[f64],
+        d: &mut [f64],
+        pred: &mut [usize],
+        pen: &[f64],
+        h: f64,
+        i: usize,
+        b: &mut Best<f64>,
+    ) {
+        use super::Cost;
+        for k in from..row.len() {
+            let cred = row[k].to_work::<MAX>() - v[k] - h;
+            if cred < d[k] {
+                d[k] = cred;
+                pred[k] = i;
+            }
+            if d[k] < b.all_d {
+                b.all_d = d[k];
+                b.all_j = k;
+            }
+            let f = d[k] + pen[k];
+            if f < b.free_d {
+                b.free_d = f;
+                b.free_j = k;
+            }
+        }
+    }
+
+    /// AVX-512F [`super::relax_min`] for `f64`.
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512F, and `v`, `d`, `pred`, `pen` must be at least as long
+    /// as `row`.
+    #[target_feature(enable = "avx512f")]
+    #[allow(clippy::too_many_arguments)]
+    pub(super) unsafe fn relax_avx512<const MAX: bool>(
+        row: &[f64],
+        v: &[f64],
+        d: &mut [f64],
+        pred: &mut [usize],
+        pen: &[f64],
+        h: f64,
+        i: usize,
+    ) -> Best<f64> {
+        let m = row.len();
+        let split = m - m % 8;
+        let inf = _mm512_set1_pd(f64::INFINITY);
+        let hv = _mm512_set1_pd(h);
+        let iv = _mm512_set1_epi64(i as i64);
+        let sign = _mm512_set1_epi64(i64::MIN);
+        let absm = _mm512_set1_epi64(i64::MAX);
+        let eight = _mm512_set1_epi64(8);
+        let mut idx = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+        let (mut ma, mut mf) = (inf, inf);
+        let none = _mm512_set1_epi64(-1);
+        let (mut ia, mut jf) = (none, none);
+        let (rp, vp, dp, pp, qp) = (
+            row.as_ptr(),
+            v.as_ptr(),
+            d.as_mut_ptr(),
+            pred.as_mut_ptr().cast::<i64>(),
+            pen.as_ptr(),
+        );
+        let mut k = 0;
+        while k < split {
+            // SAFETY: k + 8 <= split <= m, and every slice has at least m elements.
+            unsafe {
+                let raw = _mm512_loadu_pd(rp.add(k));
+                let c = if MAX {
+                    _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(raw), sign))
+                } else {
+                    raw
+                };
+                let abs = _mm512_castsi512_pd(_mm512_and_si512(_mm512_castpd_si512(raw), absm));
+                let forb = _mm512_cmp_pd_mask::<_CMP_EQ_OQ>(abs, inf);
+                let w = _mm512_mask_mov_pd(c, forb, inf);
+                let cred = _mm512_sub_pd(_mm512_sub_pd(w, _mm512_loadu_pd(vp.add(k))), hv);
+                let dk = _mm512_loadu_pd(dp.add(k));
+                let better = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(cred, dk);
+                _mm512_mask_storeu_pd(dp.add(k), better, cred);
+                _mm512_mask_storeu_epi64(pp.add(k), better, iv);
+                let nd = _mm512_mask_mov_pd(dk, better, cred);
+                let lt = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(nd, ma);
+                ma = _mm512_mask_mov_pd(ma, lt, nd);
+                ia = _mm512_mask_mov_epi64(ia, lt, idx);
+                let f = _mm512_add_pd(nd, _mm512_loadu_pd(qp.add(k)));
+                let ltf = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(f, mf);
+                mf = _mm512_mask_mov_pd(mf, ltf, f);
+                jf = _mm512_mask_mov_epi64(jf, ltf, idx);
+            }
+            idx = _mm512_add_epi64(idx, eight);
+            k += 8;
+        }
+        let (mut a, mut b, mut c, mut e) = ([0f64; 8], [0i64; 8], [0f64; 8], [0i64; 8]);
+        // SAFETY: each array holds exactly one 512-bit vector.
+        unsafe {
+            _mm512_storeu_pd(a.as_mut_ptr(), ma);
+            _mm512_storeu_si512(b.as_mut_ptr().cast(), ia);
+            _mm512_storeu_pd(c.as_mut_ptr(), mf);
+            _mm512_storeu_si512(e.as_mut_ptr().cast(), jf);
+        }
+        let mut best = merge(&a, &b, &c, &e);
+        tail::<MAX>(split, row, v, d, pred, pen, h, i, &mut best);
+        best
+    }
+
+    /// AVX-512F [`super::top2`] for `f64`.
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512F, and `v` must be at least as long as `row`.
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn top2_avx512<const MAX: bool>(row: &[f64], v: &[f64]) -> Two<f64> {
+        let m = row.len();
+        let split = m - m % 8;
+        let inf = _mm512_set1_pd(f64::INFINITY);
+        let sign = _mm512_set1_epi64(i64::MIN);
+        let absm = _mm512_set1_epi64(i64::MAX);
+        let eight = _mm512_set1_epi64(8);
+        let mut idx = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+        let none = _mm512_set1_epi64(-1);
+        let (mut a1, mut a2, mut i1, mut i2) = (inf, inf, none, none);
+        let (rp, vp) = (row.as_ptr(), v.as_ptr());
+        let mut k = 0;
+        while k < split {
+            // SAFETY: k + 8 <= split <= m <= v.len().
+            unsafe {
+                let raw = _mm512_loadu_pd(rp.add(k));
+                let c = if MAX {
+                    _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(raw), sign))
+                } else {
+                    raw
+                };
+                let abs = _mm512_castsi512_pd(_mm512_and_si512(_mm512_castpd_si512(raw), absm));
+                let forb = _mm512_cmp_pd_mask::<_CMP_EQ_OQ>(abs, inf);
+                let w = _mm512_mask_mov_pd(c, forb, inf);
+                let h = _mm512_sub_pd(w, _mm512_loadu_pd(vp.add(k)));
+                let lt1 = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(h, a1);
+                let lt2 = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(h, a2);
+                a2 = _mm512_mask_mov_pd(_mm512_mask_mov_pd(a2, lt2, h), lt1, a1);
+                i2 = _mm512_mask_mov_epi64(_mm512_mask_mov_epi64(i2, lt2, idx), lt1, i1);
+                a1 = _mm512_mask_mov_pd(a1, lt1, h);
+                i1 = _mm512_mask_mov_epi64(i1, lt1, idx);
+            }
+            idx = _mm512_add_epi64(idx, eight);
+            k += 8;
+        }
+        let (mut x1, mut y1, mut x2, mut y2) = ([0f64; 8], [0i64; 8], [0f64; 8], [0i64; 8]);
+        // SAFETY: each array holds exactly one 512-bit vector.
+        unsafe {
+            _mm512_storeu_pd(x1.as_mut_ptr(), a1);
+            _mm512_storeu_si512(y1.as_mut_ptr().cast(), i1);
+            _mm512_storeu_pd(x2.as_mut_ptr(), a2);
+            _mm512_storeu_si512(y2.as_mut_ptr().cast(), i2);
+        }
+        finish_top2::<MAX>(&x1, &y1, &x2, &y2, split, row, v)
+    }
+
+    /// AVX2 [`super::top2`] for `f64`.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2, and `v` must be at least as long as `row`.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn top2_avx2<const MAX: bool>(row: &[f64], v: &[f64]) -> Two<f64> {
+        let m = row.len();
+        let split = m - m % 4;
+        let inf = _mm256_set1_pd(f64::INFINITY);
+        let sign = _mm256_set1_pd(-0.0);
+        let four = _mm256_set1_epi64x(4);
+        let mut idx = _mm256_castsi256_pd(_mm256_set_epi64x(3, 2, 1, 0));
+        let none = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
+        let (mut a1, mut a2, mut i1, mut i2) = (inf, inf, none, none);
+        let (rp, vp) = (row.as_ptr(), v.as_ptr());
+        let mut k = 0;
+        while k < split {
+            // SAFETY: k + 4 <= split <= m <= v.len().
+            unsafe {
+                let raw = _mm256_loadu_pd(rp.add(k));
+                let c = if MAX { _mm256_xor_pd(raw, sign) } else { raw };
+                let forb = _mm256_cmp_pd::<_CMP_EQ_OQ>(_mm256_andnot_pd(sign, raw), inf);
+                let w = _mm256_blendv_pd(c, inf, forb);
+                let h = _mm256_sub_pd(w, _mm256_loadu_pd(vp.add(k)));
+                let lt1 = _mm256_cmp_pd::<_CMP_LT_OQ>(h, a1);
+                let lt2 = _mm256_cmp_pd::<_CMP_LT_OQ>(h, a2);
+                a2 = _mm256_blendv_pd(_mm256_blendv_pd(a2, h, lt2), a1, lt1);
+                i2 = _mm256_blendv_pd(_mm256_blendv_pd(i2, idx, lt2), i1, lt1);
+                a1 = _mm256_blendv_pd(a1, h, lt1);
+                i1 = _mm256_blendv_pd(i1, idx, lt1);
+            }
+            idx = _mm256_castsi256_pd(_mm256_add_epi64(_mm256_castpd_si256(idx), four));
+            k += 4;
+        }
+        let (mut x1, mut y1, mut x2, mut y2) = ([0f64; 4], [0i64; 4], [0f64; 4], [0i64; 4]);
+        // SAFETY: each array holds exactly one 256-bit vector.
+        unsafe {
+            _mm256_storeu_pd(x1.as_mut_ptr(), a1);
+            _mm256_storeu_pd(y1.as_mut_ptr().cast(), i1);
+            _mm256_storeu_pd(x2.as_mut_ptr(), a2);
+            _mm256_storeu_pd(y2.as_mut_ptr().cast(), i2);
+        }
+        finish_top2::<MAX>(&x1, &y1, &x2, &y2, split, row, v)
+    }
+
+    /// Merges the lanes of a SIMD `top2` and adds the scalar tail from column `split`.
+    fn finish_top2<const MAX: bool>(
+        x1: &[f64],
+        y1: &[i64],
+        x2: &[f64],
+        y2: &[i64],
+        split: usize,
+        row: &[f64],
+        v: &[f64],
+    ) -> Two<f64> {
+        use super::Cost;
+        let mut t = Two::new();
+        for l in 0..x1.len() {
+            t.push(x1[l], y1[l] as usize);
+            t.push(x2[l], y2[l] as usize);
+        }
+        for k in split..row.len() {
+            let h = row[k].to_work::<MAX>() - v[k];
+            if h < f64::INFINITY {
+                t.push(h, k);
+            }
+        }
+        t
+    }
+
+    /// AVX2 [`super::relax_min`] for `f64`.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2, and `v`, `d`, `pred`, `pen` must be at least as long as
+    /// `row`.
+    #[target_feature(enable = "avx2")]
+    #[allow(clippy::too_many_arguments)]
+    pub(super) unsafe fn relax_avx2<const MAX: bool>(
+        row: &[f64],
+        v: &[f64],
+        d: &mut [f64],
+        pred: &mut [usize],
+        pen: &[f64],
+        h: f64,
+        i: usize,
+    ) -> Best<f64> {
+        let m = row.len();
+        let split = m - m % 4;
+        let inf = _mm256_set1_pd(f64::INFINITY);
+        let hv = _mm256_set1_pd(h);
+        let iv = _mm256_set1_epi64x(i as i64);
+        let sign = _mm256_set1_pd(-0.0);
+        let four = _mm256_set1_epi64x(4);
+        let mut idx = _mm256_set_epi64x(3, 2, 1, 0);
+        let (mut ma, mut mf) = (inf, inf);
+        let none = _mm256_set1_epi64x(-1);
+        let (mut ia, mut jf) = (none, none);
+        let (rp, vp, dp, pp, qp) = (
+            row.as_ptr(),
+            v.as_ptr(),
+            d.as_mut_ptr(),
+            pred.as_mut_ptr().cast::<i64>(),
+            pen.as_ptr(),
+        );
+        let mut k = 0;
+        while k < split {
+            // SAFETY: k + 4 <= split <= m, and every slice has at least m elements.
+            unsafe {
+                let raw = _mm256_loadu_pd(rp.add(k));
+                let c = if MAX { _mm256_xor_pd(raw, sign) } else { raw };
+                let forb = _mm256_cmp_pd::<_CMP_EQ_OQ>(_mm256_andnot_pd(sign, raw), inf);
+                let w = _mm256_blendv_pd(c, inf, forb);
+                let cred = _mm256_sub_pd(_mm256_sub_pd(w, _mm256_loadu_pd(vp.add(k))), hv);
+                let dk = _mm256_loadu_pd(dp.add(k));
+                let better = _mm256_cmp_pd::<_CMP_LT_OQ>(cred, dk);
+                let nd = _mm256_blendv_pd(dk, cred, better);
+                _mm256_storeu_pd(dp.add(k), nd);
+                _mm256_maskstore_epi64(pp.add(k), _mm256_castpd_si256(better), iv);
+                let lt = _mm256_cmp_pd::<_CMP_LT_OQ>(nd, ma);
+                ma = _mm256_blendv_pd(ma, nd, lt);
+                ia = _mm256_castpd_si256(_mm256_blendv_pd(
+                    _mm256_castsi256_pd(ia),
+                    _mm256_castsi256_pd(idx),
+                    lt,
+                ));
+                let f = _mm256_add_pd(nd, _mm256_loadu_pd(qp.add(k)));
+                let ltf = _mm256_cmp_pd::<_CMP_LT_OQ>(f, mf);
+                mf = _mm256_blendv_pd(mf, f, ltf);
+                jf = _mm256_castpd_si256(_mm256_blendv_pd(
+                    _mm256_castsi256_pd(jf),
+                    _mm256_castsi256_pd(idx),
+                    ltf,
+                ));
+            }
+            idx = _mm256_add_epi64(idx, four);
+            k += 4;
+        }
+        let (mut a, mut b, mut c, mut e) = ([0f64; 4], [0i64; 4], [0f64; 4], [0i64; 4]);
+        // SAFETY: each array holds exactly one 256-bit vector.
+        unsafe {
+            _mm256_storeu_pd(a.as_mut_ptr(), ma);
+            _mm256_storeu_si256(b.as_mut_ptr().cast(), ia);
+            _mm256_storeu_pd(c.as_mut_ptr(), mf);
+            _mm256_storeu_si256(e.as_mut_ptr().cast(), jf);
+        }
+        let mut best = merge(&a, &b, &c, &e);
+        tail::<MAX>(split, row, v, d, pred, pen, h, i, &mut best);
+        best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every instruction set this CPU can run, the portable one first.
+    fn available() -> Vec<Isa> {
+        let mut v = vec![Isa::Portable];
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                v.push(Isa::Avx2);
+            }
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                v.push(Isa::Avx512);
+            }
+        }
+        v
+    }
+
+    /// A deterministic test row with ties, forbidden entries and settled (`-inf`) potentials.
+    fn data(m: usize, seed: u64) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
+        let mut s = seed;
+        let mut next = || {
+            s = s
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (s >> 33) % 16
+        };
+        let row = (0..m)
+            .map(|_| match next() {
+                0 => f64::INFINITY,
+                1 => f64::NEG_INFINITY,
+                k => k as f64,
+            })
+            .collect();
+        let v = (0..m)
+            .map(|_| {
+                if next() == 0 {
+                    f64::NEG_INFINITY
+                } else {
+                    next() as f64 - 8.0
+                }
+            })
+            .collect();
+        let d = (0..m)
+            .map(|_| {
+                if next() < 2 {
+                    f64::INFINITY
+                } else {
+                    next() as f64
+                }
+            })
+            .collect();
+        let pen = (0..m)
+            .map(|_| if next() < 12 { f64::INFINITY } else { 0.0 })
+            .collect();
+        (row, v, d, pen)
+    }
+
+    #[test]
+    fn simd_kernels_match_the_portable_ones_bit_for_bit() {
+        for m in [0usize, 1, 3, 4, 7, 8, 9, 31, 64, 100] {
+            for seed in 0..20 {
+                let (row, v, d0, pen) = data(m, seed);
+                for isa in available() {
+                    let (mut d, mut pred) = (d0.clone(), vec![7usize; m]);
+                    let (mut d_p, mut pred_p) = (d0.clone(), vec![7usize; m]);
+                    let b = relax_dispatch::<f64, false>(
+                        isa, &row, &v, &mut d, &mut pred, &pen, 0.5, 3,
+                    );
+                    let p = relax_min::<f64, false>(&row, &v, &mut d_p, &mut pred_p, &pen, 0.5, 3);
+                    assert_eq!(
+                        (b.all_d.to_bits(), b.all_j),
+                        (p.all_d.to_bits(), p.all_j),
+                        "{isa:?}"
+                    );
+                    assert_eq!(
+                        (b.free_d.to_bits(), b.free_j),
+                        (p.free_d.to_bits(), p.free_j)
+                    );
+                    assert_eq!(
+                        d.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                        d_p.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+                    );
+                    assert_eq!(pred, pred_p);
+                    for max in [false, true] {
+                        let t = if max {
+                            top2_dispatch::<f64, true>(isa, &row, &v)
+                        } else {
+                            top2_dispatch::<f64, false>(isa, &row, &v)
+                        };
+                        let q = if max {
+                            top2::<f64, true>(&row, &v)
+                        } else {
+                            top2::<f64, false>(&row, &v)
+                        };
+                        assert_eq!(
+                            (t.0.to_bits(), t.1, t.2.to_bits(), t.3),
+                            (q.0.to_bits(), q.1, q.2.to_bits(), q.3),
+                            "{isa:?} m {m} seed {seed} max {max}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

@@ -147,7 +147,7 @@ pub(crate) fn maximum_matching(g: &BitGraph, mate: &mut Matching) -> usize {
                 *d = NONE;
             }
         }
-        seen.iter_mut().for_each(|w| *w = 0);
+        seen.fill(0);
         let mut found = false;
         let mut head = 0;
         while head < queue.len() {
@@ -171,7 +171,7 @@ pub(crate) fn maximum_matching(g: &BitGraph, mate: &mut Matching) -> usize {
             break;
         }
         // Depth-first augmentation along the layers; each column is tried once per phase.
-        seen.iter_mut().for_each(|w| *w = 0);
+        seen.fill(0);
         let before = mate.size();
         for root in 0..n {
             if mate.left[root] != NONE {

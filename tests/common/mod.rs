@@ -12,6 +12,7 @@ pub fn brute_force<T: Copy + std::ops::Add<Output = T>>(
     val: &dyn Fn(usize, usize) -> T,
     better: &dyn Fn(T, T) -> bool,
 ) -> Option<T> {
+    #[allow(clippy::too_many_arguments)] // a recursive helper threading its whole state
     fn rec<T: Copy + std::ops::Add<Output = T>>(
         i: usize,
         n: usize,
@@ -24,7 +25,7 @@ pub fn brute_force<T: Copy + std::ops::Add<Output = T>>(
         best: &mut Option<T>,
     ) {
         if i == n {
-            if best.map_or(true, |b| better(acc, b)) {
+            if best.is_none_or(|b| better(acc, b)) {
                 *best = Some(acc);
             }
             return;
@@ -32,23 +33,53 @@ pub fn brute_force<T: Copy + std::ops::Add<Output = T>>(
         for j in 0..m {
             if !used[j] && allowed(i, j) {
                 used[j] = true;
-                rec(i + 1, n, m, used, acc + val(i, j), allowed, val, better, best);
+                rec(
+                    i + 1,
+                    n,
+                    m,
+                    used,
+                    acc + val(i, j),
+                    allowed,
+                    val,
+                    better,
+                    best,
+                );
                 used[j] = false;
             }
         }
     }
     let mut best = None;
     if rows <= cols {
-        rec(0, rows, cols, &mut vec![false; cols], zero, allowed, val, better, &mut best);
+        rec(
+            0,
+            rows,
+            cols,
+            &mut vec![false; cols],
+            zero,
+            allowed,
+            val,
+            better,
+            &mut best,
+        );
     } else {
         let a = |i: usize, j: usize| allowed(j, i);
         let v = |i: usize, j: usize| val(j, i);
-        rec(0, cols, rows, &mut vec![false; rows], zero, &a, &v, better, &mut best);
+        rec(
+            0,
+            cols,
+            rows,
+            &mut vec![false; rows],
+            zero,
+            &a,
+            &v,
+            better,
+            &mut best,
+        );
     }
     best
 }
 
-/// Tiny deterministic generator (SplitMix64) for test data without pulling in a crate.
+/// Tiny deterministic generator (`SplitMix64`) for test data without pulling in a crate.
 pub struct SplitMix(pub u64);
 
 impl SplitMix {
@@ -65,4 +96,207 @@ impl SplitMix {
     pub fn below(&mut self, n: u64) -> u64 {
         self.next_u64() % n
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Call-and-cities datasets (tests/pairing.rs, tests/properties.rs).
+
+/// The fifteen theme keys of the contract, in the crate's canonical order.
+pub const THEME_KEYS: [&str; 15] = [
+    "air_quality",
+    "circular_economy",
+    "climate_adaptation",
+    "digital_transition",
+    "energy_transition",
+    "housing",
+    "migrant_inclusion",
+    "public_procurement",
+    "jobs_and_skills",
+    "land_use_and_nature",
+    "urban_mobility",
+    "urban_poverty",
+    "cultural_heritage",
+    "public_space_security",
+    "water_and_sanitation",
+];
+
+/// EU member states (on every date from 2004-05-01 on) used by the generators.
+pub const EU_COUNTRIES: [&str; 8] = ["PL", "DE", "FR", "IT", "ES", "NL", "SE", "PT"];
+
+/// Partner countries used by the generators.
+pub const PARTNER_COUNTRIES: [&str; 6] = ["BR", "AR", "US", "JP", "IN", "MX"];
+
+/// One city as a JSON value; `expertise` is left out when empty.
+pub fn city_value(
+    id: &str,
+    country: &str,
+    population: u64,
+    challenges: &[(&str, f64)],
+    expertise: &[(&str, f64)],
+) -> serde_json::Value {
+    let profile = |pairs: &[(&str, f64)]| {
+        serde_json::Value::Object(
+            pairs
+                .iter()
+                .map(|&(k, v)| (k.to_owned(), serde_json::json!(v)))
+                .collect(),
+        )
+    };
+    let mut city = serde_json::json!({
+        "id": id,
+        "name": format!("City {id}"),
+        "country": country,
+        "population": population,
+        "challenges": profile(challenges),
+    });
+    if !expertise.is_empty() {
+        city["expertise"] = profile(expertise);
+    }
+    city
+}
+
+/// A call-and-cities document as JSON text. `min_population: None` leaves the field out (the
+/// default, 50000, applies).
+pub fn call_text(
+    date: &str,
+    min_population: Option<u64>,
+    partner_countries: &[&str],
+    cities: &[serde_json::Value],
+) -> String {
+    let mut call = serde_json::json!({
+        "name": "Test call",
+        "date": date,
+        "partner_countries": partner_countries,
+    });
+    if let Some(m) = min_population {
+        call["min_population"] = serde_json::json!(m);
+    }
+    serde_json::to_string_pretty(&serde_json::json!({"call": call, "cities": cities})).unwrap()
+}
+
+/// Fisher-Yates shuffle driven by [`SplitMix`].
+pub fn shuffle<T>(rng: &mut SplitMix, v: &mut [T]) {
+    for i in (1..v.len()).rev() {
+        let j = rng.below(i as u64 + 1) as usize;
+        v.swap(i, j);
+    }
+}
+
+/// A random sparse profile: each theme present with probability `density`; values are either
+/// coarse (tenths, so that ties happen) or arbitrary in [0, 1].
+pub fn random_profile(rng: &mut SplitMix, density: f64) -> Vec<(&'static str, f64)> {
+    let coarse = rng.below(2) == 0;
+    THEME_KEYS
+        .iter()
+        .filter_map(|&k| {
+            if rng.unit() >= density {
+                return None;
+            }
+            let v = if coarse {
+                rng.below(11) as f64 / 10.0
+            } else {
+                rng.unit()
+            };
+            Some((k, v))
+        })
+        .collect()
+}
+
+/// `n_eu` EU cities then `n_partner` partner cities with random profiles, expertise,
+/// populations (all at least 50000, with repeats) and random unique ids (so that input order and
+/// id order differ).
+pub fn random_cities(rng: &mut SplitMix, n_eu: usize, n_partner: usize) -> Vec<serde_json::Value> {
+    let populations = [50_000, 120_000, 534_813, 1_000_000];
+    (0..n_eu + n_partner)
+        .map(|k| {
+            let country = if k < n_eu {
+                EU_COUNTRIES[rng.below(EU_COUNTRIES.len() as u64) as usize]
+            } else {
+                PARTNER_COUNTRIES[rng.below(PARTNER_COUNTRIES.len() as u64) as usize]
+            };
+            let id = format!("{:03x}-{k}", rng.below(4096));
+            let population = if rng.below(2) == 0 {
+                populations[rng.below(populations.len() as u64) as usize]
+            } else {
+                50_000 + rng.below(20_000_000)
+            };
+            let challenges = random_profile(rng, 0.5);
+            let expertise = if rng.below(3) == 0 {
+                Vec::new()
+            } else {
+                random_profile(rng, 0.25)
+            };
+            city_value(&id, country, population, &challenges, &expertise)
+        })
+        .collect()
+}
+
+/// A random call with `n_eu` EU and `n_partner` partner cities (dated 2017-09-21, every
+/// generated city eligible).
+pub fn random_call(seed: u64, n_eu: usize, n_partner: usize) -> String {
+    let mut rng = SplitMix(seed);
+    let cities = random_cities(&mut rng, n_eu, n_partner);
+    call_text("2017-09-21", None, &PARTNER_COUNTRIES, &cities)
+}
+
+/// The same call with its cities and partner countries in a shuffled order.
+pub fn shuffled_call(text: &str, seed: u64) -> String {
+    let mut rng = SplitMix(seed);
+    let mut doc: serde_json::Value = serde_json::from_str(text).unwrap();
+    if let Some(cities) = doc["cities"].as_array_mut() {
+        shuffle(&mut rng, cities);
+    }
+    if let Some(countries) = doc["call"]["partner_countries"].as_array_mut() {
+        shuffle(&mut rng, countries);
+    }
+    serde_json::to_string(&doc).unwrap()
+}
+
+/// The JSON form of `value` with its `timings_ms` field removed (the only field allowed to
+/// change between runs).
+pub fn without_timings<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    let mut v = serde_json::to_value(value).unwrap();
+    if let Some(map) = v.as_object_mut() {
+        map.remove("timings_ms");
+    }
+    v
+}
+
+/// Every assignment of the smaller side of a `rows x cols` matrix, as `(row, col)` pairs in
+/// increasing row order. `min(rows, cols)! * ...` of them: keep the matrix small (<= 7).
+pub fn all_assignments(rows: usize, cols: usize) -> Vec<Vec<(usize, usize)>> {
+    fn rec(
+        i: usize,
+        n: usize,
+        m: usize,
+        used: &mut [bool],
+        cur: &mut Vec<(usize, usize)>,
+        out: &mut Vec<Vec<(usize, usize)>>,
+    ) {
+        if i == n {
+            out.push(cur.clone());
+            return;
+        }
+        for j in 0..m {
+            if !used[j] {
+                used[j] = true;
+                cur.push((i, j));
+                rec(i + 1, n, m, used, cur, out);
+                cur.pop();
+                used[j] = false;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let (n, m) = (rows.min(cols), rows.max(cols));
+    rec(0, n, m, &mut vec![false; m], &mut Vec::new(), &mut out);
+    if rows > cols {
+        for a in &mut out {
+            for p in a.iter_mut() {
+                *p = (p.1, p.0);
+            }
+            a.sort_unstable();
+        }
+    }
+    out
 }
