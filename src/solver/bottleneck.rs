@@ -12,14 +12,16 @@
 //! that no stricter threshold is feasible.
 //!
 //! Complexity: each test costs `O(n m / 64)` per Hopcroft-Karp phase on bit sets (few phases,
-//! since every test is warm-started) plus the candidates it adds; the candidates halve at every
-//! test, so the search touches `O(n m)` entries in all, over `O(log(n m))` tests. Then one
-//! assignment solve. Extra memory: `O(n m)` for the candidate indices and two bit sets.
+//! since every test is warm-started) plus one streaming pass over the remaining candidates,
+//! which about halve at every test (the pivot is the median of an evenly spaced sample), so
+//! the search touches `O(n m)` entries in all over `O(log(n m))` tests. Then one assignment
+//! solve on the matrix restricted to the threshold. Extra memory: `O(n m)`: 4 bytes per
+//! candidate, two bit sets, and the restricted copy of the matrix.
 
 use super::cost::{Cost, Work};
 use super::matching::{hall_violator, maximum_matching, BitGraph, Matching};
 use super::{check_entries, solve, transpose, Assignment, Sense};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// The result of [`solve_bottleneck`].
 #[derive(Debug, Clone, PartialEq)]
@@ -50,7 +52,8 @@ pub struct HallWitness {
 ///
 /// # Errors
 /// As [`solve`]: shape, NaN, integer range, and [`Error::Infeasible`] when no complete
-/// assignment of the smaller side exists at all.
+/// assignment of the smaller side exists at all; [`Error::Invalid`] for a matrix of more than
+/// 2^32 entries.
 ///
 /// # Examples
 /// ```
@@ -121,16 +124,25 @@ pub fn solve_bottleneck<C: Cost>(
             first = false;
         }
     }
-    // Candidate thresholds: the allowed entries at or above the lower bound, by index.
-    let mut cand: Vec<usize> = (0..c.len())
+    // Candidate thresholds: the allowed entries at or above the lower bound, by index, kept in
+    // increasing index order so that every pass over them streams through the matrix.
+    let Ok(len) = u32::try_from(c.len()) else {
+        return Err(Error::invalid(
+            "matrix",
+            format!(
+                "{rows} x {cols} has more than 2^32 entries, too many for the bottleneck search"
+            ),
+        ));
+    };
+    let mut cand: Vec<u32> = (0..len)
         .filter(|&k| {
-            let w = work(c[k]);
+            let w = work(c[k as usize]);
             !w.is_inf() && w >= lower
         })
         .collect();
     // `base` holds the edges below every remaining candidate: those strictly below the lower
     // bound, then everything up to the largest threshold found infeasible. Each test adds only
-    // the candidates up to its threshold, so the search costs O(n m) in all, not per test.
+    // the candidates up to its threshold.
     let mut base = BitGraph::new(n, m);
     base.fill(c, |x: C| {
         let w = work(x);
@@ -138,29 +150,30 @@ pub fn solve_bottleneck<C: Cost>(
     });
     let mut best: Option<C::Work> = None;
     let mut infeasible = Matching::empty(n, m);
-    let by_value = |a: &usize, b: &usize| {
-        work(c[*a])
-            .partial_cmp(&work(c[*b]))
-            .unwrap_or(std::cmp::Ordering::Equal)
-    };
+    let order = |a: &C::Work, b: &C::Work| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal);
+    let mut sample: Vec<C::Work> = Vec::with_capacity(1024);
     while !cand.is_empty() {
-        let mid = cand.len() / 2;
-        cand.select_nth_unstable_by(mid, by_value);
-        let t = work(c[cand[mid]]);
+        // Pivot: the median of an evenly spaced sample of the candidates (any candidate is a
+        // correct pivot; the sample keeps the halving close to even without a full selection).
+        let step = (cand.len() / 1023).max(1);
+        sample.clear();
+        sample.extend(cand.iter().step_by(step).map(|&k| work(c[k as usize])));
+        let mid = sample.len() / 2;
+        let (_, &mut t, _) = sample.select_nth_unstable_by(mid, order);
         let mut graph = base.clone();
         for &k in &cand {
-            if work(c[k]) <= t {
-                graph.insert(k / m, k % m);
+            if work(c[k as usize]) <= t {
+                graph.insert(k as usize / m, k as usize % m);
             }
         }
         let mut mate = infeasible.clone();
         if maximum_matching(&graph, &mut mate) == n {
             best = Some(t);
-            cand.retain(|&k| work(c[k]) < t);
+            cand.retain(|&k| work(c[k as usize]) < t);
         } else {
             infeasible = mate;
             base = graph;
-            cand.retain(|&k| work(c[k]) > t);
+            cand.retain(|&k| work(c[k as usize]) > t);
         }
     }
     let Some(t) = best else {
