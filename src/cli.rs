@@ -146,8 +146,10 @@ pub fn run(cli: &Cli) -> Result<String> {
             json,
         } => {
             let dataset = load(input.as_deref())?;
-            let pairing = Pairing::new(&dataset)?;
-            let solution = pairing.solve((*objective).into())?;
+            let pairing = Pairing::new(&dataset).map_err(|e| in_file(e, input.as_deref()))?;
+            let solution = pairing
+                .solve((*objective).into())
+                .map_err(|e| in_file(e, input.as_deref()))?;
             if *json {
                 to_json(&solution)
             } else {
@@ -160,10 +162,12 @@ pub fn run(cli: &Cli) -> Result<String> {
             json,
         } => {
             let dataset = load(input.as_deref())?;
-            let pairing = Pairing::new(&dataset)?;
+            let pairing = Pairing::new(&dataset).map_err(|e| in_file(e, input.as_deref()))?;
             match explain.as_deref() {
                 Some([eu, partner]) => {
-                    let e = pairing.explain(eu, partner)?;
+                    let e = pairing
+                        .explain(eu, partner)
+                        .map_err(|e| in_file(e, input.as_deref()))?;
                     if *json {
                         to_json(&e)
                     } else {
@@ -176,11 +180,12 @@ pub fn run(cli: &Cli) -> Result<String> {
         }
         Command::Compare { input, json } => {
             let dataset = load(input.as_deref())?;
-            let pairing = Pairing::new(&dataset)?;
+            let pairing = Pairing::new(&dataset).map_err(|e| in_file(e, input.as_deref()))?;
             let rows = [Objective::Sum, Objective::MaxMin, Objective::Stable]
                 .into_iter()
                 .map(|o| pairing.solve(o).map(|s| CompareRow::new(&s)))
-                .collect::<Result<Vec<_>>>()?;
+                .collect::<Result<Vec<_>>>()
+                .map_err(|e| in_file(e, input.as_deref()))?;
             if *json {
                 to_json(&CompareJson {
                     call: &dataset.call.name,
@@ -203,17 +208,26 @@ pub fn run(cli: &Cli) -> Result<String> {
 fn load(input: Option<&Path>) -> Result<Dataset> {
     match input {
         None => io::embedded_dataset(),
-        Some(path) => io::load_dataset(path).map_err(|e| match e {
-            Error::Invalid { location, message } => Error::Invalid {
-                location: format!("{}: {location}", path.display()),
-                message,
-            },
-            Error::DuplicateCity { .. } => Error::Invalid {
+        Some(path) => io::load_dataset(path).map_err(|e| in_file(e, Some(path))),
+    }
+}
+
+/// Puts the input file in front of an error about its content that does not name it yet
+/// (I/O, JSON and matrix errors already do).
+fn in_file(e: Error, input: Option<&Path>) -> Error {
+    let Some(path) = input else { return e };
+    match e {
+        Error::Invalid { location, message } => Error::Invalid {
+            location: format!("{}: {location}", path.display()),
+            message,
+        },
+        Error::DuplicateCity { .. } | Error::NoPairs { .. } | Error::UnknownCity { .. } => {
+            Error::Invalid {
                 location: path.display().to_string(),
                 message: e.to_string(),
-            },
-            other => other,
-        }),
+            }
+        }
+        other => other,
     }
 }
 
