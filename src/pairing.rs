@@ -618,51 +618,52 @@ impl<'a> Pairing<'a> {
             };
             format!("{capacity}; {rule}{tail}")
         };
-        let mut out = Vec::new();
-        for (i, m) in rows.iter().enumerate() {
-            if m.is_none() {
-                let best = (0..c)
-                    .map(|j| (j, scores[i * c + j]))
-                    .fold(None::<(usize, f64)>, |b, (j, s)| match b {
-                        Some((_, bs)) if bs >= s => b,
-                        _ => Some((j, s)),
-                    })
-                    .map(|(j, s)| {
-                        (
-                            partners[j].id.as_str(),
-                            s,
-                            cols[j].map(|k| eu[k].id.as_str()),
-                        )
-                    });
-                out.push(Unmatched {
-                    id: eu[i].id.clone(),
-                    side: Side::Eu,
-                    reason: why(Side::Eu, best),
-                });
-            }
-        }
-        for (j, m) in cols.iter().enumerate() {
-            if m.is_none() {
-                let best = (0..ne)
-                    .map(|i| (i, scores[i * c + j]))
-                    .fold(None::<(usize, f64)>, |b, (i, s)| match b {
-                        Some((_, bs)) if bs >= s => b,
-                        _ => Some((i, s)),
-                    })
-                    .map(|(i, s)| {
-                        (
-                            eu[i].id.as_str(),
-                            s,
-                            rows[i].map(|k| partners[k].id.as_str()),
-                        )
-                    });
-                out.push(Unmatched {
-                    id: partners[j].id.clone(),
-                    side: Side::Partner,
-                    reason: why(Side::Partner, best),
-                });
-            }
-        }
+        // One side's unpaired cities: `mine` are that side's cities, `mate_of_mine` /
+        // `mate_of_other` the two sides' partners, `score(k, l)` the score of my k with their l.
+        let side_unmatched = |side: Side,
+                              mine: &[&City],
+                              other: &[&City],
+                              mate_of_mine: &[Option<usize>],
+                              mate_of_other: &[Option<usize>],
+                              score: &dyn Fn(usize, usize) -> f64| {
+            mate_of_mine
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| m.is_none())
+                .map(|(k, _)| {
+                    // The best counterpart, lowest index among ties.
+                    let best = (0..other.len())
+                        .map(|l| (l, score(k, l)))
+                        .fold(None::<(usize, f64)>, |b, (l, s)| match b {
+                            Some((_, bs)) if bs >= s => b,
+                            _ => Some((l, s)),
+                        })
+                        .map(|(l, s)| {
+                            (
+                                other[l].id.as_str(),
+                                s,
+                                mate_of_other[l].map(|x| mine[x].id.as_str()),
+                            )
+                        });
+                    Unmatched {
+                        id: mine[k].id.clone(),
+                        side,
+                        reason: why(side, best),
+                    }
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut out = side_unmatched(Side::Eu, eu, partners, rows, cols, &|i, j| {
+            scores[i * c + j]
+        });
+        out.extend(side_unmatched(
+            Side::Partner,
+            partners,
+            eu,
+            cols,
+            rows,
+            &|j, i| scores[i * c + j],
+        ));
         out
     }
 }
