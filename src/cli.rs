@@ -437,8 +437,9 @@ struct SolveJson {
     objective: &'static str,
     maximize: bool,
     total: f64,
+    /// Present (possibly `null`, for an empty matrix) with `--objective bottleneck` only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    bottleneck: Option<f64>,
+    bottleneck: Option<serde_json::Value>,
     pairs: Vec<[usize; 2]>,
     solve_ms: f64,
 }
@@ -460,10 +461,19 @@ fn solve_command(
         SolveObjective::Sum => (solve(&m.data, m.rows, m.cols, sense)?, None),
         SolveObjective::Bottleneck => {
             let b = solve_bottleneck(&m.data, m.rows, m.cols, sense)?;
-            (b.assignment, b.threshold)
+            (b.assignment, Some(serde_json::json!(b.threshold)))
         }
     };
     let solve_ms = start.elapsed().as_secs_f64() * 1e3;
+    if !assignment.total().is_finite() {
+        return Err(Error::invalid(
+            path.display(),
+            format!(
+                "the optimal total is {} in double precision: the entries are too large to add up",
+                assignment.total()
+            ),
+        ));
+    }
     let out = SolveJson {
         rows: m.rows,
         cols: m.cols,
@@ -490,6 +500,8 @@ fn solve_command(
         out.objective,
         out.total,
         out.bottleneck
+            .as_ref()
+            .and_then(serde_json::Value::as_f64)
             .map_or(String::new(), |b| format!(", bottleneck {b}")),
         out.pairs.len(),
         out.solve_ms

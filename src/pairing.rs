@@ -237,8 +237,9 @@ impl<'a> PairingBuilder<'a> {
     /// Classifies the cities and builds the score matrix.
     ///
     /// # Errors
-    /// [`Error::Invalid`] for invalid scoring weights; [`Error::NoPairs`] when a side has no
-    /// eligible city.
+    /// [`Error::Invalid`] for invalid scoring weights, or for an eligible city with a capacity
+    /// other than 1 (cities in several pairs are not supported yet); [`Error::NoPairs`] when a
+    /// side has no eligible city.
     pub fn build(self) -> Result<Pairing<'a>> {
         let start = Instant::now();
         let dataset = self.dataset;
@@ -271,6 +272,21 @@ impl<'a> PairingBuilder<'a> {
             return Err(Error::NoPairs { reason });
         }
         let eu: Vec<&City> = eligibility.eu.iter().map(|&i| &dataset.cities[i]).collect();
+        if let Some(c) = eu
+            .iter()
+            .copied()
+            .chain(eligibility.partners.iter().map(|&i| &dataset.cities[i]))
+            .find(|c| c.capacity != 1)
+        {
+            return Err(Error::invalid(
+                format!("city \"{}\", field \"capacity\"", c.id),
+                format!(
+                    "capacity {} is not supported in this version: every city joins at most one \
+                     pair (remove the field or set it to 1)",
+                    c.capacity
+                ),
+            ));
+        }
         let partners: Vec<&City> = eligibility
             .partners
             .iter()
@@ -607,10 +623,10 @@ impl<'a> Pairing<'a> {
                 _ => String::new(),
             };
             let rule = match objective {
-                Objective::Sum => "every pairing that includes it has a lower total score",
+                Objective::Sum => "no pairing that includes it has a higher total score",
                 Objective::MaxMin => {
-                    "including it would lower the lowest pair score or, at the same lowest \
-                     score, the total"
+                    "no pairing that includes it has a higher lowest score or, with the same \
+                     lowest score, a higher total"
                 }
                 Objective::Stable => {
                     "every counterpart it scores with is paired at an equal or higher score"

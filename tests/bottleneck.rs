@@ -66,7 +66,7 @@ fn matrix() -> impl Strategy<Value = (usize, usize, Vec<Option<i64>>)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(500))]
+    #![proptest_config(ProptestConfig::with_cases(2000))]
 
     #[test]
     fn bottleneck_equals_brute_force((r, c, m) in matrix(), maximize in any::<bool>()) {

@@ -1,6 +1,7 @@
 //! Reading inputs: every kind of bad call-and-cities document and matrix text gives an error
 //! that names where the problem is, and good ones read as documented.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use citypair::io::{load_dataset, load_matrix, parse_dataset, parse_matrix, MatrixText};
@@ -48,7 +49,7 @@ fn good_document_reads_with_defaults() {
         .call
         .partner_countries
         .iter()
-        .map(|c| c.as_str())
+        .map(citypair::model::Country::as_str)
         .collect();
     assert_eq!(partners, ["AR", "BR", "US"]);
     assert_eq!(d.call.weights, Weights::default());
@@ -408,7 +409,7 @@ proptest! {
             format!("{rows} {cols}\n")
         };
         for (k, v) in data.iter().enumerate() {
-            text.push_str(&format!("{v:?}"));
+            let _ = write!(text, "{v:?}");
             text.push_str(match breaks[k] { 0 => "\n", 1 => "  ", 2 => "\t", _ => " \r\n " });
         }
         let m = parse_matrix(&text, "p.txt").unwrap();

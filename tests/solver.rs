@@ -276,3 +276,154 @@ fn larger_random_problems_verify() {
             .unwrap();
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(120))]
+
+    /// Square integer-valued matrices with many ties take the greedy start (row reduction or
+    /// zero-cost greedy after column reduction), skip row reduction and end with the
+    /// goal-directed tie-break; the optimum must not change, in either number type.
+    #[test]
+    fn many_ties_agree_with_pathfinding(n in 8usize..90, k in 1u64..120, seed in any::<u64>()) {
+        let mut g = SplitMix(seed);
+        let data: Vec<i64> = (0..n * n).map(|_| g.below(k) as i64).collect();
+        let floats: Vec<f64> = data.iter().map(|&x| x as f64).collect();
+        let w = pathfinding::matrix::Matrix::from_vec(n, n, data.clone()).unwrap();
+        for sense in [Sense::Minimize, Sense::Maximize] {
+            let (best, _) = match sense {
+                Sense::Minimize => pathfinding::kuhn_munkres::kuhn_munkres_min(&w),
+                Sense::Maximize => pathfinding::kuhn_munkres::kuhn_munkres(&w),
+            };
+            let a = solve(&data, n, n, sense).unwrap();
+            prop_assert_eq!(a.total(), i128::from(best));
+            a.verify(&data).unwrap();
+            let f = solve(&floats, n, n, sense).unwrap();
+            prop_assert_eq!(f.total(), best as f64);
+            f.verify(&floats).unwrap();
+            prop_assert_eq!(a.pairs().collect::<Vec<_>>(), f.pairs().collect::<Vec<_>>());
+        }
+    }
+
+    /// The same with forbidden pairs: both number types agree on feasibility and the optimum,
+    /// and certify it.
+    #[test]
+    fn many_ties_with_forbidden_pairs(n in 8usize..60, k in 1u64..8, holes in 0u64..40, seed in any::<u64>()) {
+        let mut g = SplitMix(seed);
+        let cells: Vec<Option<i64>> = (0..n * n)
+            .map(|_| if g.below(100) < holes { None } else { Some(g.below(k) as i64) })
+            .collect();
+        let ints: Vec<i64> = cells.iter().map(|x| x.unwrap_or(i64::MAX)).collect();
+        let floats: Vec<f64> = cells.iter().map(|x| x.map_or(f64::INFINITY, |v| v as f64)).collect();
+        match (solve(&ints, n, n, Sense::Minimize), solve(&floats, n, n, Sense::Minimize)) {
+            (Ok(a), Ok(f)) => {
+                a.verify(&ints).unwrap();
+                f.verify(&floats).unwrap();
+                prop_assert_eq!(a.total() as f64, f.total());
+            }
+            (Err(Error::Infeasible { .. }), Err(Error::Infeasible { .. })) => {}
+            (a, f) => prop_assert!(false, "{a:?} vs {f:?}"),
+        }
+    }
+}
+
+/// The input check of float costs runs inside the solver's first pass; its errors must still
+/// name the first NaN (row-major, in the caller's orientation) and the first row or column
+/// without an allowed entry, on every path: square (column reduction, many ties), wide, tall.
+#[test]
+fn fused_input_check_names_the_offender() {
+    let mut g = SplitMix(3);
+    for &(r, c) in &[(40usize, 40usize), (30, 90), (90, 30)] {
+        for ties in [false, true] {
+            let base: Vec<f64> = (0..r * c)
+                .map(|_| if ties { g.below(5) as f64 } else { g.unit() })
+                .collect();
+            // A forbidden entry before the NaN: the first special entry seen is not the error.
+            let mut m = base.clone();
+            m[2 * c + 3] = f64::INFINITY;
+            m[17 * c + 11] = f64::NAN;
+            m[25 * c + 1] = f64::NAN;
+            assert!(
+                matches!(
+                    solve(&m, r, c, Sense::Minimize),
+                    Err(Error::NaN { row: 17, col: 11 })
+                ),
+                "{r}x{c} ties {ties}"
+            );
+            // A NaN in the last row.
+            let mut m = base.clone();
+            m[r * c - 1] = f64::NAN;
+            assert!(matches!(
+                solve(&m, r, c, Sense::Maximize),
+                Err(Error::NaN { row, col }) if row == r - 1 && col == c - 1
+            ));
+            // A line of the shorter side with no allowed entry.
+            let mut m = base.clone();
+            if r <= c {
+                m[21 * c..22 * c].fill(f64::NEG_INFINITY);
+                match solve(&m, r, c, Sense::Minimize) {
+                    Err(Error::Infeasible { reason }) => {
+                        assert!(reason.contains("row 21 has no allowed column"), "{reason}");
+                    }
+                    other => panic!("{other:?}"),
+                }
+            } else {
+                for i in 0..r {
+                    m[i * c + 13] = f64::INFINITY;
+                }
+                match solve(&m, r, c, Sense::Minimize) {
+                    Err(Error::Infeasible { reason }) => {
+                        assert!(reason.contains("column 13 has no allowed row"), "{reason}");
+                    }
+                    other => panic!("{other:?}"),
+                }
+            }
+            // Forbidden entries alone are fine, and the answer matches the integer solver.
+            let mut m = base.clone();
+            let mut ints: Vec<i64> = base.iter().map(|&x| (x * 1e6).round() as i64).collect();
+            for k in [5usize, 77, 300, 901] {
+                m[k] = f64::INFINITY;
+                ints[k] = i64::MAX;
+            }
+            let a = solve(&m, r, c, Sense::Minimize).unwrap();
+            a.verify(&m).unwrap();
+            let b = solve(&ints, r, c, Sense::Minimize).unwrap();
+            b.verify(&ints).unwrap();
+            if ties {
+                assert_eq!(a.total(), b.total() as f64 / 1e6);
+            }
+        }
+    }
+}
+
+/// Wide input starts greedily at potentials 0 (the rectangular dual): unassigned columns keep
+/// potential 0, assigned ones are <= 0, and the optimum matches the square extension.
+#[test]
+fn wide_greedy_start_keeps_the_rectangular_dual() {
+    let mut g = SplitMix(11);
+    for &(r, c) in &[(1usize, 9usize), (10, 30), (100, 300), (250, 260)] {
+        for ints in [false, true] {
+            let m: Vec<f64> = (0..r * c)
+                .map(|_| {
+                    if ints {
+                        g.below(4) as f64 - 1.0
+                    } else {
+                        g.unit() * 2.0 - 0.5
+                    }
+                })
+                .collect();
+            let a = solve(&m, r, c, Sense::Minimize).unwrap();
+            a.verify(&m).unwrap();
+            for (j, &v) in a.col_potentials().iter().enumerate() {
+                assert!(v <= 0.0);
+                if a.row_of(j).is_none() {
+                    assert_eq!(v, 0.0);
+                }
+            }
+            // Square extension: c - r dummy rows of zeros.
+            let mut sq = m.clone();
+            sq.extend(std::iter::repeat_n(0.0, (c - r) * c));
+            let b = solve(&sq, c, c, Sense::Minimize).unwrap();
+            assert!((a.total() - b.total()).abs() <= 1e-9 * (1.0 + b.total().abs()));
+        }
+    }
+}

@@ -1,5 +1,5 @@
 //! Shared test helpers: brute-force oracles and generators.
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub)]
 
 /// Best total over all assignments of the smaller side of a `rows x cols` matrix, by brute
 /// force; `None` when no complete assignment avoids the forbidden entries. `allowed(i, j)` tells
