@@ -29,7 +29,7 @@ use crate::fairness::{
 use crate::matrix::ScoreMatrix;
 use crate::model::{Call, City, Dataset};
 use crate::scoring::{Explanation, ThemeContribution, WeightedScorer};
-use crate::solver::{solve, solve_bottleneck, stable_pairing, Sense};
+use crate::solver::{solve, solve_bottleneck, stable_pairing, Assignment, Sense};
 
 /// How many strongest themes each pair lists.
 const SHARED_THEMES: usize = 3;
@@ -400,6 +400,27 @@ impl<'a> Pairing<'a> {
             .explain(&self.dataset.cities[e], &self.dataset.cities[p]))
     }
 
+    /// The `sum` optimum as the solver's [`Assignment`], with its dual potentials (the
+    /// certificate): rows are [`Pairing::eu_cities`], columns [`Pairing::partner_cities`], and
+    /// `verify` on [`Pairing::matrix`] checks optimality in `O(rows * cols)`.
+    ///
+    /// ```
+    /// use citypair::{io, Pairing};
+    /// let dataset = io::embedded_dataset()?;
+    /// let pairing = Pairing::new(&dataset)?;
+    /// let best = pairing.assignment()?;
+    /// best.verify(pairing.matrix().as_slice())?;
+    /// assert_eq!(best.len(), pairing.partner_cities().len());
+    /// # Ok::<(), citypair::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Solver errors (none occur on a valid pairing, where every pair is allowed).
+    pub fn assignment(&self) -> Result<Assignment<f64>> {
+        let m = &self.matrix;
+        solve(m.as_slice(), m.rows(), m.cols(), Sense::Maximize)
+    }
+
     /// Solves the pairing for `objective`.
     ///
     /// - `Sum`: the solver's exact maximum-total assignment of the smaller side, checked by its
@@ -423,7 +444,7 @@ impl<'a> Pairing<'a> {
         let start = Instant::now();
         let (r, c) = (self.matrix.rows(), self.matrix.cols());
         let scores = self.matrix.as_slice();
-        let sum = solve(scores, r, c, Sense::Maximize)?;
+        let sum = self.assignment()?;
         sum.verify(scores)?;
         let sum_rows: Vec<Option<usize>> = (0..r).map(|i| sum.col_of(i)).collect();
         let mut witness = None;

@@ -313,3 +313,19 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    /// The stable pairing uses only the order of the scores: a strictly increasing transform
+    /// (here x -> x^3 + 2x, then an affine map) leaves it unchanged, ties included.
+    #[test]
+    fn stable_pairing_is_invariant_under_increasing_transforms((r, c, m) in int_matrix()) {
+        let f = |x: f64| 0.5 * (x * x * x + 2.0 * x) + 3.0;
+        let t: Vec<f64> = m.iter().map(|&x| f(x)).collect();
+        prop_assert_eq!(
+            citypair::solver::stable_pairing(&m, r, c).unwrap(),
+            citypair::solver::stable_pairing(&t, r, c).unwrap()
+        );
+    }
+}
