@@ -13,6 +13,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
+use crate::bench::{self, BenchFamily, BenchRun};
 use crate::error::{Error, Result};
 use crate::io;
 use crate::model::{City, Dataset};
@@ -61,6 +62,24 @@ pub enum Command {
         /// Print one JSON document instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Benchmark pairing runs on generated instances (seeded, reproducible).
+    Bench {
+        /// Sizes: cities per side (`cities`) or matrix side (the matrix families).
+        #[arg(long, value_delimiter = ',', default_values_t = [100usize, 1000])]
+        sizes: Vec<usize>,
+        /// `cities` (synthetic calls, scored and paired), or a cost-matrix family.
+        #[arg(long, default_value = "cities", value_parser = ["uniform", "profile", "int100", "geo", "cities"])]
+        family: String,
+        /// Runs seeds 0 to K-1 for each size.
+        #[arg(long, default_value_t = 1)]
+        seeds: u64,
+        /// Print one JSON document instead of a table.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print CSV instead of a table.
+        #[arg(long)]
+        csv: bool,
     },
     /// Solve a raw linear assignment problem given as a matrix text file.
     Solve {
@@ -195,6 +214,13 @@ pub fn run(cli: &Cli) -> Result<String> {
                 Ok(compare_table(&dataset.call.name, &rows))
             }
         }
+        Command::Bench {
+            sizes,
+            family,
+            seeds,
+            json,
+            csv,
+        } => bench_command(sizes, family, *seeds, *json, *csv),
         Command::Solve {
             matrix,
             maximize,
@@ -510,4 +536,76 @@ fn solve_command(
         let _ = writeln!(s, "{r} -> {c}");
     }
     Ok(s)
+}
+
+/// `citypair bench --json`.
+#[derive(Serialize)]
+struct BenchJson {
+    runs: Vec<BenchRun>,
+}
+
+fn bench_command(
+    sizes: &[usize],
+    family: &str,
+    seeds: u64,
+    json: bool,
+    csv: bool,
+) -> Result<String> {
+    let family: BenchFamily = family.parse()?;
+    let total = sizes.len() as u64 * seeds;
+    // Drawn on stderr, and only when stderr is a terminal (indicatif hides it otherwise).
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {elapsed} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let mut runs = Vec::new();
+    for &n in sizes {
+        for seed in 0..seeds {
+            bar.set_message(format!("{family} n = {n} seed {seed}"));
+            runs.push(bench::run(family, n, seed)?);
+            bar.inc(1);
+        }
+    }
+    bar.finish_and_clear();
+    if json {
+        return to_json(&BenchJson { runs });
+    }
+    let mut out = String::new();
+    if csv {
+        let _ = writeln!(out, "family,n,seed,build_ms,solve_ms,total,peak_rss_mib");
+        for r in &runs {
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{},{},{}",
+                r.family,
+                r.n,
+                r.seed,
+                r.build_ms,
+                r.solve_ms,
+                r.total,
+                r.peak_rss_mib.map_or(String::new(), |m| m.to_string())
+            );
+        }
+        return Ok(out);
+    }
+    let _ = writeln!(
+        out,
+        "{:<8} {:>7} {:>5} {:>11} {:>11} {:>18} {:>10}",
+        "family", "n", "seed", "build ms", "solve ms", "total", "peak MiB"
+    );
+    for r in &runs {
+        let _ = writeln!(
+            out,
+            "{:<8} {:>7} {:>5} {:>11.2} {:>11.2} {:>18.6} {:>10}",
+            r.family,
+            r.n,
+            r.seed,
+            r.build_ms,
+            r.solve_ms,
+            r.total,
+            r.peak_rss_mib.map_or("-".into(), |m| format!("{m:.1}"))
+        );
+    }
+    Ok(out)
 }

@@ -559,6 +559,15 @@ pub struct MatrixText {
     pub data: Vec<f64>,
 }
 
+/// Peak resident set size of this process in MiB, from `/proc/self/status` (`VmHWM`); `None`
+/// where that file does not exist (outside Linux).
+pub fn peak_rss_mib() -> Option<f64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
 /// Reads a matrix text file; see [`parse_matrix`].
 ///
 /// # Errors

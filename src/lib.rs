@@ -17,6 +17,7 @@
 //! | solver | [`solver`] | our own exact shortest-augmenting-path (Jonker-Volgenant) assignment solver, and the bottleneck objective |
 //! | pairing | [`pairing`] | objectives `sum`, `maxmin` and `stable`, unmatched cities and why |
 //! | fairness | [`fairness`] | lowest and mean score, Gini, blocking pairs, worst-off pair |
+//! | bench | [`bench`] | timed runs on generated instances (`citypair bench`) |
 //! | cli | [`cli`] | the thin `citypair` command-line tool |
 //! | synthetic | [`synthetic`] | seeded generators of realistic calls and cost matrices, for benchmarks and tests |
 //!
@@ -87,6 +88,7 @@
 //!
 //! Rust 1.89 (the AVX-512 intrinsics of the solver's kernels were stabilised in 1.89).
 
+pub mod bench;
 pub mod cli;
 pub mod eligibility;
 pub mod error;

@@ -697,3 +697,42 @@ fn output_to_a_closed_pipe_is_not_an_error() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.status.code() == Some(0), "{:?}: {stderr}", out.status);
 }
+
+#[test]
+fn bench_json_has_one_run_per_size_and_seed() {
+    for family in ["cities", "uniform", "profile", "int100", "geo"] {
+        let v = json(&[
+            "bench", "--family", family, "--sizes", "20,30", "--seeds", "2", "--json",
+        ]);
+        let runs = v["runs"].as_array().expect("runs");
+        assert_eq!(runs.len(), 4, "{family}");
+        let mut seen = Vec::new();
+        for r in runs {
+            for k in ["family", "n", "seed", "build_ms", "solve_ms", "total"] {
+                assert!(r.get(k).is_some(), "{family}: run without {k}: {r}");
+            }
+            assert_eq!(r["family"], family);
+            assert!(r["total"].as_f64().is_some_and(f64::is_finite));
+            seen.push((r["n"].as_u64().unwrap(), r["seed"].as_u64().unwrap()));
+        }
+        assert_eq!(seen, vec![(20, 0), (20, 1), (30, 0), (30, 1)]);
+        // Seeded: the same instances give the same optima.
+        let again = json(&[
+            "bench", "--family", family, "--sizes", "20,30", "--seeds", "2", "--json",
+        ]);
+        let totals = |v: &Value| -> Vec<f64> {
+            v["runs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["total"].as_f64().unwrap())
+                .collect()
+        };
+        assert_eq!(totals(&v), totals(&again));
+    }
+    let csv = ok(&["bench", "--family", "int100", "--sizes", "10", "--csv"]);
+    assert!(csv.starts_with("family,n,seed,build_ms,solve_ms,total"));
+    assert_eq!(csv.lines().count(), 2);
+    let usage = citypair(&["bench", "--family", "nope"], &[]);
+    assert_eq!(usage.code, 2);
+}

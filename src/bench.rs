@@ -1,0 +1,129 @@
+//! Benchmark runs on generated instances, as `citypair bench` prints them.
+//!
+//! Each run generates one seeded instance ([`crate::synthetic`]), then times its two steps
+//! separately: `build` (generating the matrix, or scoring a generated call) and `solve` (the
+//! exact `sum` optimum). Timings are wall-clock and vary between runs; the instance and its
+//! `total` do not.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::pairing::{Objective, Pairing};
+use crate::solver::{solve, Sense};
+use crate::synthetic::{self, Family};
+
+/// What to generate: a cost-matrix family, or realistic synthetic calls (`cities`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BenchFamily {
+    /// An `n x n` cost matrix of a [`Family`], minimised.
+    Matrix(Family),
+    /// A synthetic call of `n` EU and `n` partner cities ([`synthetic::call`]), scored and
+    /// paired for the best total.
+    Cities,
+}
+
+impl BenchFamily {
+    /// The family's name: `uniform`, `profile`, `int100`, `geo` or `cities`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            BenchFamily::Matrix(f) => f.name(),
+            BenchFamily::Cities => "cities",
+        }
+    }
+}
+
+impl fmt::Display for BenchFamily {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for BenchFamily {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<BenchFamily> {
+        if s == "cities" {
+            return Ok(BenchFamily::Cities);
+        }
+        Family::ALL
+            .into_iter()
+            .find(|f| f.name() == s)
+            .map(BenchFamily::Matrix)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "--family",
+                    format!("\"{s}\" is not one of uniform, profile, int100, geo, cities"),
+                )
+            })
+    }
+}
+
+/// One timed run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BenchRun {
+    /// The family's name.
+    pub family: &'static str,
+    /// Cities per side, or the matrix size.
+    pub n: usize,
+    /// The seed of the instance.
+    pub seed: u64,
+    /// Milliseconds to generate the matrix or to score the call.
+    pub build_ms: f64,
+    /// Milliseconds to solve (the solver alone for matrices; the `sum` pairing for cities).
+    pub solve_ms: f64,
+    /// The optimum: the total cost (matrix families) or total score (`cities`).
+    pub total: f64,
+    /// The process's peak resident memory so far, in MiB (Linux; `None` elsewhere).
+    pub peak_rss_mib: Option<f64>,
+}
+
+/// Generates and solves one instance.
+///
+/// ```
+/// use citypair::bench::{run, BenchFamily};
+/// let r = run("int100".parse()?, 50, 0)?;
+/// assert_eq!((r.family, r.n, r.seed), ("int100", 50, 0));
+/// // The same instance, the same optimum.
+/// assert_eq!(r.total, run(BenchFamily::Matrix(citypair::synthetic::Family::Int100), 50, 0)?.total);
+/// # Ok::<(), citypair::Error>(())
+/// ```
+///
+/// # Errors
+/// Solver errors (none occur on generated instances).
+pub fn run(family: BenchFamily, n: usize, seed: u64) -> Result<BenchRun> {
+    let start = Instant::now();
+    let (build_ms, solve_ms, total) = match family {
+        BenchFamily::Matrix(f) => {
+            let m = synthetic::matrix(f, n, n, seed);
+            let build_ms = ms(start);
+            let t = Instant::now();
+            let a = solve(&m, n, n, Sense::Minimize)?;
+            (build_ms, ms(t), a.total())
+        }
+        BenchFamily::Cities => {
+            let call = synthetic::call(n, n, seed);
+            let pairing = Pairing::new(&call)?;
+            let build_ms = ms(start);
+            let t = Instant::now();
+            let s = pairing.solve(Objective::Sum)?;
+            (build_ms, ms(t), s.total_score)
+        }
+    };
+    Ok(BenchRun {
+        family: family.name(),
+        n,
+        seed,
+        build_ms,
+        solve_ms,
+        total,
+        peak_rss_mib: crate::io::peak_rss_mib(),
+    })
+}
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1e3
+}
