@@ -113,6 +113,13 @@ pub trait Cost:
     /// Whether this entry is NaN (never true for integers).
     fn is_nan(self) -> bool;
 
+    /// Whether this entry is NaN or forbidden (branch-free for floats: the solver's first pass
+    /// over the matrix tests every entry with it).
+    #[inline(always)]
+    fn is_special(self) -> bool {
+        self.is_nan() | self.is_forbidden()
+    }
+
     /// The entry in work arithmetic, negated when maximising; forbidden entries become
     /// [`Work::INF`].
     fn to_work<const MAX: bool>(self) -> Self::Work;
@@ -144,6 +151,11 @@ macro_rules! float_cost {
             #[inline(always)]
             fn is_nan(self) -> bool {
                 <$t>::is_nan(self)
+            }
+            #[inline(always)]
+            fn is_special(self) -> bool {
+                // One branch-free test (`abs < inf`): true for NaN and both infinities.
+                !<$t>::is_finite(self)
             }
             #[inline(always)]
             fn to_work<const MAX: bool>(self) -> f64 {

@@ -7,18 +7,31 @@
 //! 1. **Initialisation.** Square input: column reduction (each column's potential is its
 //!    minimum) followed by reduction transfer from rows that took a single column. Wide input
 //!    (`n < m`): potentials start at zero, so that a column left unassigned keeps potential 0,
-//!    which the rectangular dual requires.
-//! 2. **Augmenting row reduction**, twice: each free row takes its cheapest column (in reduced
-//!    cost), lowering that column's potential down to the row's second-cheapest reduced cost, and
-//!    evicts the previous owner, who tries again. Every decrease test is guarded so that a
-//!    floating-point decrease that rounds to nothing ends the chain instead of looping.
+//!    which the rectangular dual requires. Square input with many ties (integer-valued costs,
+//!    detected on a sample of rows, or by the ties met in column reduction) instead gets a
+//!    greedy assignment at zero reduced cost, with early exit: row reduction (potentials 0, each
+//!    row takes the first free column at its minimum), or after column reduction each free row
+//!    takes the first free column where its reduced cost is zero.
+//!
+//!    The input check of float costs (NaN, forbidden entries) is fused into this first pass:
+//!    each row is tested just before its first use, and only a matrix with such an entry gets
+//!    the caller's detailed check, once. So the matrix is read once, not twice.
+//! 2. **Augmenting row reduction**, twice (not with many ties, where it only trades rows):
+//!    each free row takes its cheapest column (in reduced cost), lowering that column's
+//!    potential down to the row's second-cheapest reduced cost, and evicts the previous owner,
+//!    who tries again. Every decrease test is guarded so that a floating-point decrease that
+//!    rounds to nothing ends the chain instead of looping. On wide input the first visit of
+//!    each row is the greedy start: with potentials 0 a row takes its cheapest column when it
+//!    is free.
 //! 3. **Augmentation**: for each row still free, a Dijkstra search over reduced costs finds a
 //!    shortest augmenting path. Each step relaxes all columns in natural order against one
 //!    newly reached row and finds the nearest unsettled column in the same branch-free pass
-//!    (explicit AVX2 / AVX-512F kernels for `f64` costs, detected at run time); a free column at
-//!    the minimum distance ends the search at once (this is what keeps integer problems with
-//!    many ties fast). Potentials of the settled columns are then updated so that reduced costs
-//!    stay non-negative.
+//!    (explicit AVX2 / AVX-512F kernels for `f64` costs, detected at run time); a free column
+//!    reached at the search level ends the pass and the search at once (this is what keeps
+//!    integer problems with many ties fast). Potentials of the settled columns are then updated
+//!    so that reduced costs stay non-negative. With many ties, the last augmentations settle
+//!    first, among the columns at the minimum distance, one whose row is tight at a free
+//!    column (goal-directed tie-break; any column at the minimum is a valid Dijkstra step).
 //!
 //! Invariants after every phase: each assigned row's column minimises `c[i][j] - v[j]` over its
 //! row (so `u[i] = c[i][x[i]] - v[x[i]]` gives a feasible dual), and on wide input every column
@@ -37,6 +50,10 @@ use std::any::TypeId;
 /// `augmenting_row_reduction`).
 const ARR_STEPS_PER_ROW: usize = 8;
 
+/// Number of free rows left when the goal-directed tie-break of the augmentations starts
+/// (square input with many ties; see [`Lap::find_targets`]).
+const GOAL_FREE: usize = 16;
+
 /// "No row" / "no column".
 pub(crate) const NONE: usize = usize::MAX;
 
@@ -47,6 +64,24 @@ pub(crate) struct Witness {
     pub(crate) rows: Vec<usize>,
     pub(crate) cols: Vec<usize>,
 }
+
+/// Why [`solve_wide`] stopped without a solution.
+#[derive(Debug)]
+pub(crate) enum Stop {
+    /// No complete assignment exists.
+    Infeasible(Witness),
+    /// The fused input check failed (NaN, a row or column with no allowed entry).
+    Input(crate::Error),
+}
+
+impl From<Witness> for Stop {
+    fn from(w: Witness) -> Self {
+        Stop::Infeasible(w)
+    }
+}
+
+/// The caller's detailed input check.
+pub(crate) type Check<'a> = &'a dyn Fn() -> crate::Result<()>;
 
 /// Row and column assignment plus dual potentials, in the solver's (wide) orientation.
 #[derive(Debug, Clone)]
@@ -72,6 +107,14 @@ struct Lap<'a, C: Cost, const MAX: bool> {
     pen: Vec<C::Work>,
     /// Instruction set of the hot loops.
     isa: Isa,
+    /// The detailed input check, run when a NaN or forbidden entry is first seen; `None` once
+    /// it has run, and when the caller checked the input up front.
+    check: Option<Check<'a>>,
+    /// Rows `0..scanned` have been scanned for NaN and forbidden entries.
+    scanned: usize,
+    /// Rows tight at a free column, for the goal-directed tie-break of the last augmentations
+    /// (see [`Lap::find_targets`]); empty when not in use.
+    targets: Vec<usize>,
 }
 
 impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
@@ -80,21 +123,52 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
         &self.c[i * self.m..(i + 1) * self.m]
     }
 
-    /// Column reduction and reduction transfer (square input only). Returns the free rows, or
-    /// the index of a column with no allowed entry.
-    fn column_reduction(&mut self) -> Result<Vec<usize>, Witness> {
+    /// Runs the caller's detailed input check the first time a NaN or forbidden entry is seen.
+    fn on_special(&mut self) -> Result<(), Stop> {
+        if let Some(check) = self.check.take() {
+            check().map_err(Stop::Input)?;
+        }
+        Ok(())
+    }
+
+    /// Scans the rows up to `i` for NaN and forbidden entries, unless done: the pre-check of
+    /// wide input, fused into the first pass (each row is scanned just before its first use,
+    /// which then reads it from the cache).
+    #[inline]
+    fn scan_rows(&mut self, i: usize) -> Result<(), Stop> {
+        while self.check.is_some() && self.scanned <= i {
+            let special = special_entries::call::<C, MAX>(self.isa, self.row(self.scanned));
+            self.scanned += 1;
+            if special {
+                self.on_special()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Column reduction and reduction transfer (square input only), with the fused pre-check.
+    /// Returns the free rows and the number of ties met in the column minima, or stops on a
+    /// column with no allowed entry.
+    fn column_reduction(&mut self) -> Result<(Vec<usize>, usize), Stop> {
         let (n, m) = (self.n, self.m);
         let inf = C::Work::INF;
         // Column minima, first row wins ties (strict `<`), scanned row by row for the cache.
         self.v.iter_mut().for_each(|v| *v = inf);
+        let mut ties = 0;
         for i in 0..n {
-            column_minima::call::<C, MAX>(self.isa, self.row(i), &mut self.v, &mut self.y, i);
+            let (special, t) =
+                column_minima::call::<C, MAX>(self.isa, self.row(i), &mut self.v, &mut self.y, i);
+            ties += t;
+            if special {
+                self.on_special()?;
+            }
         }
+        self.scanned = n;
         if let Some(j) = self.v.iter().position(|v| v.is_inf()) {
-            return Err(Witness {
+            return Err(Stop::Infeasible(Witness {
                 rows: (0..n).collect(),
                 cols: (0..m).filter(|&k| k != j).collect(),
-            });
+            }));
         }
         // Each row keeps the highest-numbered column it is the minimum of; the others are
         // released.
@@ -122,11 +196,67 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
                 }
             }
         }
+        Ok((free, ties))
+    }
+
+    /// Row reduction with greedy assignment (square input with many ties): potentials stay 0,
+    /// and each row in turn takes the first free column at its minimum, if there is one. Every
+    /// assigned column is then at its row's minimum, as the invariant asks. Returns the rows
+    /// left free.
+    fn row_greedy(&mut self) -> Result<Vec<usize>, Stop> {
+        let mut free = Vec::new();
+        for i in 0..self.n {
+            self.scan_rows(i)?;
+            let row = self.row(i);
+            let mu = row_minimum::call::<C, MAX>(self.isa, row, &self.v);
+            match free_zero::call::<C, MAX>(self.isa, row, &self.v, &self.y, mu) {
+                Some(j) => {
+                    self.x[i] = j;
+                    self.y[j] = i;
+                }
+                None => free.push(i),
+            }
+        }
         Ok(free)
     }
 
+    /// Whether ties are common: at least 6 of 8 sample rows have two or more entries at their
+    /// minimum (integer-valued costs). Decides between column reduction and [`Lap::row_greedy`].
+    fn many_ties(&self) -> bool {
+        let n = self.n;
+        let rows = (0..8).map(|s| s * n / 8).filter(|&i| {
+            let row = self.row(i);
+            let min = row
+                .iter()
+                .map(|&c| c.to_work::<MAX>())
+                .fold(C::Work::INF, |a, w| if w < a { w } else { a });
+            !min.is_inf() && row.iter().filter(|&&c| c.to_work::<MAX>() == min).count() >= 2
+        });
+        rows.count() >= 6
+    }
+
+    /// Assigns each free row, in order, to the first free column where its reduced cost is zero,
+    /// if there is one; returns the rows still free. Square input after column reduction only:
+    /// every reduced cost is then non-negative (potentials are at most the column minima), so a
+    /// zero is the row's minimum and the assignment keeps the invariant. Worth it only when ties
+    /// are common (integer costs): a free row has a zero only where it ties a column's minimum.
+    fn zero_greedy(&mut self, free: Vec<usize>) -> Vec<usize> {
+        let mut rest = Vec::new();
+        for i in free {
+            match free_zero::call::<C, MAX>(self.isa, self.row(i), &self.v, &self.y, C::Work::ZERO)
+            {
+                Some(j) => {
+                    self.x[i] = j;
+                    self.y[j] = i;
+                }
+                None => rest.push(i),
+            }
+        }
+        rest
+    }
+
     /// One pass of augmenting row reduction over `free`; returns the rows still free.
-    fn augmenting_row_reduction(&mut self, mut free: Vec<usize>) -> Vec<usize> {
+    fn augmenting_row_reduction(&mut self, mut free: Vec<usize>) -> Result<Vec<usize>, Stop> {
         let nfree = free.len();
         let mut current = 0;
         let mut new_free = 0;
@@ -141,6 +271,7 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
             steps += 1;
             let i = free[current];
             current += 1;
+            self.scan_rows(i)?;
             // The two smallest reduced costs of row i.
             let (v1, mut j1, v2, j2) = top2_dispatch::<C, MAX>(self.isa, self.row(i), &self.v);
             if j1 == NONE || v1.is_inf() {
@@ -185,7 +316,31 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
             self.y[j1] = i;
         }
         free.truncate(new_free);
-        free
+        Ok(free)
+    }
+
+    /// Lists the rows whose reduced cost at some free column equals their minimum (tight rows):
+    /// a search that settles such a row's column next reaches that free column at once.
+    /// Square input with many ties only, once few free columns are left: it reads
+    /// `n` entries per free column, down the columns.
+    fn find_targets(&mut self) {
+        let (n, m) = (self.n, self.m);
+        let free_cols: Vec<usize> = (0..m).filter(|&j| self.y[j] == NONE).collect();
+        self.targets.clear();
+        for r in 0..n {
+            let j = self.x[r];
+            if j == NONE {
+                continue;
+            }
+            let row = self.row(r);
+            let u = row[j].to_work::<MAX>() - self.v[j];
+            if free_cols
+                .iter()
+                .any(|&f| row[f].to_work::<MAX>() - self.v[f] == u)
+            {
+                self.targets.push(r);
+            }
+        }
     }
 
     /// Shortest augmenting path from free row `start`; augments along it.
@@ -210,11 +365,21 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
         d.fill(inf);
         settled.clear();
         scanned.clear();
-        let (mut i, mut h) = (start, C::Work::ZERO);
+        // The start row's reduced costs have no known lower bound.
+        let (mut i, mut h, mut lb) = (start, C::Work::ZERO, -inf - inf);
         let (sink, mind) = loop {
             scanned.push(i);
-            let best =
-                relax_dispatch::<C, MAX>(self.isa, self.row(i), &self.v, d, pred, &self.pen, h, i);
+            let best = relax_dispatch::<C, MAX>(
+                self.isa,
+                self.row(i),
+                &self.v,
+                d,
+                pred,
+                &self.pen,
+                h,
+                lb,
+                i,
+            );
             if !best.free_d.is_inf() && best.free_d <= best.all_d {
                 break (best.free_j, best.free_d);
             }
@@ -226,13 +391,23 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
                 cols.sort_unstable();
                 return Err(Witness { rows, cols });
             }
-            let (j, dj) = (best.all_j, best.all_d);
+            let (mut j, dj) = (best.all_j, best.all_d);
+            // Goal-directed tie-break: among the columns at the minimum distance, settle first
+            // one whose row is tight at a free column (any of them is a valid Dijkstra step).
+            for &r in &self.targets {
+                let c = self.x[r];
+                if c != NONE && d[c] == dj {
+                    j = c;
+                    break;
+                }
+            }
             debug_assert!(self.y[j] != NONE);
             settled.push(j);
             dset[j] = dj;
             vset[j] = self.v[j];
             i = self.y[j];
             h = self.row(i)[j].to_work::<MAX>() - self.v[j] - dj;
+            lb = dj;
             d[j] = inf;
             // Twice INF: for integers, distances may be negative (the start row's reduced
             // costs), and `cred + 2 INF` must stay at or above INF; floats get -inf either way.
@@ -278,12 +453,31 @@ struct Best<W> {
     free_j: usize,
 }
 
+impl<W: Copy> Best<W> {
+    /// The pass stopped at free column `j`, reached at distance `d` no greater than the search
+    /// level: it ends the search, so the minimum over all columns is not needed.
+    #[inline(always)]
+    fn hit(d: W, j: usize) -> Self {
+        Best {
+            all_d: d,
+            all_j: j,
+            free_d: d,
+            free_j: j,
+        }
+    }
+}
+
 /// Lanes of the branch-free loops: one AVX-512 vector of `f64`, two AVX2 vectors.
 const LANES: usize = 8;
 
 /// One Dijkstra step over all columns: `d[k] = min(d[k], w[k] - v[k] - h)` (recording row
 /// `i` as predecessor where it improves), returning the first column of least `d` and the first
 /// column of least `d + pen` (`pen` is 0 on free columns, [`Work::INF`] on assigned ones).
+///
+/// `lb` is the level of the search (no unsettled column can be nearer): the first free column
+/// whose new distance is at most `lb` ends the pass at once ([`Best::hit`]), as it is a
+/// shortest augmenting path. Columns after it are then left unrelaxed, which the search does
+/// not need. This is what keeps integer problems with many ties fast.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn relax_min<C: Cost, const MAX: bool>(
@@ -293,6 +487,7 @@ fn relax_min<C: Cost, const MAX: bool>(
     pred: &mut [usize],
     pen: &[C::Work],
     h: C::Work,
+    lb: C::Work,
     i: usize,
 ) -> Best<C::Work> {
     let inf = C::Work::INF;
@@ -311,6 +506,7 @@ fn relax_min<C: Cost, const MAX: bool>(
         .zip(pen[..split].chunks_exact(LANES));
     for (c, ((((rc, vc), dc), pc), qc)) in chunks.enumerate() {
         let base = c * LANES;
+        let mut hit = [false; LANES];
         for l in 0..LANES {
             let cred = rc[l].to_work::<MAX>() - vc[l] - h;
             let better = cred < dc[l];
@@ -323,10 +519,15 @@ fn relax_min<C: Cost, const MAX: bool>(
                 ia[l] = k;
             }
             let f = nd + qc[l];
+            hit[l] = f <= lb;
             if f < mf[l] {
                 mf[l] = f;
                 jf[l] = k;
             }
+        }
+        if hit.contains(&true) {
+            let l = hit.iter().position(|&b| b).unwrap_or(0);
+            return Best::hit(dc[l], base + l);
         }
     }
     let mut best = Best {
@@ -356,6 +557,9 @@ fn relax_min<C: Cost, const MAX: bool>(
             best.all_j = k;
         }
         let f = d[k] + pen[k];
+        if f <= lb {
+            return Best::hit(d[k], k);
+        }
         if f < best.free_d {
             best.free_d = f;
             best.free_j = k;
@@ -424,14 +628,95 @@ impl<W: Work> Two<W> {
 }
 
 /// Column minima over one row: `v[k] = min(v[k], w[k])`, recording row `i` where it improves.
+/// Returns whether the row has a NaN or forbidden entry (the fused pre-check) and how many of
+/// its entries tie with their column's minimum so far.
 #[inline(always)]
-fn col_min<C: Cost, const MAX: bool>(row: &[C], v: &mut [C::Work], y: &mut [usize], i: usize) {
+fn col_min<C: Cost, const MAX: bool>(
+    row: &[C],
+    v: &mut [C::Work],
+    y: &mut [usize],
+    i: usize,
+) -> (bool, usize) {
+    let mut special = false;
+    let mut ties = 0usize;
     for ((&c, v), y) in row.iter().zip(v.iter_mut()).zip(y.iter_mut()) {
         let w = c.to_work::<MAX>();
+        special |= c.is_special();
+        ties += usize::from(w == *v);
         let better = w < *v;
         *v = if better { w } else { *v };
         *y = if better { i } else { *y };
     }
+    (special, ties)
+}
+
+/// Whether a row has a NaN or forbidden entry (the fused pre-check of wide input).
+#[inline(always)]
+fn row_special<C: Cost, const MAX: bool>(row: &[C]) -> bool {
+    row.iter().fold(false, |a, &c| a | c.is_special())
+}
+
+/// The first free column `k` (`y[k]` is `NONE`) where the row's reduced cost `w[k] - v[k]` is
+/// `mu`. Tests a block of columns branch-free first (vectorised), and looks at `y` only in a
+/// block that has one.
+#[inline(always)]
+fn first_free_zero<C: Cost, const MAX: bool>(
+    row: &[C],
+    v: &[C::Work],
+    y: &[usize],
+    mu: C::Work,
+) -> Option<usize> {
+    const BLOCK: usize = 16;
+    let m = row.len();
+    let (v, y) = (&v[..m], &y[..m]);
+    let split = m - m % BLOCK;
+    for (b, (rc, vc)) in row[..split]
+        .chunks_exact(BLOCK)
+        .zip(v[..split].chunks_exact(BLOCK))
+        .enumerate()
+    {
+        let any = rc
+            .iter()
+            .zip(vc)
+            .fold(false, |a, (&c, &v)| a | (c.to_work::<MAX>() - v == mu));
+        if any {
+            let base = b * BLOCK;
+            for l in 0..BLOCK {
+                if rc[l].to_work::<MAX>() - vc[l] == mu && y[base + l] == NONE {
+                    return Some(base + l);
+                }
+            }
+        }
+    }
+    (split..m).find(|&k| row[k].to_work::<MAX>() - v[k] == mu && y[k] == NONE)
+}
+
+/// The minimum of a row's reduced costs `w[k] - v[k]` ([`Work::INF`] if none is allowed).
+#[inline(always)]
+fn row_min<C: Cost, const MAX: bool>(row: &[C], v: &[C::Work]) -> C::Work {
+    let m = row.len();
+    let v = &v[..m];
+    let mut mn = [C::Work::INF; LANES];
+    let split = m - m % LANES;
+    for (rc, vc) in row[..split]
+        .chunks_exact(LANES)
+        .zip(v[..split].chunks_exact(LANES))
+    {
+        for l in 0..LANES {
+            let h = rc[l].to_work::<MAX>() - vc[l];
+            mn[l] = if h < mn[l] { h } else { mn[l] };
+        }
+    }
+    let mut best = mn
+        .iter()
+        .fold(C::Work::INF, |a, &x| if x < a { x } else { a });
+    for (&c, &v) in row[split..].iter().zip(&v[split..]) {
+        let h = c.to_work::<MAX>() - v;
+        if h < best {
+            best = h;
+        }
+    }
+    best
 }
 
 /// Which instruction set the hot loops are compiled for, detected once per solve.
@@ -502,8 +787,11 @@ macro_rules! multiversion {
     };
 }
 
-multiversion!(relax, relax_min, (row: &[C], v: &[C::Work], d: &mut [C::Work], pred: &mut [usize], pen: &[C::Work], h: C::Work, i: usize) -> Best<C::Work>);
-multiversion!(column_minima, col_min, (row: &[C], v: &mut [C::Work], y: &mut [usize], i: usize) -> ());
+multiversion!(relax, relax_min, (row: &[C], v: &[C::Work], d: &mut [C::Work], pred: &mut [usize], pen: &[C::Work], h: C::Work, lb: C::Work, i: usize) -> Best<C::Work>);
+multiversion!(column_minima, col_min, (row: &[C], v: &mut [C::Work], y: &mut [usize], i: usize) -> (bool, usize));
+multiversion!(special_entries, row_special, (row: &[C]) -> bool);
+multiversion!(row_minimum, row_min, (row: &[C], v: &[C::Work]) -> C::Work);
+multiversion!(free_zero, first_free_zero, (row: &[C], v: &[C::Work], y: &[usize], mu: C::Work) -> Option<usize>);
 
 /// Solves the assignment on `n <= m`, checking nothing about the input (the caller rejects NaN
 /// and reports rows without allowed entries).
@@ -511,7 +799,8 @@ pub(crate) fn solve_wide<C: Cost, const MAX: bool>(
     c: &[C],
     n: usize,
     m: usize,
-) -> Result<Raw<C::Work>, Witness> {
+    check: Option<Check<'_>>,
+) -> Result<Raw<C::Work>, Stop> {
     debug_assert!(n <= m && c.len() == n * m);
     let mut lap = Lap::<C, MAX> {
         c,
@@ -522,18 +811,39 @@ pub(crate) fn solve_wide<C: Cost, const MAX: bool>(
         v: vec![C::Work::ZERO; m],
         pen: Vec::new(),
         isa: Isa::detect(),
+        check,
+        scanned: 0,
+        targets: Vec::new(),
     };
-    let mut free = if n == m {
-        lap.column_reduction()?
+    // Square input with many ties (integer-valued costs): row reduction with a greedy
+    // assignment at the row minima, then straight to augmentation, with the goal-directed
+    // tie-break at the end. Otherwise JV's column reduction and augmenting row reduction (which
+    // makes no progress through ties).
+    let ties_mode;
+    let mut free = if n == m && n >= 8 && lap.many_ties() {
+        ties_mode = true;
+        lap.row_greedy()?
+    } else if n == m {
+        let (free, ties) = lap.column_reduction()?;
+        ties_mode = ties >= free.len();
+        if ties_mode {
+            lap.zero_greedy(free)
+        } else {
+            free
+        }
     } else {
+        ties_mode = false;
         (0..n).collect()
     };
-    for _ in 0..2 {
-        if free.is_empty() {
-            break;
+    if !ties_mode {
+        for _ in 0..2 {
+            if free.is_empty() {
+                break;
+            }
+            free = lap.augmenting_row_reduction(free)?;
         }
-        free = lap.augmenting_row_reduction(free);
     }
+    lap.scan_rows(n - 1)?;
     lap.pen = lap
         .y
         .iter()
@@ -553,7 +863,10 @@ pub(crate) fn solve_wide<C: Cost, const MAX: bool>(
         settled: Vec::new(),
         scanned: Vec::new(),
     };
-    for &i in &free {
+    for (k, &i) in free.iter().enumerate() {
+        if ties_mode && free.len() - k == GOAL_FREE.min(free.len()) {
+            lap.find_targets();
+        }
         lap.augment(i, &mut buf)?;
     }
     let u = (0..n)
@@ -621,6 +934,7 @@ fn relax_dispatch<C: Cost, const MAX: bool>(
     pred: &mut [usize],
     pen: &[C::Work],
     h: C::Work,
+    lb: C::Work,
     i: usize,
 ) -> Best<C::Work> {
     #[cfg(target_arch = "x86_64")]
@@ -629,21 +943,22 @@ fn relax_dispatch<C: Cost, const MAX: bool>(
         assert!(v.len() >= m && d.len() >= m && pred.len() >= m && pen.len() >= m);
         // SAFETY: `C` is `f64` (equal `TypeId`s), and `f64`'s work type is `f64`, so every
         // slice below is reinterpreted as its own type; lengths are unchanged.
-        let (row, v, d, pen, h) = unsafe {
+        let (row, v, d, pen, h, lb) = unsafe {
             (
                 std::slice::from_raw_parts(row.as_ptr().cast::<f64>(), m),
                 std::slice::from_raw_parts(v.as_ptr().cast::<f64>(), m),
                 std::slice::from_raw_parts_mut(d.as_mut_ptr().cast::<f64>(), m),
                 std::slice::from_raw_parts(pen.as_ptr().cast::<f64>(), m),
                 *std::ptr::from_ref(&h).cast::<f64>(),
+                *std::ptr::from_ref(&lb).cast::<f64>(),
             )
         };
         let pred = &mut pred[..m];
         let b = match isa {
             // SAFETY: `Isa::Avx512` is only made after `is_x86_feature_detected!("avx512f")`.
-            Isa::Avx512 => unsafe { simd::relax_avx512::<MAX>(row, v, d, pred, pen, h, i) },
+            Isa::Avx512 => unsafe { simd::relax_avx512::<MAX>(row, v, d, pred, pen, h, lb, i) },
             // SAFETY: `Isa::Avx2` is only made after `is_x86_feature_detected!("avx2")`.
-            _ => unsafe { simd::relax_avx2::<MAX>(row, v, d, pred, pen, h, i) },
+            _ => unsafe { simd::relax_avx2::<MAX>(row, v, d, pred, pen, h, lb, i) },
         };
         // SAFETY: as above, `C::Work` is `f64`.
         return unsafe {
@@ -655,7 +970,7 @@ fn relax_dispatch<C: Cost, const MAX: bool>(
             }
         };
     }
-    relax::call::<C, MAX>(isa, row, v, d, pred, pen, h, i)
+    relax::call::<C, MAX>(isa, row, v, d, pred, pen, h, lb, i)
 }
 
 /// Hand-written AVX2 and AVX-512F versions of [`relax_min`] for `f64` costs (LLVM does not
@@ -700,6 +1015,7 @@ mod simd {
         pred: &mut [usize],
         pen: &[f64],
         h: f64,
+        lb: f64,
         i: usize,
         b: &mut Best<f64>,
     ) {
@@ -715,6 +1031,10 @@ mod simd {
                 b.all_j = k;
             }
             let f = d[k] + pen[k];
+            if f <= lb {
+                *b = Best::hit(f, k);
+                return;
+            }
             if f < b.free_d {
                 b.free_d = f;
                 b.free_j = k;
@@ -736,12 +1056,14 @@ mod simd {
         pred: &mut [usize],
         pen: &[f64],
         h: f64,
+        lb: f64,
         i: usize,
     ) -> Best<f64> {
         let m = row.len();
         let split = m - m % 8;
         let inf = _mm512_set1_pd(f64::INFINITY);
         let hv = _mm512_set1_pd(h);
+        let lbv = _mm512_set1_pd(lb);
         let iv = _mm512_set1_epi64(i as i64);
         let sign = _mm512_set1_epi64(i64::MIN);
         let absm = _mm512_set1_epi64(i64::MAX);
@@ -780,6 +1102,12 @@ mod simd {
                 ma = _mm512_mask_mov_pd(ma, lt, nd);
                 ia = _mm512_mask_mov_epi64(ia, lt, idx);
                 let f = _mm512_add_pd(nd, _mm512_loadu_pd(qp.add(k)));
+                let hit = _mm512_cmp_pd_mask::<_CMP_LE_OQ>(f, lbv);
+                if hit != 0 {
+                    // The hit lane is below k + 8 <= split: in bounds, and just stored.
+                    let k = k + hit.trailing_zeros() as usize;
+                    return Best::hit(*dp.add(k), k);
+                }
                 let ltf = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(f, mf);
                 mf = _mm512_mask_mov_pd(mf, ltf, f);
                 jf = _mm512_mask_mov_epi64(jf, ltf, idx);
@@ -796,7 +1124,7 @@ mod simd {
             _mm512_storeu_si512(e.as_mut_ptr().cast(), jf);
         }
         let mut best = merge(&a, &b, &c, &e);
-        tail::<MAX>(split, row, v, d, pred, pen, h, i, &mut best);
+        tail::<MAX>(split, row, v, d, pred, pen, h, lb, i, &mut best);
         best
     }
 
@@ -935,12 +1263,14 @@ mod simd {
         pred: &mut [usize],
         pen: &[f64],
         h: f64,
+        lb: f64,
         i: usize,
     ) -> Best<f64> {
         let m = row.len();
         let split = m - m % 4;
         let inf = _mm256_set1_pd(f64::INFINITY);
         let hv = _mm256_set1_pd(h);
+        let lbv = _mm256_set1_pd(lb);
         let iv = _mm256_set1_epi64x(i as i64);
         let sign = _mm256_set1_pd(-0.0);
         let four = _mm256_set1_epi64x(4);
@@ -977,6 +1307,12 @@ mod simd {
                     lt,
                 ));
                 let f = _mm256_add_pd(nd, _mm256_loadu_pd(qp.add(k)));
+                let hit = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_LE_OQ>(f, lbv));
+                if hit != 0 {
+                    // The hit lane is below k + 4 <= split: in bounds, and just stored.
+                    let k = k + hit.trailing_zeros() as usize;
+                    return Best::hit(*dp.add(k), k);
+                }
                 let ltf = _mm256_cmp_pd::<_CMP_LT_OQ>(f, mf);
                 mf = _mm256_blendv_pd(mf, f, ltf);
                 jf = _mm256_castpd_si256(_mm256_blendv_pd(
@@ -997,7 +1333,7 @@ mod simd {
             _mm256_storeu_si256(e.as_mut_ptr().cast(), jf);
         }
         let mut best = merge(&a, &b, &c, &e);
-        tail::<MAX>(split, row, v, d, pred, pen, h, i, &mut best);
+        tail::<MAX>(split, row, v, d, pred, pen, h, lb, i, &mut best);
         best
     }
 }
@@ -1067,26 +1403,45 @@ mod tests {
             for seed in 0..20 {
                 let (row, v, d0, pen) = data(m, seed);
                 for isa in available() {
-                    let (mut d, mut pred) = (d0.clone(), vec![7usize; m]);
-                    let (mut d_p, mut pred_p) = (d0.clone(), vec![7usize; m]);
-                    let b = relax_dispatch::<f64, false>(
-                        isa, &row, &v, &mut d, &mut pred, &pen, 0.5, 3,
-                    );
-                    let p = relax_min::<f64, false>(&row, &v, &mut d_p, &mut pred_p, &pen, 0.5, 3);
-                    assert_eq!(
-                        (b.all_d.to_bits(), b.all_j),
-                        (p.all_d.to_bits(), p.all_j),
-                        "{isa:?}"
-                    );
-                    assert_eq!(
-                        (b.free_d.to_bits(), b.free_j),
-                        (p.free_d.to_bits(), p.free_j)
-                    );
-                    assert_eq!(
-                        d.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
-                        d_p.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
-                    );
-                    assert_eq!(pred, pred_p);
+                    // Without and with the early exit at a free column within `lb`.
+                    for lb in [f64::NEG_INFINITY, 2.5] {
+                        let (mut d, mut pred) = (d0.clone(), vec![7usize; m]);
+                        let (mut d_p, mut pred_p) = (d0.clone(), vec![7usize; m]);
+                        let b = relax_dispatch::<f64, false>(
+                            isa, &row, &v, &mut d, &mut pred, &pen, 0.5, lb, 3,
+                        );
+                        let p = relax_min::<f64, false>(
+                            &row,
+                            &v,
+                            &mut d_p,
+                            &mut pred_p,
+                            &pen,
+                            0.5,
+                            lb,
+                            3,
+                        );
+                        assert_eq!(
+                            (b.all_d.to_bits(), b.all_j),
+                            (p.all_d.to_bits(), p.all_j),
+                            "{isa:?}"
+                        );
+                        assert_eq!(
+                            (b.free_d.to_bits(), b.free_j),
+                            (p.free_d.to_bits(), p.free_j)
+                        );
+                        // After an early exit only the columns up to the hit are relaxed.
+                        let upto = if p.free_d <= lb { p.free_j + 1 } else { m };
+                        assert_eq!(
+                            d[..upto].iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                            d_p[..upto].iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+                        );
+                        assert_eq!(pred[..upto], pred_p[..upto]);
+                        if p.free_d <= lb {
+                            // The hit is the first free column within `lb`.
+                            let first = (0..m).find(|&k| pen[k] == 0.0 && d_p[k] <= lb);
+                            assert_eq!(first, Some(p.free_j));
+                        }
+                    }
                     for max in [false, true] {
                         let t = if max {
                             top2_dispatch::<f64, true>(isa, &row, &v)

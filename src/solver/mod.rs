@@ -49,7 +49,7 @@ pub use stable::stable_pairing;
 pub use cost::{Cost, Work};
 
 use crate::error::{Error, Result};
-use lap::{Witness, NONE};
+use lap::{Stop, Witness, NONE};
 
 /// Whether to minimise costs or maximise scores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -269,13 +269,22 @@ pub fn solve<C: Cost>(
             found: costs.len(),
         });
     }
-    check_entries(costs, rows, cols)?;
     let max = sense == Sense::Maximize;
+    // Integer costs need the span check before any arithmetic. Float costs are scanned for NaN
+    // and forbidden entries row by row inside the solver's first pass over the matrix (one pass
+    // instead of two); only a matrix that has one gets the detailed check, which names the
+    // offender.
+    let fused = C::span_limit(1).is_none();
+    if !fused {
+        check_entries(costs, rows, cols)?;
+    }
+    let detailed = || check_entries(costs, rows, cols);
+    let check: Option<&dyn Fn() -> Result<()>> = if fused { Some(&detailed) } else { None };
     let raw = if rows <= cols {
-        run(costs, rows, cols, max).map_err(|w| infeasible(&w, "row", "column"))?
+        run(costs, rows, cols, max, check).map_err(|e| e.into_error("row", "column"))?
     } else {
         let t = transpose(costs, rows, cols);
-        let raw = run(&t, cols, rows, max).map_err(|w| infeasible(&w, "column", "row"))?;
+        let raw = run(&t, cols, rows, max, check).map_err(|e| e.into_error("column", "row"))?;
         lap::Raw {
             x: raw.y,
             y: raw.x,
@@ -301,7 +310,13 @@ pub fn solve<C: Cost>(
     })
 }
 
-fn run<C: Cost>(c: &[C], n: usize, m: usize, max: bool) -> Result<lap::Raw<C::Work>, Witness> {
+fn run<C: Cost>(
+    c: &[C],
+    n: usize,
+    m: usize,
+    max: bool,
+    check: Option<&dyn Fn() -> Result<()>>,
+) -> Result<lap::Raw<C::Work>, Stop> {
     if n == 0 {
         return Ok(lap::Raw {
             x: Vec::new(),
@@ -311,28 +326,28 @@ fn run<C: Cost>(c: &[C], n: usize, m: usize, max: bool) -> Result<lap::Raw<C::Wo
         });
     }
     if max {
-        lap::solve_wide::<C, true>(c, n, m)
+        lap::solve_wide::<C, true>(c, n, m, check)
     } else {
-        lap::solve_wide::<C, false>(c, n, m)
+        lap::solve_wide::<C, false>(c, n, m, check)
+    }
+}
+
+impl Stop {
+    /// The error to report, with a witness described in the caller's orientation.
+    fn into_error(self, row: &str, col: &str) -> Error {
+        match self {
+            Stop::Infeasible(w) => infeasible(&w, row, col),
+            Stop::Input(e) => e,
+        }
     }
 }
 
 /// Rejects NaN, rows or columns of the smaller side without an allowed entry, and integer costs
-/// too wide for exact arithmetic.
+/// too wide for exact arithmetic. Run up front for integer costs; for float costs only once the
+/// solver's first pass has seen a NaN or a forbidden entry.
 fn check_entries<C: Cost>(costs: &[C], rows: usize, cols: usize) -> Result<()> {
     if rows == 0 || cols == 0 {
         return Ok(());
-    }
-    // Fast path for floats: one branch-free (vectorised) pass; only a matrix with a NaN or a
-    // forbidden entry needs the detailed scan below, which names the first offender.
-    if C::span_limit(1).is_none() {
-        let special = costs.chunks(4096).any(|ch| {
-            ch.iter()
-                .fold(false, |a, &x| a | x.is_nan() | x.is_forbidden())
-        });
-        if !special {
-            return Ok(());
-        }
     }
     let mut lo: Option<i128> = None;
     let mut hi: Option<i128> = None;
