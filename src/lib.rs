@@ -17,7 +17,7 @@
 //! | solver | [`solver`] | our own exact shortest-augmenting-path (Jonker-Volgenant) assignment solver, and the bottleneck objective |
 //! | pairing | [`pairing`] | objectives `sum`, `maxmin` and `stable`, unmatched cities and why |
 //! | fairness | [`fairness`] | lowest and mean score, Gini, blocking pairs, worst-off pair |
-//! | bench | [`bench`] | timed runs on generated instances (`citypair bench`) |
+//! | bench | [`mod@bench`] | timed runs on generated instances (`citypair bench`) |
 //! | cli | [`cli`] | the thin `citypair` command-line tool |
 //! | synthetic | [`synthetic`] | seeded generators of realistic calls and cost matrices, for benchmarks and tests |
 //!
@@ -58,7 +58,7 @@
 //!
 //! | feature | default | what it adds |
 //! |---|---|---|
-//! | `testing` | off | [`testing`](crate#crate-features): proptest strategies for cities, calls and score matrices, and the fairness properties as public checking functions |
+//! | `testing` | off | [`testing`](crate#crate-features) (module `citypair::testing`): proptest strategies for cities, calls and score matrices, and the fairness properties as public checking functions |
 //!
 //! ## Assumptions
 //!

@@ -1,6 +1,6 @@
 //! A property-test kit for tools that embed citypair (cargo feature `testing`).
 //!
-//! It offers [proptest] strategies for cities, calls and score matrices, and the fairness
+//! It offers [`mod@proptest`] strategies for cities, calls and score matrices, and the fairness
 //! properties of a pairing as public checking functions, so that a tool can property-test its
 //! own scoring weights and inputs in a few lines:
 //!
