@@ -16,6 +16,9 @@ use crate::pairing::{Objective, Pairing};
 use crate::solver::{solve, Sense};
 use crate::synthetic::{self, Family};
 
+/// The largest dense matrix a benchmark run builds: 2^31 entries.
+pub const MAX_DENSE_ENTRIES: usize = 1 << 31;
+
 /// What to generate: a cost-matrix family, or realistic synthetic calls (`cities`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BenchFamily {
@@ -93,8 +96,18 @@ pub struct BenchRun {
 /// ```
 ///
 /// # Errors
-/// Solver errors (none occur on generated instances).
+/// [`Error::Invalid`] when `n * n` exceeds [`MAX_DENSE_ENTRIES`]; solver errors (none occur on
+/// generated instances).
 pub fn run(family: BenchFamily, n: usize, seed: u64) -> Result<BenchRun> {
+    if n.checked_mul(n).is_none_or(|e| e > MAX_DENSE_ENTRIES) {
+        return Err(Error::invalid(
+            "--sizes",
+            format!(
+                "{n} x {n} is too large for a dense matrix (at most {MAX_DENSE_ENTRIES} entries, \
+                 16 GiB of f64)"
+            ),
+        ));
+    }
     let start = Instant::now();
     let (build_ms, solve_ms, total) = match family {
         BenchFamily::Matrix(f) => {
