@@ -6,56 +6,16 @@ use citypair::solver::{solve_bottleneck, Sense};
 use citypair::Error;
 use proptest::prelude::*;
 
-/// Every complete assignment of the smaller side: (pairs) lists.
+/// Every complete assignment of the smaller side that uses allowed pairs only.
 fn assignments(
     r: usize,
     c: usize,
     allowed: &dyn Fn(usize, usize) -> bool,
 ) -> Vec<Vec<(usize, usize)>> {
-    fn rec(
-        i: usize,
-        n: usize,
-        m: usize,
-        used: &mut [bool],
-        cur: &mut Vec<(usize, usize)>,
-        out: &mut Vec<Vec<(usize, usize)>>,
-        allowed: &dyn Fn(usize, usize) -> bool,
-    ) {
-        if i == n {
-            out.push(cur.clone());
-            return;
-        }
-        for j in 0..m {
-            if !used[j] && allowed(i, j) {
-                used[j] = true;
-                cur.push((i, j));
-                rec(i + 1, n, m, used, cur, out, allowed);
-                cur.pop();
-                used[j] = false;
-            }
-        }
-    }
-    let mut out = Vec::new();
-    if r <= c {
-        rec(
-            0,
-            r,
-            c,
-            &mut vec![false; c],
-            &mut Vec::new(),
-            &mut out,
-            allowed,
-        );
-    } else {
-        let t = |i: usize, j: usize| allowed(j, i);
-        rec(0, c, r, &mut vec![false; r], &mut Vec::new(), &mut out, &t);
-        for a in &mut out {
-            for p in a.iter_mut() {
-                *p = (p.1, p.0);
-            }
-        }
-    }
-    out
+    common::all_assignments(r, c)
+        .into_iter()
+        .filter(|a| a.iter().all(|&(i, j)| allowed(i, j)))
+        .collect()
 }
 
 fn matrix() -> impl Strategy<Value = (usize, usize, Vec<Option<i64>>)> {
