@@ -126,11 +126,18 @@ pub fn embedded_dataset() -> Result<Dataset> {
 /// ```
 pub fn parse_dataset(text: &str, file: &str) -> Result<Dataset> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value: Value = serde_json::from_str(text).map_err(|e| Error::Json {
-        file: file.to_owned(),
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        // serde_json ends its message with " at line L column C"; the error states both already.
+        let message = e.to_string();
+        let suffix = format!(" at line {} column {}", e.line(), e.column());
+        Error::Json {
+            file: file.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            message: message
+                .strip_suffix(&suffix)
+                .map_or(message.clone(), str::to_owned),
+        }
     })?;
     let Value::Object(top) = &value else {
         return Err(Error::invalid(
