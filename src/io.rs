@@ -566,6 +566,19 @@ pub struct MatrixText {
     pub data: Vec<f64>,
 }
 
+/// Advances `pos` past white space, counting the line breaks it passes in `line`.
+fn skip_space(bytes: &[u8], pos: &mut usize, line: &mut usize) {
+    while let Some(&b) = bytes.get(*pos) {
+        if !b.is_ascii_whitespace() {
+            break;
+        }
+        if b == b'\n' {
+            *line += 1;
+        }
+        *pos += 1;
+    }
+}
+
 /// Peak resident set size of this process in MiB, from `/proc/self/status` (`VmHWM`); `None`
 /// where that file does not exist (outside Linux).
 pub fn peak_rss_mib() -> Option<f64> {
@@ -628,12 +641,7 @@ pub fn parse_matrix(text: &str, file: &str) -> Result<MatrixText> {
     // Header: the tokens of the first non-blank line.
     let mut pos = 0;
     let mut line = 1;
-    while pos < len && bytes[pos].is_ascii_whitespace() {
-        if bytes[pos] == b'\n' {
-            line += 1;
-        }
-        pos += 1;
-    }
+    skip_space(bytes, &mut pos, &mut line);
     if pos == len {
         return Err(err(
             1,
@@ -675,12 +683,7 @@ pub fn parse_matrix(text: &str, file: &str) -> Result<MatrixText> {
     let mut data = Vec::with_capacity(expected.min((len - pos) / 2 + 1));
     let mut last_line = header_line;
     while data.len() < expected {
-        while pos < len && bytes[pos].is_ascii_whitespace() {
-            if bytes[pos] == b'\n' {
-                line += 1;
-            }
-            pos += 1;
-        }
+        skip_space(bytes, &mut pos, &mut line);
         if pos == len {
             return Err(err(
                 last_line,
