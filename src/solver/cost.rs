@@ -190,77 +190,49 @@ fn int_span_limit(n: usize) -> i128 {
     i128::from(I64_INF / 8) / (2 * n as i128 + 2)
 }
 
-impl Cost for i64 {
-    type Work = i64;
-    type Total = i128;
-    const TOTAL_ZERO: i128 = 0;
-    #[inline(always)]
-    fn is_forbidden(self) -> bool {
-        self == i64::MAX || self == i64::MIN
-    }
-    fn forbidden() -> Self {
-        i64::MAX
-    }
-    #[inline(always)]
-    fn is_nan(self) -> bool {
-        false
-    }
-    #[inline(always)]
-    fn to_work<const MAX: bool>(self) -> i64 {
-        if self == i64::MAX || self == i64::MIN {
-            I64_INF
-        } else if MAX {
-            -self
-        } else {
-            self
+/// An integer cost type `$t`, worked in `i64`, totals in `$total`; `MIN` and `MAX` are forbidden.
+macro_rules! int_cost {
+    ($t:ty, $total:ty) => {
+        impl Cost for $t {
+            type Work = i64;
+            type Total = $total;
+            const TOTAL_ZERO: $total = 0;
+            #[inline(always)]
+            fn is_forbidden(self) -> bool {
+                self == <$t>::MAX || self == <$t>::MIN
+            }
+            fn forbidden() -> Self {
+                <$t>::MAX
+            }
+            #[inline(always)]
+            fn is_nan(self) -> bool {
+                false
+            }
+            #[inline(always)]
+            fn to_work<const MAX: bool>(self) -> i64 {
+                if self.is_forbidden() {
+                    I64_INF
+                } else if MAX {
+                    -i64::from(self)
+                } else {
+                    i64::from(self)
+                }
+            }
+            fn add_to(self, total: $total) -> $total {
+                total + <$total>::from(self)
+            }
+            fn span_limit(n: usize) -> Option<i128> {
+                Some(int_span_limit(n))
+            }
+            fn as_i128(self) -> Option<i128> {
+                Some(i128::from(self))
+            }
         }
-    }
-    fn add_to(self, total: i128) -> i128 {
-        total + i128::from(self)
-    }
-    fn span_limit(n: usize) -> Option<i128> {
-        Some(int_span_limit(n))
-    }
-    fn as_i128(self) -> Option<i128> {
-        Some(i128::from(self))
-    }
+    };
 }
 
-impl Cost for i32 {
-    type Work = i64;
-    type Total = i64;
-    const TOTAL_ZERO: i64 = 0;
-    #[inline(always)]
-    fn is_forbidden(self) -> bool {
-        self == i32::MAX || self == i32::MIN
-    }
-    fn forbidden() -> Self {
-        i32::MAX
-    }
-    #[inline(always)]
-    fn is_nan(self) -> bool {
-        false
-    }
-    #[inline(always)]
-    fn to_work<const MAX: bool>(self) -> i64 {
-        if self == i32::MAX || self == i32::MIN {
-            I64_INF
-        } else if MAX {
-            -i64::from(self)
-        } else {
-            i64::from(self)
-        }
-    }
-    fn add_to(self, total: i64) -> i64 {
-        total + i64::from(self)
-    }
-    fn span_limit(n: usize) -> Option<i128> {
-        Some(int_span_limit(n))
-    }
-    fn as_i128(self) -> Option<i128> {
-        Some(i128::from(self))
-    }
-}
+int_cost!(i64, i128);
+int_cost!(i32, i64);
 
 #[cfg(test)]
 mod tests {
