@@ -23,7 +23,8 @@ pub struct Fairness {
     /// Per country, on both sides: applicants, pairs, share paired, mean and lowest score.
     /// EU side first, then partners, each by country code.
     pub by_country: Vec<GroupFigures>,
-    /// Per partner region ([`partner_region`]), in the order of [`PARTNER_REGIONS`].
+    /// Per partner region (the call's [`crate::model::Regions`], IUC's by default), in the
+    /// regions' order.
     pub by_region: Vec<GroupFigures>,
 }
 
@@ -66,24 +67,8 @@ pub const PARTNER_REGIONS: [&str; 5] = [
 /// assert_eq!(partner_region("PE"), "Latin America and Caribbean");
 /// assert_eq!(partner_region("KR"), "China and the rest of Asia");
 /// ```
-pub fn partner_region(country: &str) -> &'static str {
-    const LAC: &[&str] = &[
-        "AG", "AR", "BB", "BO", "BR", "BS", "BZ", "CL", "CO", "CR", "CU", "DM", "DO", "EC", "GD",
-        "GT", "GY", "HN", "HT", "JM", "KN", "LC", "NI", "PA", "PE", "PY", "SR", "SV", "TT", "UY",
-        "VC", "VE",
-    ];
-    const ASIA: &[&str] = &[
-        "AF", "BD", "BN", "BT", "CN", "HK", "ID", "KH", "KP", "KR", "KZ", "KG", "LA", "LK", "MM",
-        "MN", "MO", "MV", "MY", "NP", "PH", "PK", "SG", "TH", "TJ", "TL", "TM", "TW", "UZ", "VN",
-    ];
-    match country {
-        "US" | "CA" | "MX" => "North America",
-        "IN" => "India",
-        "JP" => "Japan",
-        c if LAC.contains(&c) => "Latin America and Caribbean",
-        c if ASIA.contains(&c) => "China and the rest of Asia",
-        _ => "other",
-    }
+pub fn partner_region(country: &str) -> String {
+    crate::model::Regions::iuc().region_of(country).to_owned()
 }
 
 /// Figures per group: `members` lists, for every eligible city of one side, its group and the
@@ -172,6 +157,29 @@ pub fn gini(scores: &[f64]) -> f64 {
     (2.0 * weighted) / (2.0 * (n * n) as f64 * mean)
 }
 
+/// How a city stands in a pairing, for counting blocking pairs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Standing {
+    /// It has a free place (its capacity is not used up): it would take any counterpart.
+    Open,
+    /// Its places are full: it would take a counterpart that it scores strictly higher than
+    /// this, its worst current partner.
+    Full(f64),
+    /// It takes no new partner (every place is held by a locked pair).
+    Closed,
+}
+
+impl Standing {
+    /// Whether the city would rather have a partner at score `s`.
+    pub fn wants(self, s: f64) -> bool {
+        match self {
+            Standing::Open => true,
+            Standing::Full(worst) => s > worst,
+            Standing::Closed => false,
+        }
+    }
+}
+
 /// Counts blocking pairs of a one-to-one pairing on a score matrix (rows EU, columns partners).
 ///
 /// `(i, j)`, not paired together, blocks when both would rather be together: each is unpaired or
@@ -183,29 +191,34 @@ pub fn blocking_pairs(
     row_mate: &[Option<usize>],
     col_mate: &[Option<usize>],
 ) -> usize {
-    let row_current: Vec<Option<f64>> = row_mate
+    let standing = |m: Option<f64>| m.map_or(Standing::Open, Standing::Full);
+    let rows: Vec<Standing> = row_mate
         .iter()
         .enumerate()
-        .map(|(i, m)| m.map(|j| scores[i * cols + j]))
+        .map(|(i, m)| standing(m.map(|j| scores[i * cols + j])))
         .collect();
-    let col_current: Vec<Option<f64>> = col_mate
+    let columns: Vec<Standing> = col_mate
         .iter()
         .enumerate()
-        .map(|(j, m)| m.map(|i| scores[i * cols + j]))
+        .map(|(j, m)| standing(m.map(|i| scores[i * cols + j])))
         .collect();
+    blocking_pairs_of(scores, cols, &rows, &columns, |i, j| row_mate[i] != Some(j))
+}
+
+/// Counts blocking pairs of any pairing (cities with capacities, rules): `(i, j)` with
+/// `candidate(i, j)` (not paired together, and a pair the rules allow) blocks when both
+/// [`Standing::wants`] it. `O(rows * cols)`.
+pub fn blocking_pairs_of(
+    scores: &[f64],
+    cols: usize,
+    rows: &[Standing],
+    columns: &[Standing],
+    candidate: impl Fn(usize, usize) -> bool,
+) -> usize {
     let mut count = 0;
-    for (i, row) in scores
-        .chunks_exact(cols.max(1))
-        .enumerate()
-        .take(row_mate.len())
-    {
+    for (i, row) in scores.chunks_exact(cols.max(1)).enumerate().take(rows.len()) {
         for (j, &s) in row.iter().enumerate() {
-            if row_mate[i] == Some(j) {
-                continue;
-            }
-            let row_wants = row_current[i].is_none_or(|c| s > c);
-            let col_wants = col_current[j].is_none_or(|c| s > c);
-            if row_wants && col_wants {
+            if rows[i].wants(s) && columns[j].wants(s) && candidate(i, j) {
                 count += 1;
             }
         }

@@ -24,11 +24,19 @@
 //! | `cities[].challenges` | yes | | object from theme keys to numbers in `[0, 1]` (may be empty) |
 //! | `cities[].expertise` | no | nothing | as `challenges` |
 //! | `cities[].capacity` | no | 1 | whole number ≥ 1 |
+//! | `call.min_score` | no | none | number in `[0, 1]` |
+//! | `call.forbidden`, `call.locked` | no | `[]` | list of pairs `["EU id", "partner id"]`: two different non-empty strings (kept in input order) |
+//! | `call.regions` | no | [`Regions::iuc`] | object from region name (non-empty, not `"other"`) to a list of assigned country codes, applied with [`Regions::set`] in key order; a country may be listed under one region only |
+//! | `call.quotas` | no | `[]` | list of objects, see below |
+//! | `call.quotas[].countries` | no | `[]` | list of assigned country codes (sorted and de-duplicated) |
+//! | `call.quotas[].regions` | no | `[]` | list of region names of the call's [`Regions`] (after `call.regions`; repeats dropped) |
+//! | `call.quotas[].min`, `call.quotas[].max` | one of them | 0, no limit | whole numbers ≥ 0, `min ≤ max` |
+//!
+//! A quota names at least one country or region. Whether the ids of `forbidden` and `locked`
+//! exist and lie on the right sides is checked when the pairing is built (module `rules`).
 //!
 //! `null` counts as absent for the optional fields. Unknown fields anywhere are errors (a typo
-//! must not silently fall back to a default). The programme-rule fields of the call
-//! (`min_score`, `forbidden`, `locked`, `quotas`, `regions`) are recognised but not supported in
-//! this version: they are rejected with an error rather than ignored.
+//! must not silently fall back to a default).
 //!
 //! # Matrix text
 //!
@@ -42,7 +50,9 @@ use serde_json::{Map, Value};
 
 use crate::eligibility::is_known_country;
 use crate::error::{Error, Result};
-use crate::model::{check_unit, Call, City, Country, Dataset, Date, Profile, Theme, Weights};
+use crate::model::{
+    check_unit, Call, City, Country, Dataset, Date, Profile, Quota, Regions, Rules, Theme, Weights,
+};
 use crate::scoring::weights_problem;
 
 /// The IUC 2017 dataset compiled into the library (`fixtures/iuc-2017.json`).
@@ -55,14 +65,19 @@ pub const EMBEDDED_NAME: &str = "<embedded iuc-2017.json>";
 pub const DEFAULT_MIN_POPULATION: u64 = 50_000;
 
 const TOP_FIELDS: [&str; 2] = ["call", "cities"];
-const CALL_FIELDS: [&str; 5] = [
+const CALL_FIELDS: [&str; 10] = [
     "name",
     "date",
     "min_population",
     "partner_countries",
     "weights",
+    "min_score",
+    "forbidden",
+    "locked",
+    "quotas",
+    "regions",
 ];
-const RULE_FIELDS: [&str; 5] = ["min_score", "forbidden", "locked", "quotas", "regions"];
+const QUOTA_FIELDS: [&str; 4] = ["countries", "regions", "min", "max"];
 const WEIGHT_FIELDS: [&str; 3] = ["challenges", "expertise", "size"];
 const CITY_FIELDS: [&str; 9] = [
     "id",
@@ -105,8 +120,9 @@ pub fn embedded_dataset() -> Result<Dataset> {
 /// * [`Error::Invalid`] naming the city id (or `city #n` when the id itself is bad) or `call`,
 ///   and the field, for anything else: a missing or unknown field, an unassigned country code,
 ///   an unknown theme key, a value outside `[0, 1]` or not a number, a negative or non-integer
-///   population, an invalid date, coordinates out of range, bad weights, or an unsupported
-///   programme rule.
+///   population, an invalid date, coordinates out of range, bad weights, or a malformed
+///   programme rule (`min_score`, `forbidden`, `locked`, `quotas`, `regions`; a quota entry is
+///   named `call, field "quotas", quota #k`, a pair `call, field "locked", pair #k`).
 ///
 /// # Examples
 /// ```
@@ -192,6 +208,8 @@ enum Owner<'a> {
     City(&'a str),
     /// A city by 1-based position (before its id is known to be valid).
     CityAt(usize),
+    /// An entry of `call.quotas` by 1-based position.
+    Quota(usize),
 }
 
 impl Owner<'_> {
@@ -201,6 +219,7 @@ impl Owner<'_> {
             Owner::Call => format!("call, field {name:?}"),
             Owner::City(id) => format!("city {id:?}, field {name:?}"),
             Owner::CityAt(n) => format!("city #{n}, field {name:?}"),
+            Owner::Quota(n) => format!("{}, field {name:?}", quota_location(n)),
         }
     }
 }
@@ -228,18 +247,11 @@ fn wrong_kind(owner: Owner<'_>, field: &str, value: Option<&Value>, expected: &s
     }
 }
 
-/// Rejects fields not in `known` (and, for the call, the unsupported programme rules).
+/// Rejects fields not in `known`.
 fn check_fields(map: &Map<String, Value>, owner: Owner<'_>, known: &[&str]) -> Result<()> {
     for key in map.keys() {
         if known.contains(&key.as_str()) {
             continue;
-        }
-        if matches!(owner, Owner::Call) && RULE_FIELDS.contains(&key.as_str()) {
-            return Err(Error::invalid(
-                owner.field(key),
-                "programme rules (min_score, forbidden, locked, quotas, regions) are not \
-                 supported in this version; remove the field to pair without rules",
-            ));
         }
         let hint = match suggest(key, known) {
             Some(s) => format!(" (did you mean {s:?}?)"),
@@ -324,18 +336,18 @@ fn number(value: &Value, owner: Owner<'_>, field: &str) -> Result<f64> {
 }
 
 fn country(value: &Value, owner: Owner<'_>, field: &str) -> Result<Country> {
+    country_code(value).map_err(|message| Error::invalid(owner.field(field), message))
+}
+
+/// An assigned country code from a JSON string (either case); the error message names the value.
+fn country_code(value: &Value) -> std::result::Result<Country, String> {
     let Value::String(text) = value else {
-        return Err(Error::invalid(
-            owner.field(field),
-            format!(
-                "a country must be an ISO 3166-1 alpha-2 code as a string, found {}",
-                kind(value)
-            ),
+        return Err(format!(
+            "a country must be an ISO 3166-1 alpha-2 code as a string, found {}",
+            kind(value)
         ));
     };
-    let code: Country = text
-        .parse()
-        .map_err(|message: String| Error::invalid(owner.field(field), message))?;
+    let code: Country = text.parse()?;
     if is_known_country(code) {
         Ok(code)
     } else {
@@ -344,9 +356,8 @@ fn country(value: &Value, owner: Owner<'_>, field: &str) -> Result<Country> {
             "EL" => " (Greece is \"GR\")",
             _ => "",
         };
-        Err(Error::invalid(
-            owner.field(field),
-            format!("{text:?} is not an assigned ISO 3166-1 alpha-2 country code{hint}"),
+        Err(format!(
+            "{text:?} is not an assigned ISO 3166-1 alpha-2 country code{hint}"
         ))
     }
 }
@@ -383,12 +394,270 @@ fn parse_call(map: &Map<String, Value>) -> Result<Call> {
         }
         None => Weights::default(),
     };
+    let min_score = optional(map, "min_score")
+        .map(|v| {
+            let location = owner.field("min_score");
+            let x = v.as_f64().filter(|x| x.is_finite()).ok_or_else(|| {
+                Error::invalid(
+                    &location,
+                    format!("must be a number in [0, 1], found {}", kind(v)),
+                )
+            })?;
+            if (0.0..=1.0).contains(&x) {
+                Ok(x)
+            } else {
+                Err(Error::invalid(
+                    location,
+                    format!("min_score {x} is outside [0, 1]"),
+                ))
+            }
+        })
+        .transpose()?;
+    let forbidden = parse_pairs(map, "forbidden")?;
+    let locked = parse_pairs(map, "locked")?;
+    // Regions before quotas: quota region names refer to the overridden table.
+    let mut regions = Regions::iuc();
+    match optional(map, "regions") {
+        Some(Value::Object(m)) => parse_regions(m, &mut regions)?,
+        Some(other) => {
+            return Err(Error::invalid(
+                owner.field("regions"),
+                format!(
+                    "must be an object from region names to lists of country codes, found {}",
+                    kind(other)
+                ),
+            ))
+        }
+        None => {}
+    }
+    let quotas = match optional(map, "quotas") {
+        Some(Value::Array(list)) => list
+            .iter()
+            .enumerate()
+            .map(|(index, item)| parse_quota(item, index + 1, &regions))
+            .collect::<Result<Vec<_>>>()?,
+        Some(other) => {
+            return Err(Error::invalid(
+                owner.field("quotas"),
+                format!("must be an array of quota objects, found {}", kind(other)),
+            ))
+        }
+        None => Vec::new(),
+    };
     Ok(Call {
         name,
         date,
         min_population,
         partner_countries,
         weights,
+        rules: Rules {
+            min_score,
+            forbidden,
+            locked,
+            quotas,
+        },
+        regions,
+    })
+}
+
+/// `call.forbidden` or `call.locked`: a list of `["EU id", "partner id"]` pairs, in input order.
+fn parse_pairs(map: &Map<String, Value>, field: &str) -> Result<Vec<(String, String)>> {
+    let list = match optional(map, field) {
+        Some(Value::Array(list)) => list,
+        Some(other) => {
+            return Err(Error::invalid(
+                Owner::Call.field(field),
+                format!(
+                    "must be an array of pairs [\"EU id\", \"partner id\"], found {}",
+                    kind(other)
+                ),
+            ))
+        }
+        None => return Ok(Vec::new()),
+    };
+    let mut pairs = Vec::with_capacity(list.len());
+    for (index, item) in list.iter().enumerate() {
+        let location = || format!("{}, pair #{}", Owner::Call.field(field), index + 1);
+        let id = |v: &Value| match v {
+            Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+            _ => None,
+        };
+        let (eu, partner) = match item.as_array().map(Vec::as_slice) {
+            Some([a, b]) => match (id(a), id(b)) {
+                (Some(a), Some(b)) => (a, b),
+                _ => return Err(bad_pair(location(), item)),
+            },
+            _ => return Err(bad_pair(location(), item)),
+        };
+        if eu == partner {
+            return Err(Error::invalid(
+                location(),
+                format!("names {eu:?} twice; a pair joins two different cities"),
+            ));
+        }
+        pairs.push((eu, partner));
+    }
+    Ok(pairs)
+}
+
+fn bad_pair(location: String, item: &Value) -> Error {
+    Error::invalid(
+        location,
+        format!(
+            "must be two city ids [\"EU id\", \"partner id\"], found {}",
+            shorten(&item.to_string())
+        ),
+    )
+}
+
+/// `call.regions`: each entry replaces (or adds) a region of `regions`, in key order.
+fn parse_regions(map: &Map<String, Value>, regions: &mut Regions) -> Result<()> {
+    let field = Owner::Call.field("regions");
+    // Which region of this override lists each country, to reject a country listed twice.
+    let mut listed: HashMap<Country, &str> = HashMap::new();
+    for (name, value) in map {
+        if name.trim().is_empty() {
+            return Err(Error::invalid(&field, "a region name must not be empty"));
+        }
+        let location = format!("{field}, region {name:?}");
+        if name == Regions::OTHER {
+            return Err(Error::invalid(
+                location,
+                format!(
+                    "the name {:?} is reserved for countries outside every region",
+                    Regions::OTHER
+                ),
+            ));
+        }
+        let Value::Array(list) = value else {
+            return Err(Error::invalid(
+                location,
+                format!("must be an array of country codes, found {}", kind(value)),
+            ));
+        };
+        let mut countries = Vec::with_capacity(list.len());
+        for v in list {
+            let code = country_code(v).map_err(|m| Error::invalid(&location, m))?;
+            match listed.get(&code) {
+                Some(&other) if other != name.as_str() => {
+                    return Err(Error::invalid(
+                        location,
+                        format!(
+                            "{code} is also listed in region {other:?}; a country belongs to \
+                             one region"
+                        ),
+                    ))
+                }
+                _ => {
+                    listed.insert(code, name);
+                }
+            }
+            countries.push(code);
+        }
+        regions.set(name, countries);
+    }
+    Ok(())
+}
+
+/// `call, field "quotas", quota #n`.
+fn quota_location(n: usize) -> String {
+    format!("{}, quota #{n}", Owner::Call.field("quotas"))
+}
+
+/// Entry `position` (1-based) of `call.quotas`; region names are checked against `regions`.
+fn parse_quota(item: &Value, position: usize, regions: &Regions) -> Result<Quota> {
+    let owner = Owner::Quota(position);
+    let Value::Object(map) = item else {
+        return Err(Error::invalid(
+            quota_location(position),
+            format!(
+                "each quota must be an object with \"countries\" and/or \"regions\" and \
+                 \"min\" and/or \"max\", found {}",
+                kind(item)
+            ),
+        ));
+    };
+    check_fields(map, owner, &QUOTA_FIELDS)?;
+    let mut countries = match optional(map, "countries") {
+        Some(Value::Array(list)) => list
+            .iter()
+            .map(|v| country(v, owner, "countries"))
+            .collect::<Result<Vec<_>>>()?,
+        Some(other) => return Err(wrong_kind(owner, "countries", Some(other), "an array")),
+        None => Vec::new(),
+    };
+    countries.sort_unstable();
+    countries.dedup();
+    let mut names: Vec<String> = Vec::new();
+    match optional(map, "regions") {
+        Some(Value::Array(list)) => {
+            for v in list {
+                let Value::String(name) = v else {
+                    return Err(Error::invalid(
+                        owner.field("regions"),
+                        format!("a region must be given by its name, found {}", kind(v)),
+                    ));
+                };
+                if regions.countries(name).is_none() {
+                    let known: Vec<&str> = regions.names().collect();
+                    let hint = match suggest(name, &known) {
+                        Some(s) => format!(" (did you mean {s:?}?)"),
+                        None => String::new(),
+                    };
+                    let list: Vec<String> = known.iter().map(|n| format!("{n:?}")).collect();
+                    return Err(Error::invalid(
+                        owner.field("regions"),
+                        format!(
+                            "unknown region {name:?}{hint}; the regions are {}",
+                            list.join(", ")
+                        ),
+                    ));
+                }
+                if !names.contains(name) {
+                    names.push(name.clone());
+                }
+            }
+        }
+        Some(other) => return Err(wrong_kind(owner, "regions", Some(other), "an array")),
+        None => {}
+    }
+    if countries.is_empty() && names.is_empty() {
+        return Err(Error::invalid(
+            quota_location(position),
+            "a quota needs at least one country (\"countries\") or region (\"regions\")",
+        ));
+    }
+    let bound = |field: &str| -> Result<Option<usize>> {
+        optional(map, field)
+            .map(|v| {
+                let n = whole_number(v, owner, field)?;
+                usize::try_from(n).map_err(|_| {
+                    Error::invalid(owner.field(field), format!("{field} {n} is too large"))
+                })
+            })
+            .transpose()
+    };
+    let min = bound("min")?;
+    let max = bound("max")?;
+    if min.is_none() && max.is_none() {
+        return Err(Error::invalid(
+            quota_location(position),
+            "a quota needs \"min\", \"max\" or both",
+        ));
+    }
+    if let (Some(lo), Some(hi)) = (min, max) {
+        if lo > hi {
+            return Err(Error::invalid(
+                quota_location(position),
+                format!("min {lo} is greater than max {hi}"),
+            ));
+        }
+    }
+    Ok(Quota {
+        countries,
+        regions: names,
+        min: min.unwrap_or(0),
+        max,
     })
 }
 

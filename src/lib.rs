@@ -15,7 +15,8 @@
 //! | scoring | [`scoring`] | challenge similarity, expertise complementarity and size similarity, each explainable |
 //! | matrix | [`matrix`] | the score matrix, built in parallel, bit-identical to the sequential build |
 //! | solver | [`solver`] | our own exact shortest-augmenting-path (Jonker-Volgenant) assignment solver, and the bottleneck objective |
-//! | pairing | [`pairing`] | objectives `sum`, `maxmin` and `stable`, unmatched cities and why |
+//! | rules | [`rules`] | programme rules: minimum score, forbidden and locked pairs, quotas, capacities; solved exactly as a min-cost circulation |
+//! | pairing | [`pairing`] | objectives `sum`, `maxmin` and `stable`, unmatched cities and why, what-ifs |
 //! | fairness | [`fairness`] | lowest and mean score, Gini, blocking pairs, worst-off pair |
 //! | bench | [`mod@bench`] | timed runs on generated instances (`citypair bench`) |
 //! | cli | [`cli`] | the thin `citypair` command-line tool |
@@ -97,6 +98,7 @@ pub mod io;
 pub mod matrix;
 pub mod model;
 pub mod pairing;
+pub mod rules;
 pub mod scoring;
 pub mod solver;
 pub mod synthetic;

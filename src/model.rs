@@ -182,6 +182,17 @@ impl Country {
         // Both bytes are ASCII upper-case letters (checked in `from_str`).
         std::str::from_utf8(&self.0).unwrap_or("??")
     }
+
+    /// A code from a two-letter constant known to be valid (for built-in tables); any other
+    /// input gives `"??"`-like garbage, never a panic.
+    const fn from_code(code: &str) -> Country {
+        let b = code.as_bytes();
+        if b.len() == 2 {
+            Country([b[0].to_ascii_uppercase(), b[1].to_ascii_uppercase()])
+        } else {
+            Country([b'?', b'?'])
+        }
+    }
 }
 
 impl FromStr for Country {
@@ -352,6 +363,144 @@ pub struct Call {
     pub partner_countries: Vec<Country>,
     /// Scoring weights.
     pub weights: Weights,
+    /// Programme rules: minimum score, forbidden and locked pairs, quotas (none by default).
+    pub rules: Rules,
+    /// The partner regions used by region quotas and the fairness figures.
+    pub regions: Regions,
+}
+
+/// A call's programme rules (`call.min_score`, `call.forbidden`, `call.locked`, `call.quotas`
+/// in the input). The default has no rule. Pairs are `(EU id, partner id)`; ids are checked
+/// against the eligible cities when the pairing is built ([`crate::rules`]).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Rules {
+    /// No pair scores below it, unless locked.
+    pub min_score: Option<f64>,
+    /// Pairs that never appear.
+    pub forbidden: Vec<(String, String)>,
+    /// Pairs that always appear (even below `min_score`).
+    pub locked: Vec<(String, String)>,
+    /// Limits on the number of pairs with a city in a group of countries.
+    pub quotas: Vec<Quota>,
+}
+
+impl Rules {
+    /// Whether no rule is set.
+    pub fn is_empty(&self) -> bool {
+        self.min_score.is_none()
+            && self.forbidden.is_empty()
+            && self.locked.is_empty()
+            && self.quotas.is_empty()
+    }
+}
+
+/// A quota: the number of pairs whose city (on whichever side the group's countries are) lies
+/// in `countries` or in one of `regions` is at least `min` and at most `max`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Quota {
+    /// Countries of the group.
+    pub countries: Vec<Country>,
+    /// Partner regions of the group, by name (see [`Regions`]); their countries join the group.
+    pub regions: Vec<String>,
+    /// Fewest pairs (default 0).
+    pub min: usize,
+    /// Most pairs (default: no limit).
+    pub max: Option<usize>,
+}
+
+/// Named groups of partner countries, in reporting order. The default is IUC's regional
+/// components ([`Regions::iuc`]); a call's `regions` object overrides the country list of the
+/// regions it names (and may add regions), moving the countries it lists out of any other
+/// region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Regions {
+    list: Vec<(String, Vec<Country>)>,
+}
+
+impl Default for Regions {
+    fn default() -> Self {
+        Regions::iuc()
+    }
+}
+
+impl Regions {
+    /// Name reported for a country outside every region.
+    pub const OTHER: &'static str = "other";
+
+    /// IUC's partner regions: Latin America and Caribbean (IUC-LAC, without Mexico), North
+    /// America (United States, Canada and Mexico, as IUC-NA), India, Japan, and China with the
+    /// rest of Asia (IUC Asia).
+    ///
+    /// ```
+    /// use citypair::model::Regions;
+    /// let r = Regions::iuc();
+    /// assert_eq!(r.region_of("MX"), "North America");
+    /// assert_eq!(r.region_of("PE"), "Latin America and Caribbean");
+    /// assert_eq!(r.region_of("KR"), "China and the rest of Asia");
+    /// assert_eq!(r.region_of("FR"), "other");
+    /// ```
+    pub fn iuc() -> Regions {
+        const LAC: &[&str] = &[
+            "AG", "AR", "BB", "BO", "BR", "BS", "BZ", "CL", "CO", "CR", "CU", "DM", "DO", "EC",
+            "GD", "GT", "GY", "HN", "HT", "JM", "KN", "LC", "NI", "PA", "PE", "PY", "SR", "SV",
+            "TT", "UY", "VC", "VE",
+        ];
+        const ASIA: &[&str] = &[
+            "AF", "BD", "BN", "BT", "CN", "HK", "ID", "KH", "KP", "KR", "KZ", "KG", "LA", "LK",
+            "MM", "MN", "MO", "MV", "MY", "NP", "PH", "PK", "SG", "TH", "TJ", "TL", "TM", "TW",
+            "UZ", "VN",
+        ];
+        let codes = |list: &[&str]| -> Vec<Country> {
+            let mut v: Vec<Country> = list.iter().map(|c| Country::from_code(c)).collect();
+            v.sort();
+            v
+        };
+        Regions {
+            list: vec![
+                ("Latin America and Caribbean".to_owned(), codes(LAC)),
+                ("North America".to_owned(), codes(&["US", "CA", "MX"])),
+                ("India".to_owned(), codes(&["IN"])),
+                ("Japan".to_owned(), codes(&["JP"])),
+                ("China and the rest of Asia".to_owned(), codes(ASIA)),
+            ],
+        }
+    }
+
+    /// Sets the countries of region `name` (adding the region at the end if it is new) and
+    /// removes those countries from every other region.
+    pub fn set(&mut self, name: &str, countries: impl IntoIterator<Item = Country>) {
+        let mut countries: Vec<Country> = countries.into_iter().collect();
+        countries.sort();
+        countries.dedup();
+        for (_, list) in &mut self.list {
+            list.retain(|c| !countries.contains(c));
+        }
+        match self.list.iter_mut().find(|(n, _)| n == name) {
+            Some((_, list)) => *list = countries,
+            None => self.list.push((name.to_owned(), countries)),
+        }
+    }
+
+    /// The region names, in reporting order.
+    pub fn names(&self) -> impl Iterator<Item = &str> + '_ {
+        self.list.iter().map(|(n, _)| n.as_str())
+    }
+
+    /// The countries of a region, sorted; `None` for an unknown name.
+    pub fn countries(&self, name: &str) -> Option<&[Country]> {
+        self.list
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| c.as_slice())
+    }
+
+    /// The region of a country code, or [`Regions::OTHER`].
+    pub fn region_of(&self, country: &str) -> &str {
+        self.list
+            .iter()
+            .find(|(_, list)| list.iter().any(|c| c.as_str() == country))
+            .map_or(Regions::OTHER, |(n, _)| n.as_str())
+    }
 }
 
 /// A whole input: one call and its candidate cities, in input order.

@@ -23,11 +23,10 @@ use serde::Serialize;
 
 use crate::eligibility::{classify, Eligibility, Exclusion, Side};
 use crate::error::{Error, Result};
-use crate::fairness::{
-    blocking_pairs, gini, group_figures, partner_region, Fairness, WorstOff, PARTNER_REGIONS,
-};
+use crate::fairness::{blocking_pairs_of, gini, group_figures, Fairness, Standing, WorstOff};
 use crate::matrix::ScoreMatrix;
 use crate::model::{Call, City, Dataset};
+use crate::rules::{self, Compiled};
 use crate::scoring::{Explanation, ThemeContribution, WeightedScorer};
 use crate::solver::{solve, solve_bottleneck, stable_pairing, Assignment, Sense};
 
@@ -215,6 +214,7 @@ pub struct Pairing<'a> {
     eligibility: Eligibility,
     scorer: WeightedScorer,
     matrix: ScoreMatrix,
+    rules: Compiled,
     score_ms: f64,
 }
 
@@ -237,9 +237,8 @@ impl<'a> PairingBuilder<'a> {
     /// Classifies the cities and builds the score matrix.
     ///
     /// # Errors
-    /// [`Error::Invalid`] for invalid scoring weights, or for an eligible city with a capacity
-    /// other than 1 (cities in several pairs are not supported yet); [`Error::NoPairs`] when a
-    /// side has no eligible city.
+    /// [`Error::Invalid`] for invalid scoring weights; errors of [`crate::model::Rules::compile`]
+    /// for rules that cannot be meant; [`Error::NoPairs`] when a side has no eligible city.
     pub fn build(self) -> Result<Pairing<'a>> {
         let start = Instant::now();
         let dataset = self.dataset;
@@ -272,32 +271,19 @@ impl<'a> PairingBuilder<'a> {
             return Err(Error::NoPairs { reason });
         }
         let eu: Vec<&City> = eligibility.eu.iter().map(|&i| &dataset.cities[i]).collect();
-        if let Some(c) = eu
-            .iter()
-            .copied()
-            .chain(eligibility.partners.iter().map(|&i| &dataset.cities[i]))
-            .find(|c| c.capacity != 1)
-        {
-            return Err(Error::invalid(
-                format!("city \"{}\", field \"capacity\"", c.id),
-                format!(
-                    "capacity {} is not supported in this version: every city joins at most one \
-                     pair (remove the field or set it to 1)",
-                    c.capacity
-                ),
-            ));
-        }
         let partners: Vec<&City> = eligibility
             .partners
             .iter()
             .map(|&i| &dataset.cities[i])
             .collect();
+        let rules = dataset.call.rules.compile(&dataset.call, &eu, &partners)?;
         let matrix = ScoreMatrix::build(&eu, &partners, &scorer, self.parallel);
         Ok(Pairing {
             dataset,
             eligibility,
             scorer,
             matrix,
+            rules,
             score_ms: start.elapsed().as_secs_f64() * 1e3,
         })
     }
@@ -346,6 +332,11 @@ impl<'a> Pairing<'a> {
     /// The excluded cities and why, by id.
     pub fn excluded(&self) -> &[Exclusion] {
         &self.eligibility.excluded
+    }
+
+    /// The call's rules, resolved to rows and columns of [`Pairing::matrix`].
+    pub fn rules(&self) -> &Compiled {
+        &self.rules
     }
 
     /// The scorer in use (the call's weights).
@@ -442,17 +433,19 @@ impl<'a> Pairing<'a> {
     /// solver are passed on.
     pub fn solve(&self, objective: Objective) -> Result<Solution> {
         let start = Instant::now();
+        if self.rules.is_active() {
+            return self.solve_with_rules(objective, start);
+        }
         let (r, c) = (self.matrix.rows(), self.matrix.cols());
         let scores = self.matrix.as_slice();
         let sum = self.assignment()?;
         sum.verify(scores)?;
-        let sum_rows: Vec<Option<usize>> = (0..r).map(|i| sum.col_of(i)).collect();
+        let sum_pairs: Vec<(usize, usize)> = sum.pairs().collect();
         let mut witness = None;
-        let (rows, certified, threshold) = match objective {
-            Objective::Sum => (sum_rows.clone(), true, None),
+        let (pairs, certified, threshold) = match objective {
+            Objective::Sum => (sum_pairs.clone(), true, None),
             Objective::MaxMin => {
                 let b = solve_bottleneck(scores, r, c, Sense::Maximize)?;
-                let rows = (0..r).map(|i| b.assignment.col_of(i)).collect();
                 witness = b.witness.map(|w| {
                     let eu: Vec<&City> = self.eu_cities().collect();
                     let partners: Vec<&City> = self.partner_cities().collect();
@@ -473,58 +466,100 @@ impl<'a> Pairing<'a> {
                         }
                     }
                 });
-                (rows, true, b.threshold)
+                (b.assignment.pairs().collect(), true, b.threshold)
             }
-            Objective::Stable => (stable_pairing(scores, r, c)?, true, None),
+            Objective::Stable => {
+                let rows = stable_pairing(scores, r, c)?;
+                let pairs = rows
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, m)| m.map(|j| (i, j)))
+                    .collect();
+                (pairs, true, None)
+            }
         };
         let solve_ms = start.elapsed().as_secs_f64() * 1e3;
-        let sum_total: f64 = sum_rows
-            .iter()
-            .enumerate()
-            .filter_map(|(i, m)| m.map(|j| scores[i * c + j]))
-            .sum();
+        let sum_total = self.total(&sum_pairs);
         let mut solution =
-            self.solution(objective, &rows, certified, threshold, sum_total, solve_ms);
+            self.solution(objective, &pairs, certified, threshold, sum_total, solve_ms);
         solution.witness = witness;
         Ok(solution)
     }
 
-    /// Assembles a [`Solution`] from a row-to-column assignment.
+    /// Total score of pairs, added in their order.
+    fn total(&self, pairs: &[(usize, usize)]) -> f64 {
+        pairs.iter().map(|&(i, j)| self.matrix.get(i, j)).sum()
+    }
+
+    /// [`Pairing::solve`] when the call has rules or capacities: the exact circulation
+    /// ([`crate::rules`]).
+    fn solve_with_rules(&self, objective: Objective, start: Instant) -> Result<Solution> {
+        let scores = self.matrix.as_slice();
+        let eu: Vec<&City> = self.eu_cities().collect();
+        let partners: Vec<&City> = self.partner_cities().collect();
+        let c = self.matrix.cols();
+        let any_allowed = !self.rules.locked.is_empty()
+            || scores
+                .iter()
+                .enumerate()
+                .any(|(k, &x)| self.rules.allows(k / c, k % c, x));
+        if !any_allowed {
+            let why = match self.rules.min_score {
+                Some(m) => format!(
+                    "the rules allow no pair: every pair is forbidden or scores below min_score                      {m} (the best score is {:.3})",
+                    scores.iter().copied().fold(0.0, f64::max)
+                ),
+                None => "the rules allow no pair: every pair is forbidden".to_owned(),
+            };
+            return Err(Error::NoPairs { reason: why });
+        }
+        let (sum_pairs, net) = rules::solve_sum(&self.rules, scores, &eu, &partners)?;
+        let certified = net.check(|_| false).is_ok();
+        let (pairs, threshold) = match objective {
+            Objective::Sum => (sum_pairs.clone(), None),
+            Objective::MaxMin => rules::solve_maxmin(&self.rules, scores, &eu, &partners)?,
+            Objective::Stable => (rules::solve_stable(&self.rules, scores)?, None),
+        };
+        let solve_ms = start.elapsed().as_secs_f64() * 1e3;
+        let sum_total = self.total(&sum_pairs);
+        Ok(self.solution(objective, &pairs, certified, threshold, sum_total, solve_ms))
+    }
+
+    /// Assembles a [`Solution`] from its pairs `(row, col)`, sorted.
     fn solution(
         &self,
         objective: Objective,
-        rows: &[Option<usize>],
+        pairs: &[(usize, usize)],
         certified: bool,
         threshold: Option<f64>,
         sum_total: f64,
         solve_ms: f64,
     ) -> Solution {
-        let c = self.matrix.cols();
+        let (r, c) = (self.matrix.rows(), self.matrix.cols());
         let scores = self.matrix.as_slice();
         let eu: Vec<&City> = self.eu_cities().collect();
         let partners: Vec<&City> = self.partner_cities().collect();
-        let mut cols: Vec<Option<usize>> = vec![None; c];
-        for (i, m) in rows.iter().enumerate() {
-            if let Some(j) = *m {
-                cols[j] = Some(i);
-            }
+        // Each city's pair scores and counterparts.
+        let mut row_pairs: Vec<Vec<usize>> = vec![Vec::new(); r];
+        let mut col_pairs: Vec<Vec<usize>> = vec![Vec::new(); c];
+        for &(i, j) in pairs {
+            row_pairs[i].push(j);
+            col_pairs[j].push(i);
         }
-        let pairs: Vec<Pair> = rows
+        let listed: Vec<Pair> = pairs
             .iter()
-            .enumerate()
-            .filter_map(|(i, m)| m.map(|j| (i, j)))
-            .map(|(i, j)| Pair {
+            .map(|&(i, j)| Pair {
                 eu: eu[i].id.clone(),
                 partner: partners[j].id.clone(),
                 score: scores[i * c + j],
                 shared: self.scorer.shared_themes(eu[i], partners[j], SHARED_THEMES),
             })
             .collect();
-        let pair_scores: Vec<f64> = pairs.iter().map(|p| p.score).collect();
+        let pair_scores: Vec<f64> = listed.iter().map(|p| p.score).collect();
         let total_score: f64 = pair_scores.iter().sum();
         let min_score = pair_scores.iter().copied().reduce(f64::min);
         // Worst off: lowest score, ties by EU id then partner id (pairs are in that order).
-        let worst_off = pairs
+        let worst_off = listed
             .iter()
             .fold(None::<&Pair>, |w, p| match w {
                 Some(w) if w.score <= p.score => Some(w),
@@ -535,18 +570,17 @@ impl<'a> Pairing<'a> {
                 partner: p.partner.clone(),
                 score: p.score,
             });
-        let blocking = blocking_pairs(scores, c, rows, &cols);
-        let n = pairs.len();
-        // Each city's pair scores (one-to-one: zero or one score).
-        let row_scores: Vec<Vec<f64>> = rows
+        let blocking = self.blocking(&row_pairs, &col_pairs);
+        let n = listed.len();
+        let row_scores: Vec<Vec<f64>> = row_pairs
             .iter()
             .enumerate()
-            .map(|(i, m)| m.iter().map(|&j| scores[i * c + j]).collect())
+            .map(|(i, js)| js.iter().map(|&j| scores[i * c + j]).collect())
             .collect();
-        let col_scores: Vec<Vec<f64>> = cols
+        let col_scores: Vec<Vec<f64>> = col_pairs
             .iter()
             .enumerate()
-            .map(|(j, m)| m.iter().map(|&i| scores[i * c + j]).collect())
+            .map(|(j, is)| is.iter().map(|&i| scores[i * c + j]).collect())
             .collect();
         let mut by_country = group_figures(
             "eu",
@@ -563,13 +597,15 @@ impl<'a> Pairing<'a> {
                 .map(|(city, s)| (city.country.as_str(), s.as_slice())),
             &[],
         ));
+        let regions = &self.dataset.call.regions;
+        let order: Vec<&str> = regions.names().collect();
         let by_region = group_figures(
             "partner",
             partners
                 .iter()
                 .zip(&col_scores)
-                .map(|(city, s)| (partner_region(city.country.as_str()), s.as_slice())),
-            &PARTNER_REGIONS,
+                .map(|(city, s)| (regions.region_of(city.country.as_str()), s.as_slice())),
+            &order,
         );
         let fairness = Fairness {
             min_score,
@@ -580,11 +616,20 @@ impl<'a> Pairing<'a> {
             by_country,
             by_region,
         };
-        let unmatched = self.unmatched(objective, rows, &cols, &eu, &partners);
+        let first = |lists: &[Vec<usize>]| -> Vec<Option<usize>> {
+            lists.iter().map(|l| l.first().copied()).collect()
+        };
+        let unmatched = self.unmatched(
+            objective,
+            &first(&row_pairs),
+            &first(&col_pairs),
+            &eu,
+            &partners,
+        );
         Solution {
             call: self.dataset.call.name.clone(),
             objective,
-            pairs,
+            pairs: listed,
             unmatched,
             excluded: self.eligibility.excluded.clone(),
             total_score,
@@ -612,6 +657,53 @@ impl<'a> Pairing<'a> {
         }
     }
 
+    /// Blocking pairs: pairs the rules allow, not formed, that both cities would rather have.
+    /// Locked pairs stand outside the comparison: a city's places held by locks are not
+    /// offered, and its worst partner is its worst unlocked one.
+    fn blocking(&self, row_pairs: &[Vec<usize>], col_pairs: &[Vec<usize>]) -> usize {
+        let c = self.matrix.cols();
+        let scores = self.matrix.as_slice();
+        let rules = &self.rules;
+        let standing = |cap: usize, unlocked: &mut dyn Iterator<Item = f64>, locked: usize| {
+            let places = cap.saturating_sub(locked);
+            let scores: Vec<f64> = unlocked.collect();
+            if places == 0 {
+                Standing::Closed
+            } else if scores.len() < places {
+                Standing::Open
+            } else {
+                Standing::Full(scores.iter().copied().fold(f64::INFINITY, f64::min))
+            }
+        };
+        let rows: Vec<Standing> = row_pairs
+            .iter()
+            .enumerate()
+            .map(|(i, js)| {
+                let locked = js.iter().filter(|&&j| rules.is_locked(i, j)).count();
+                let mut free = js
+                    .iter()
+                    .filter(|&&j| !rules.is_locked(i, j))
+                    .map(|&j| scores[i * c + j]);
+                standing(rules.row_cap[i], &mut free, locked)
+            })
+            .collect();
+        let cols: Vec<Standing> = col_pairs
+            .iter()
+            .enumerate()
+            .map(|(j, is)| {
+                let locked = is.iter().filter(|&&i| rules.is_locked(i, j)).count();
+                let mut free = is
+                    .iter()
+                    .filter(|&&i| !rules.is_locked(i, j))
+                    .map(|&i| scores[i * c + j]);
+                standing(rules.col_cap[j], &mut free, locked)
+            })
+            .collect();
+        blocking_pairs_of(scores, c, &rows, &cols, |i, j| {
+            !row_pairs[i].contains(&j) && rules.allows(i, j, scores[i * c + j])
+        })
+    }
+
     /// Why each unpaired eligible city is unpaired.
     fn unmatched(
         &self,
@@ -624,52 +716,87 @@ impl<'a> Pairing<'a> {
         let (ne, np) = (eu.len(), partners.len());
         let c = self.matrix.cols();
         let scores = self.matrix.as_slice();
-        let why = |side: Side, best: Option<(&str, f64, Option<&str>)>| {
-            let (mine, other) = match side {
-                Side::Eu => (ne, np),
-                Side::Partner => (np, ne),
+        let rules = &self.rules;
+        let active = rules.is_active();
+        let rule = match objective {
+            Objective::Sum => "no pairing that includes it has a higher total score",
+            Objective::MaxMin => {
+                "no pairing that includes it has a higher lowest score or, with the same \
+                 lowest score, a higher total"
+            }
+            Objective::Stable => {
+                "every counterpart it scores with is paired at an equal or higher score"
+            }
+        };
+        // Why a city of `side` (index `k`) is unpaired; `best` is its best allowed counterpart
+        // (id, score, the city holding it).
+        let why = |side: Side, k: usize, best: Option<(&str, f64, Option<&str>)>| {
+            let (mine, other, mine_name, other_name) = match side {
+                Side::Eu => (ne, np, "EU", "partner"),
+                Side::Partner => (np, ne, "partner", "EU"),
             };
-            let (mine_name, other_name) = match side {
-                Side::Eu => ("EU", "partner"),
-                Side::Partner => ("partner", "EU"),
-            };
-            let capacity = format!(
-                "{other} {other_name} cities for {mine} eligible {mine_name} cities, so {} stay unpaired",
-                mine - other.min(mine)
-            );
+            if active && best.is_none() {
+                return match rules.min_score {
+                    Some(m) => format!(
+                        "the rules allow it no pair: every {other_name} city is forbidden with it \
+                         or scores below min_score {m}"
+                    ),
+                    None => format!(
+                        "the rules allow it no pair: every {other_name} city is forbidden with it"
+                    ),
+                };
+            }
             let tail = match best {
                 Some((id, s, Some(holder))) => {
                     format!("; its best counterpart, {id} (score {s:.3}), is paired with {holder}")
                 }
                 _ => String::new(),
             };
-            let rule = match objective {
-                Objective::Sum => "no pairing that includes it has a higher total score",
-                Objective::MaxMin => {
-                    "no pairing that includes it has a higher lowest score or, with the same \
-                     lowest score, a higher total"
-                }
-                Objective::Stable => {
-                    "every counterpart it scores with is paired at an equal or higher score"
-                }
-            };
+            if active {
+                let full = rules.quotas.iter().find(|q| {
+                    q.side == side
+                        && q.members.binary_search(&k).is_ok()
+                        && q.max.is_some_and(|m| {
+                            let pairs = q
+                                .members
+                                .iter()
+                                .filter(|&&x| match side {
+                                    Side::Eu => rows[x].is_some(),
+                                    Side::Partner => cols[x].is_some(),
+                                })
+                                .count();
+                            pairs >= m
+                        })
+                });
+                return match full {
+                    Some(q) => format!("{} is full{tail}", q.label()),
+                    None => format!("under the rules, {rule}{tail}"),
+                };
+            }
+            let capacity = format!(
+                "{other} {other_name} cities for {mine} eligible {mine_name} cities, so {} stay unpaired",
+                mine - other.min(mine)
+            );
             format!("{capacity}; {rule}{tail}")
         };
         // One side's unpaired cities: `mine` are that side's cities, `mate_of_mine` /
-        // `mate_of_other` the two sides' partners, `score(k, l)` the score of my k with their l.
+        // `mate_of_other` the two sides' partners, `score(k, l)` the score of my k with their l
+        // and `open(k, l)` whether the rules allow that pair.
         let side_unmatched = |side: Side,
                               mine: &[&City],
                               other: &[&City],
                               mate_of_mine: &[Option<usize>],
                               mate_of_other: &[Option<usize>],
-                              score: &dyn Fn(usize, usize) -> f64| {
+                              score: &dyn Fn(usize, usize) -> f64,
+                              open: &dyn Fn(usize, usize) -> bool| {
             mate_of_mine
                 .iter()
                 .enumerate()
                 .filter(|(_, m)| m.is_none())
                 .map(|(k, _)| {
-                    // The best counterpart, lowest index among ties.
+                    // The best allowed counterpart, lowest index among ties.
                     let best = (0..other.len())
+                        .filter(|&l| open(k, l))
                         .map(|l| (l, score(k, l)))
                         .fold(None::<(usize, f64)>, |b, (l, s)| match b {
                             Some((_, bs)) if bs >= s => b,
@@ -685,14 +812,21 @@ impl<'a> Pairing<'a> {
                     Unmatched {
                         id: mine[k].id.clone(),
                         side,
-                        reason: why(side, best),
+                        reason: why(side, k, best),
                     }
                 })
                 .collect::<Vec<_>>()
         };
-        let mut out = side_unmatched(Side::Eu, eu, partners, rows, cols, &|i, j| {
-            scores[i * c + j]
-        });
+        let open = |i: usize, j: usize| rules.allows(i, j, scores[i * c + j]);
+        let mut out = side_unmatched(
+            Side::Eu,
+            eu,
+            partners,
+            rows,
+            cols,
+            &|i, j| scores[i * c + j],
+            &open,
+        );
         out.extend(side_unmatched(
             Side::Partner,
             partners,
@@ -700,6 +834,7 @@ impl<'a> Pairing<'a> {
             cols,
             rows,
             &|j, i| scores[i * c + j],
+            &|j, i| open(i, j),
         ));
         out
     }

@@ -143,6 +143,8 @@ pub fn call(eu: usize, partners: usize, seed: u64) -> Dataset {
             min_population: 50_000,
             partner_countries,
             weights: Weights::default(),
+            rules: crate::model::Rules::default(),
+            regions: crate::model::Regions::default(),
         },
         cities,
     }

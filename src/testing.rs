@@ -127,6 +127,8 @@ pub fn calls(eu: Range<usize>, partners: Range<usize>) -> impl Strategy<Value = 
                     c
                 },
                 weights: Weights::default(),
+                rules: crate::model::Rules::default(),
+                regions: crate::model::Regions::default(),
             },
             cities,
         })

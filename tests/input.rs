@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use citypair::io::{load_dataset, load_matrix, parse_dataset, parse_matrix, MatrixText};
-use citypair::model::{Theme, Weights};
+use citypair::model::{Country, Quota, Regions, Rules, Theme, Weights};
 use citypair::Error;
 use proptest::prelude::*;
 
@@ -218,20 +218,327 @@ fn unknown_fields_are_typos_not_defaults() {
     assert_eq!(location, r#"document, field "citites""#);
 }
 
+/// `GOOD` with `fields` (JSON members, without braces) added to the call.
+fn with_rules(fields: &str) -> String {
+    edit(
+        "\"min_population\"",
+        &format!("{fields}, \"min_population\""),
+    )
+}
+
 #[test]
-fn programme_rules_are_rejected_explicitly() {
-    for rule in ["min_score", "forbidden", "locked", "quotas", "regions"] {
-        let text = edit(
-            "\"min_population\"",
-            &format!("\"{rule}\": [], \"min_population\""),
-        );
-        let (location, message) = invalid(&text);
-        assert_eq!(location, format!("call, field \"{rule}\""));
+fn programme_rules_are_read() {
+    let text = with_rules(
+        r#""min_score": 0.35,
+           "forbidden": [["hamburg", "guadalajara"], ["poznan", "curitiba"]],
+           "locked": [["frankfurt", "yokohama"]],
+           "regions": {"Japan": ["jp", "KR"], "Southern Cone": ["AR", "UY", "AR"]},
+           "quotas": [
+             {"countries": ["us", "CA", "US"], "max": 3},
+             {"countries": ["IN"], "min": 2},
+             {"regions": ["Southern Cone", "Japan", "Southern Cone"], "countries": null,
+              "min": 1, "max": 4.0},
+             {"countries": ["DE"], "regions": [], "max": 2, "min": null}
+           ]"#,
+    );
+    let call = parse_dataset(&text, "call.json").unwrap().call;
+    let rules = &call.rules;
+    assert_eq!(rules.min_score, Some(0.35));
+    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|&(a, b)| (a.to_owned(), b.to_owned()))
+            .collect()
+    };
+    assert_eq!(
+        rules.forbidden,
+        pairs(&[("hamburg", "guadalajara"), ("poznan", "curitiba")])
+    );
+    assert_eq!(rules.locked, pairs(&[("frankfurt", "yokohama")]));
+    let codes = |v: &[&str]| -> Vec<Country> { v.iter().map(|c| c.parse().unwrap()).collect() };
+    assert_eq!(
+        rules.quotas,
+        [
+            Quota {
+                countries: codes(&["CA", "US"]),
+                regions: vec![],
+                min: 0,
+                max: Some(3),
+            },
+            Quota {
+                countries: codes(&["IN"]),
+                regions: vec![],
+                min: 2,
+                max: None,
+            },
+            Quota {
+                countries: vec![],
+                regions: vec!["Southern Cone".to_owned(), "Japan".to_owned()],
+                min: 1,
+                max: Some(4),
+            },
+            Quota {
+                countries: codes(&["DE"]),
+                regions: vec![],
+                min: 0,
+                max: Some(2),
+            },
+        ]
+    );
+    // The override moves KR out of "China and the rest of Asia" and AR, UY out of Latin America,
+    // and adds "Southern Cone" at the end.
+    let regions = &call.regions;
+    assert_eq!(regions.countries("Japan"), Some(&codes(&["JP", "KR"])[..]));
+    assert_eq!(
+        regions.countries("Southern Cone"),
+        Some(&codes(&["AR", "UY"])[..])
+    );
+    assert_eq!(regions.region_of("KR"), "Japan");
+    assert_eq!(regions.region_of("AR"), "Southern Cone");
+    assert_eq!(regions.region_of("BR"), "Latin America and Caribbean");
+    assert_eq!(regions.region_of("CN"), "China and the rest of Asia");
+    assert_eq!(
+        regions.names().collect::<Vec<_>>(),
+        [
+            "Latin America and Caribbean",
+            "North America",
+            "India",
+            "Japan",
+            "China and the rest of Asia",
+            "Southern Cone"
+        ]
+    );
+}
+
+#[test]
+fn programme_rules_default_to_none_and_null_is_absent() {
+    let plain = parse_dataset(GOOD, "x").unwrap().call;
+    assert!(plain.rules.is_empty());
+    assert_eq!(plain.rules, Rules::default());
+    assert_eq!(plain.regions, Regions::iuc());
+    let nulls = with_rules(
+        r#""min_score": null, "forbidden": null, "locked": null, "quotas": null, "regions": null"#,
+    );
+    let call = parse_dataset(&nulls, "x").unwrap().call;
+    assert_eq!((call.rules, call.regions), (plain.rules, plain.regions));
+    let empty = with_rules(r#""forbidden": [], "locked": [], "quotas": [], "regions": {}"#);
+    let call = parse_dataset(&empty, "x").unwrap().call;
+    assert!(call.rules.is_empty());
+    assert_eq!(call.regions, Regions::iuc());
+    // The bounds of min_score are allowed, as integers too.
+    for bound in ["0", "1", "1.0"] {
+        let call = parse_dataset(&with_rules(&format!("\"min_score\": {bound}")), "x")
+            .unwrap()
+            .call;
+        assert!(call.rules.min_score.is_some());
+    }
+}
+
+#[test]
+fn min_score_must_be_a_number_in_the_unit_interval() {
+    for (bad, shown) in [("1.5", "1.5"), ("-0.1", "-0.1"), ("2", "2")] {
+        let (location, message) = invalid(&with_rules(&format!("\"min_score\": {bad}")));
+        assert_eq!(location, r#"call, field "min_score""#);
         assert!(
-            message.contains("not supported in this version"),
+            message.contains(shown) && message.contains("outside [0, 1]"),
             "{message}"
         );
     }
+    let (location, message) = invalid(&with_rules(r#""min_score": "high""#));
+    assert_eq!(location, r#"call, field "min_score""#);
+    assert!(message.contains("found a string"), "{message}");
+}
+
+#[test]
+fn bad_pairs_name_the_field_and_the_pair_number() {
+    for field in ["forbidden", "locked"] {
+        for bad in [
+            r#"["x"]"#,
+            r#"["x", "y", "z"]"#,
+            r#"["x", 3]"#,
+            r#"["x", ""]"#,
+            r#"["  ", "y"]"#,
+            r#""x-y""#,
+            r#"{"eu": "x", "partner": "y"}"#,
+            "null",
+        ] {
+            let text = with_rules(&format!(r#""{field}": [["a", "b"], {bad}]"#));
+            let (location, message) = invalid(&text);
+            assert_eq!(
+                location,
+                format!("call, field \"{field}\", pair #2"),
+                "{bad}"
+            );
+            assert!(
+                message.starts_with(r#"must be two city ids ["EU id", "partner id"], found "#),
+                "{message}"
+            );
+            let compact: serde_json::Value = serde_json::from_str(bad).unwrap();
+            assert!(message.ends_with(&compact.to_string()), "{message}");
+        }
+        let (location, message) = invalid(&with_rules(&format!(r#""{field}": [["a", "a"]]"#)));
+        assert_eq!(location, format!("call, field \"{field}\", pair #1"));
+        assert!(
+            message.contains("\"a\" twice") && message.contains("two different"),
+            "{message}"
+        );
+        let (location, message) = invalid(&with_rules(&format!(r#""{field}": ["a", "b"]"#)));
+        assert_eq!(location, format!("call, field \"{field}\", pair #1"));
+        assert!(message.contains("found \"a\""), "{message}");
+        let (location, message) = invalid(&with_rules(&format!(r#""{field}": {{}}"#)));
+        assert_eq!(location, format!("call, field \"{field}\""));
+        assert!(message.contains("found an object"), "{message}");
+    }
+    // A long value is shortened in the message.
+    let long = format!(r#""locked": [["{}", 1]]"#, "x".repeat(200));
+    let (_, message) = invalid(&with_rules(&long));
+    assert!(message.ends_with("...") && message.len() < 120, "{message}");
+}
+
+/// The `(location, message)` of the error for a call whose only quota is `quota`.
+fn quota_error(quota: &str) -> (String, String) {
+    invalid(&with_rules(&format!(
+        r#""quotas": [{{"countries": ["US"], "max": 1}}, {quota}]"#
+    )))
+}
+
+#[test]
+fn quota_fields_are_checked_and_named() {
+    let at = |field: &str| format!("call, field \"quotas\", quota #2, field \"{field}\"");
+
+    let (location, message) = quota_error(r#"{"countries": ["US", "ZZ"], "max": 1}"#);
+    assert_eq!(location, at("countries"));
+    assert!(message.contains("\"ZZ\""), "{message}");
+    let (location, message) = quota_error(r#"{"countries": ["UK"], "max": 1}"#);
+    assert_eq!(location, at("countries"));
+    assert!(message.contains("GB"), "{message}");
+    let (location, message) = quota_error(r#"{"countries": "US", "max": 1}"#);
+    assert_eq!(location, at("countries"));
+    assert!(message.contains("found a string"), "{message}");
+
+    let (location, message) = quota_error(r#"{"countries": ["US"], "min": -1}"#);
+    assert_eq!(location, at("min"));
+    assert!(message.contains("min -1 is negative"), "{message}");
+    let (location, message) = quota_error(r#"{"countries": ["US"], "max": 2.5}"#);
+    assert_eq!(location, at("max"));
+    assert!(message.contains("not a whole number"), "{message}");
+    let (location, message) = quota_error(r#"{"countries": ["US"], "max": "3"}"#);
+    assert_eq!(location, at("max"));
+    assert!(message.contains("found a string"), "{message}");
+
+    let (location, message) = quota_error(r#"{"countries": ["US"], "mx": 3}"#);
+    assert_eq!(location, at("mx"));
+    assert!(
+        message.contains("unknown field") && message.contains("did you mean \"max\""),
+        "{message}"
+    );
+    let (location, message) = quota_error(r#"{"contries": ["US"], "max": 3}"#);
+    assert_eq!(location, at("contries"));
+    assert!(message.contains("did you mean \"countries\""), "{message}");
+}
+
+#[test]
+fn quota_shape_errors_name_the_quota() {
+    let here = r#"call, field "quotas", quota #2"#;
+    for (quota, expected) in [
+        (r#"{"max": 3}"#, "at least one country"),
+        (
+            r#"{"countries": [], "regions": [], "max": 3}"#,
+            "at least one country",
+        ),
+        (r#"{"countries": ["US"]}"#, "\"min\", \"max\" or both"),
+        (
+            r#"{"countries": ["US"], "min": null, "max": null}"#,
+            "\"min\", \"max\" or both",
+        ),
+        (
+            r#"{"countries": ["US"], "min": 4, "max": 3}"#,
+            "min 4 is greater than max 3",
+        ),
+        (r#"["US", 3]"#, "found an array"),
+        ("3", "found a number"),
+    ] {
+        let (location, message) = quota_error(quota);
+        assert_eq!(location, here, "{quota}");
+        assert!(message.contains(expected), "{quota}: {message}");
+    }
+    let (location, message) = invalid(&with_rules(r#""quotas": {"countries": ["US"]}"#));
+    assert_eq!(location, r#"call, field "quotas""#);
+    assert!(message.contains("found an object"), "{message}");
+    // Equal bounds are fine.
+    let text = with_rules(r#""quotas": [{"countries": ["US"], "min": 2, "max": 2}]"#);
+    assert_eq!(
+        parse_dataset(&text, "x").unwrap().call.rules.quotas[0].max,
+        Some(2)
+    );
+}
+
+#[test]
+fn quota_regions_must_name_regions_of_the_call() {
+    let at = r#"call, field "quotas", quota #2, field "regions""#;
+    let (location, message) = quota_error(r#"{"regions": ["Asia"], "max": 1}"#);
+    assert_eq!(location, at);
+    assert!(message.contains("unknown region \"Asia\""), "{message}");
+    for name in [
+        "Latin America and Caribbean",
+        "North America",
+        "India",
+        "Japan",
+        "China and the rest of Asia",
+    ] {
+        assert!(message.contains(&format!("{name:?}")), "{name}: {message}");
+    }
+    let (_, message) = quota_error(r#"{"regions": ["Japn"], "max": 1}"#);
+    assert!(message.contains("did you mean \"Japan\""), "{message}");
+    let (location, message) = quota_error(r#"{"regions": [3], "max": 1}"#);
+    assert_eq!(location, at);
+    assert!(message.contains("found a number"), "{message}");
+    let (location, message) = quota_error(r#"{"regions": "Japan", "max": 1}"#);
+    assert_eq!(location, at);
+    assert!(message.contains("found a string"), "{message}");
+
+    // A region added by the call's `regions` is known to its quotas, whatever the field order.
+    let text = with_rules(
+        r#""quotas": [{"regions": ["Andes"], "max": 1}], "regions": {"Andes": ["PE", "BO"]}"#,
+    );
+    let call = parse_dataset(&text, "x").unwrap().call;
+    assert_eq!(call.rules.quotas[0].regions, ["Andes"]);
+    let text = with_rules(
+        r#""quotas": [{"regions": ["Andes"], "max": 1}], "regions": {"Andes ": ["PE"]}"#,
+    );
+    let (location, message) = invalid(&text);
+    assert_eq!(
+        location,
+        r#"call, field "quotas", quota #1, field "regions""#
+    );
+    assert!(message.contains("\"Andes \""), "{message}");
+}
+
+#[test]
+fn region_override_errors_name_the_region() {
+    let (location, message) = invalid(&with_rules(r#""regions": {"Japan": ["JP", "ZZ"]}"#));
+    assert_eq!(location, r#"call, field "regions", region "Japan""#);
+    assert!(message.contains("\"ZZ\""), "{message}");
+    let (location, message) = invalid(&with_rules(r#""regions": {"Japan": "JP"}"#));
+    assert_eq!(location, r#"call, field "regions", region "Japan""#);
+    assert!(message.contains("found a string"), "{message}");
+    let (location, message) = invalid(&with_rules(r#""regions": {"Japan": null}"#));
+    assert_eq!(location, r#"call, field "regions", region "Japan""#);
+    assert!(message.contains("found null"), "{message}");
+    let (location, message) = invalid(&with_rules(r#""regions": {"": ["JP"]}"#));
+    assert_eq!(location, r#"call, field "regions""#);
+    assert!(message.contains("must not be empty"), "{message}");
+    let (location, message) = invalid(&with_rules(r#""regions": {"other": ["FR"]}"#));
+    assert_eq!(location, r#"call, field "regions", region "other""#);
+    assert!(message.contains("reserved"), "{message}");
+    let (location, message) = invalid(&with_rules(r#""regions": {"A": ["US"], "B": ["us"]}"#));
+    assert_eq!(location, r#"call, field "regions", region "B""#);
+    assert!(
+        message.contains("US") && message.contains("region \"A\""),
+        "{message}"
+    );
+    let (location, message) = invalid(&with_rules(r#""regions": [["Japan", "JP"]]"#));
+    assert_eq!(location, r#"call, field "regions""#);
+    assert!(message.contains("found an array"), "{message}");
 }
 
 #[test]
@@ -429,6 +736,26 @@ proptest! {
     #[test]
     fn edited_documents_never_panic(at in 0usize..GOOD.len(), cut in 0usize..8, insert in "[\\[\\]{}\",:0-9a-z.-]{0,4}") {
         let mut text: Vec<char> = GOOD.chars().collect();
+        let at = at.min(text.len());
+        let end = (at + cut).min(text.len());
+        text.splice(at..end, insert.chars());
+        let text: String = text.into_iter().collect();
+        let _ = parse_dataset(&text, "p.json");
+    }
+
+    /// Arbitrary edits of a document with every programme rule never panic the parser.
+    #[test]
+    fn edited_rule_documents_never_panic(
+        at in 0usize..1000,
+        cut in 0usize..8,
+        insert in "[\\[\\]{}\",:0-9a-zA-Z .-]{0,4}",
+    ) {
+        let good = with_rules(
+            r#""min_score": 0.5, "forbidden": [["poznan", "curitiba"]], "locked": [["a", "b"]],
+               "regions": {"Japan": ["JP", "KR"]},
+               "quotas": [{"countries": ["BR"], "regions": ["Japan"], "min": 0, "max": 1}]"#,
+        );
+        let mut text: Vec<char> = good.chars().collect();
         let at = at.min(text.len());
         let end = (at + cut).min(text.len());
         text.splice(at..end, insert.chars());

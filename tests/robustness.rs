@@ -1,5 +1,6 @@
 //! No input makes the library panic: arbitrary text and arbitrary JSON values in every field of
-//! a call give a result or a typed error, and the pairing of anything that parses completes.
+//! a call (programme rules included) give a result or a typed error, and the pairing of anything
+//! that parses completes (or, under rules, gives a typed error).
 
 use citypair::io::{parse_dataset, parse_matrix};
 use citypair::solver::{solve, solve_bottleneck, Sense};
@@ -21,6 +22,10 @@ fn any_json() -> impl Strategy<Value = Value> {
         Just(json!("BR")),
         Just(json!("2017-09-21")),
         Just(json!({"housing": 0.5})),
+        Just(json!("a")),
+        Just(json!("c")),
+        Just(json!(["a", "c"])),
+        Just(json!("Japan")),
     ];
     leaf.prop_recursive(3, 16, 4, |inner| {
         prop_oneof![
@@ -31,7 +36,20 @@ fn any_json() -> impl Strategy<Value = Value> {
     })
 }
 
-/// A valid call with one field replaced by an arbitrary value.
+/// Sets the value at a JSON pointer: replaces it, or adds it to its parent object (so absent
+/// optional fields are covered too).
+fn set(doc: &mut Value, path: &str, v: Value) {
+    if let Some(slot) = doc.pointer_mut(path) {
+        *slot = v;
+    } else if let Some((parent, key)) = path.rsplit_once('/') {
+        if let Some(Value::Object(map)) = doc.pointer_mut(parent) {
+            map.insert(key.to_owned(), v);
+        }
+    }
+}
+
+/// A valid call with one field replaced (or added) by an arbitrary value. Paths inside the
+/// programme rules start from a call that has every rule, and a third city to forbid.
 fn mutated_call() -> impl Strategy<Value = String> {
     let fields = [
         "/call/name",
@@ -39,6 +57,23 @@ fn mutated_call() -> impl Strategy<Value = String> {
         "/call/min_population",
         "/call/partner_countries",
         "/call/weights",
+        "/call/min_score",
+        "/call/forbidden",
+        "/call/locked",
+        "/call/quotas",
+        "/call/regions",
+        "/call/forbidden/0",
+        "/call/locked/0",
+        "/call/locked/0/1",
+        "/call/quotas/0",
+        "/call/quotas/0/countries",
+        "/call/quotas/0/regions",
+        "/call/quotas/0/regions/0",
+        "/call/quotas/0/min",
+        "/call/quotas/0/max",
+        "/call/quotas/0/other",
+        "/call/regions/Japan",
+        "/call/regions/Andes",
         "/cities/0/id",
         "/cities/0/country",
         "/cities/0/population",
@@ -61,9 +96,28 @@ fn mutated_call() -> impl Strategy<Value = String> {
                  "challenges": {"housing": 0.9}}
             ]
         });
-        if let Some(slot) = doc.pointer_mut(path) {
-            *slot = v;
+        let rule_paths = [
+            "/call/forbidden/",
+            "/call/locked/",
+            "/call/quotas/",
+            "/call/regions/",
+        ];
+        if rule_paths.iter().any(|p| path.starts_with(p)) {
+            set(&mut doc, "/call/min_score", json!(0.0));
+            set(&mut doc, "/call/forbidden", json!([["a", "c"]]));
+            set(&mut doc, "/call/locked", json!([["a", "b"]]));
+            set(&mut doc, "/call/regions", json!({"Japan": ["JP", "KR"]}));
+            set(
+                &mut doc,
+                "/call/quotas",
+                json!([{"countries": ["BR"], "regions": ["Japan"], "min": 0, "max": 1}]),
+            );
+            if let Some(Value::Array(cities)) = doc.pointer_mut("/cities") {
+                cities.push(json!({"id": "c", "name": "C", "country": "BR",
+                                   "population": 300_000, "challenges": {"housing": 0.2}}));
+            }
         }
+        set(&mut doc, path, v);
         doc.to_string()
     })
 }
@@ -90,7 +144,14 @@ proptest! {
         if let Ok(d) = parse_dataset(&text, "fuzz") {
             if let Ok(p) = Pairing::new(&d) {
                 for o in [Objective::Sum, Objective::MaxMin, Objective::Stable] {
-                    let s = p.solve(o).expect("every pair is allowed without rules");
+                    // Rules may be infeasible (or, for `stable`, undefined): an error, not a panic.
+                    let s = match p.solve(o) {
+                        Ok(s) => s,
+                        Err(e) => {
+                            prop_assert!(!d.call.rules.is_empty(), "without rules: {e}");
+                            continue;
+                        }
+                    };
                     prop_assert!(s.pairs.iter().all(|x| (0.0..=1.0).contains(&x.score)));
                 }
             }

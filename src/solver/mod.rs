@@ -39,6 +39,7 @@
 
 mod bottleneck;
 mod cost;
+pub(crate) mod flow;
 mod lap;
 mod matching;
 mod stable;

@@ -1,0 +1,901 @@
+//! Minimum-cost circulation on a bipartite pairing network with group bounds: the exact engine
+//! behind programme rules (quotas, capacities, locked and forbidden pairs, minimum score) and
+//! the warm-started what-ifs (a city withdrawing, a pair locked, the K best pairings, regrets).
+//!
+//! # The network
+//! ```text
+//!   s ──(group bounds)──▶ row group ──(capacity)──▶ row ──(pair)──▶ col ──(capacity)──▶ col group ──(group bounds)──▶ t
+//!   └──────────────────────────────────── t ──(0, unbounded)──▶ s ─────────────────────────────────────────────────┘
+//! ```
+//! Rows (EU cities) without a group hang from `s` directly, columns without a group lead to
+//! `t` directly. A group's bounds are two parallel edges: one of capacity `min` whose cost is a
+//! reward in a tier above every score (so a lower bound is met whenever it can be), and one of
+//! capacity `max - min` at cost 0. Pair edges have capacity 1 and cost minus their score. The
+//! edge `t -> s` closes the circulation, so the flow value is free: the optimum chooses how many
+//! pairs to form.
+//!
+//! # The algorithm
+//! Successive shortest paths with node potentials (Dijkstra on reduced costs), from zero flow
+//! (cold) or from an optimal circulation after a change (warm): a change that breaks the
+//! reduced-cost optimality of an edge saturates or empties that edge, and the imbalances this
+//! leaves are routed along shortest paths until none is left. Each route is one Dijkstra
+//! search that stops at the first deficit it reaches, `O(V log V + E_scanned)`.
+//!
+//! # Costs
+//! [`Lex`] costs are exact: a score `s` in `[0, 1]` becomes the integer `floor(s * 2^64)` (exact
+//! for `s >= 2^-11`, and order-preserving everywhere), and tiers are compared first. `f64`
+//! costs are used to warm-start from the dense solver's potentials when the call has no rules;
+//! rounding in their reduced costs is clamped at zero.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+use std::fmt::Debug;
+
+/// Arithmetic the circulation works in.
+pub(crate) trait FlowCost: Copy + PartialEq + PartialOrd + Debug + Send + Sync + 'static {
+    /// The zero cost.
+    const ZERO: Self;
+    /// Sum.
+    fn add(self, other: Self) -> Self;
+    /// Difference.
+    fn sub(self, other: Self) -> Self;
+    /// A reduced cost as the search uses it: float rounding below zero is clamped to zero.
+    fn reduced(self) -> Self;
+    /// Strictly below zero.
+    fn negative(self) -> bool;
+    /// Total order for the search's heap.
+    fn order(&self, other: &Self) -> Ordering;
+    /// `k` times the cost.
+    fn times(self, k: i64) -> Self;
+}
+
+impl FlowCost for f64 {
+    const ZERO: f64 = 0.0;
+    fn add(self, other: f64) -> f64 {
+        self + other
+    }
+    fn sub(self, other: f64) -> f64 {
+        self - other
+    }
+    fn reduced(self) -> f64 {
+        self.max(0.0)
+    }
+    fn negative(self) -> bool {
+        self < 0.0
+    }
+    fn order(&self, other: &f64) -> Ordering {
+        self.total_cmp(other)
+    }
+    #[allow(clippy::cast_precision_loss)]
+    fn times(self, k: i64) -> f64 {
+        self * k as f64
+    }
+}
+
+/// An exact lexicographic cost: the first component is compared first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub(crate) struct Lex(pub [i128; 3]);
+
+impl Lex {
+    /// `2^64`: the fixed-point scale of scores.
+    const SCALE: f64 = 18_446_744_073_709_551_616.0;
+
+    /// A score in fixed point: `floor(s * 2^64)`, exact for `s >= 2^-11`.
+    pub(crate) fn fixed(score: f64) -> i128 {
+        // Scores lie in [0, 1]; the product is at most 2^64 and the cast is exact for it.
+        #[allow(clippy::cast_possible_truncation)]
+        let x = (score * Lex::SCALE) as i128;
+        x
+    }
+}
+
+impl FlowCost for Lex {
+    const ZERO: Lex = Lex([0; 3]);
+    fn add(self, o: Lex) -> Lex {
+        Lex([self.0[0] + o.0[0], self.0[1] + o.0[1], self.0[2] + o.0[2]])
+    }
+    fn sub(self, o: Lex) -> Lex {
+        Lex([self.0[0] - o.0[0], self.0[1] - o.0[1], self.0[2] - o.0[2]])
+    }
+    fn reduced(self) -> Lex {
+        self
+    }
+    fn negative(self) -> bool {
+        self < Lex::ZERO
+    }
+    fn order(&self, other: &Lex) -> Ordering {
+        self.cmp(other)
+    }
+    fn times(self, k: i64) -> Lex {
+        let k = i128::from(k);
+        Lex([self.0[0] * k, self.0[1] * k, self.0[2] * k])
+    }
+}
+
+/// Index of the source and sink nodes.
+pub(crate) const S: usize = 0;
+/// The sink.
+pub(crate) const T: usize = 1;
+/// "Unbounded" capacity.
+pub(crate) const UNBOUNDED: i64 = i64::MAX / 4;
+
+/// State of a pair edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PairState {
+    /// Not allowed.
+    Forbidden,
+    /// Allowed, no flow.
+    Free,
+    /// Allowed, carrying one unit.
+    Used,
+    /// Locked: always in the pairing, outside the network (its capacity is taken off both
+    /// cities and their groups).
+    Fixed,
+}
+
+/// A structural (non-pair) edge.
+#[derive(Debug, Clone)]
+pub(crate) struct Edge<C> {
+    pub from: usize,
+    pub to: usize,
+    pub cap: i64,
+    pub flow: i64,
+    pub cost: C,
+}
+
+/// How a node was reached in a search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Via {
+    None,
+    /// Structural edge, forward (true) or backward.
+    Edge(u32, bool),
+    /// Pair edge (row, col), forward (row to col) or backward (col to row).
+    Pair(u32, u32, bool),
+}
+
+/// The result of a search: distances of the settled nodes and the path to the target.
+#[derive(Debug, Clone)]
+pub(crate) struct Search<C> {
+    /// The deficit node reached, if any.
+    pub target: Option<usize>,
+    /// Its reduced distance.
+    pub dist: C,
+    settled: Vec<(usize, C)>,
+    via: Vec<Via>,
+}
+
+/// The pairing network and an optimal circulation on it.
+#[derive(Debug, Clone)]
+pub(crate) struct Network<C> {
+    rows: usize,
+    cols: usize,
+    groups: usize,
+    /// Cost of each allowed pair (row-major), indexed `i * cols + j`.
+    pair_cost: Vec<C>,
+    state: Vec<PairState>,
+    /// Columns used by each row, rows using each column (pairs in flow).
+    row_cols: Vec<Vec<u32>>,
+    col_rows: Vec<Vec<u32>>,
+    edges: Vec<Edge<C>>,
+    out: Vec<Vec<u32>>,
+    inn: Vec<Vec<u32>>,
+    /// The edge into each row (from `s` or its group) and out of each column.
+    row_in: Vec<u32>,
+    col_out: Vec<u32>,
+    /// Each group's two bound edges (lower part, rest).
+    group_edges: Vec<(u32, u32)>,
+    pot: Vec<C>,
+    excess: Vec<i64>,
+    /// The circulation edge `t -> s`.
+    back: u32,
+}
+
+/// A group of rows or columns with bounds on its number of pairs.
+#[derive(Debug, Clone)]
+pub(crate) struct GroupSpec<C> {
+    /// `true` for a group of rows (EU side).
+    pub rows: bool,
+    /// Members (row or column indices).
+    pub members: Vec<usize>,
+    pub min: i64,
+    pub max: i64,
+    /// Reward per pair below `min` (negative cost in a tier above scores).
+    pub reward: C,
+}
+
+impl<C: FlowCost> Network<C> {
+    /// Node of row `i`.
+    pub(crate) fn row_node(&self, i: usize) -> usize {
+        2 + self.groups + i
+    }
+
+    /// Node of column `j`.
+    pub(crate) fn col_node(&self, j: usize) -> usize {
+        2 + self.groups + self.rows + j
+    }
+
+    fn node_count(&self) -> usize {
+        2 + self.groups + self.rows + self.cols
+    }
+
+    /// Builds the network with zero flow. `pair_cost[i * cols + j]` is `None` for a forbidden
+    /// pair. Every row and column must belong to at most one group of its side.
+    pub(crate) fn new(
+        rows: usize,
+        cols: usize,
+        pair_cost: Vec<Option<C>>,
+        row_cap: &[i64],
+        col_cap: &[i64],
+        groups: &[GroupSpec<C>],
+    ) -> Network<C> {
+        let ng = groups.len();
+        let n = 2 + ng + rows + cols;
+        let state = pair_cost
+            .iter()
+            .map(|c| {
+                if c.is_some() {
+                    PairState::Free
+                } else {
+                    PairState::Forbidden
+                }
+            })
+            .collect();
+        let pair_cost = pair_cost.into_iter().map(|c| c.unwrap_or(C::ZERO)).collect();
+        let mut net = Network {
+            rows,
+            cols,
+            groups: ng,
+            pair_cost,
+            state,
+            row_cols: vec![Vec::new(); rows],
+            col_rows: vec![Vec::new(); cols],
+            edges: Vec::new(),
+            out: vec![Vec::new(); n],
+            inn: vec![Vec::new(); n],
+            row_in: vec![0; rows],
+            col_out: vec![0; cols],
+            group_edges: Vec::with_capacity(ng),
+            pot: vec![C::ZERO; n],
+            excess: vec![0; n],
+            back: 0,
+        };
+        let mut row_parent = vec![S; rows];
+        let mut col_child = vec![T; cols];
+        for (g, spec) in groups.iter().enumerate() {
+            let node = 2 + g;
+            for &m in &spec.members {
+                if spec.rows {
+                    row_parent[m] = node;
+                } else {
+                    col_child[m] = node;
+                }
+            }
+            let lower = spec.min.max(0);
+            let rest = if spec.max >= UNBOUNDED {
+                UNBOUNDED
+            } else {
+                (spec.max - lower).max(0)
+            };
+            let pair = if spec.rows {
+                (
+                    net.add_edge(S, node, lower, spec.reward),
+                    net.add_edge(S, node, rest, C::ZERO),
+                )
+            } else {
+                (
+                    net.add_edge(node, T, lower, spec.reward),
+                    net.add_edge(node, T, rest, C::ZERO),
+                )
+            };
+            net.group_edges.push(pair);
+        }
+        for (i, &p) in row_parent.iter().enumerate() {
+            let node = net.row_node(i);
+            net.row_in[i] = net.add_edge(p, node, row_cap[i], C::ZERO);
+        }
+        for (j, &q) in col_child.iter().enumerate() {
+            let node = net.col_node(j);
+            net.col_out[j] = net.add_edge(node, q, col_cap[j], C::ZERO);
+        }
+        net.back = net.add_edge(T, S, UNBOUNDED, C::ZERO);
+        net
+    }
+
+    fn add_edge(&mut self, from: usize, to: usize, cap: i64, cost: C) -> u32 {
+        let id = u32::try_from(self.edges.len()).unwrap_or(u32::MAX);
+        self.edges.push(Edge {
+            from,
+            to,
+            cap,
+            flow: 0,
+            cost,
+        });
+        self.out[from].push(id);
+        self.inn[to].push(id);
+        id
+    }
+
+    /// Rows.
+    pub(crate) fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Columns.
+    pub(crate) fn cols(&self) -> usize {
+        self.cols
+    }
+
+    /// The state of pair `(i, j)`.
+    pub(crate) fn state(&self, i: usize, j: usize) -> PairState {
+        self.state[i * self.cols + j]
+    }
+
+    /// Sets a pair's state directly (construction only).
+    pub(crate) fn set_state(&mut self, i: usize, j: usize, state: PairState) {
+        self.state[i * self.cols + j] = state;
+    }
+
+    /// The pairs in flow plus the fixed ones, sorted by row then column.
+    pub(crate) fn pairs(&self) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for i in 0..self.rows {
+            for j in 0..self.cols {
+                if matches!(self.state(i, j), PairState::Used | PairState::Fixed) {
+                    out.push((i, j));
+                }
+            }
+        }
+        out
+    }
+
+    /// The pairs in flow (not the fixed ones), by row then column.
+    pub(crate) fn used_pairs(&self) -> Vec<(usize, usize)> {
+        let mut out: Vec<(usize, usize)> = self
+            .row_cols
+            .iter()
+            .enumerate()
+            .flat_map(|(i, cs)| cs.iter().map(move |&j| (i, j as usize)))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// Flow through group `g`'s lower-bound edge and its capacity.
+    pub(crate) fn group_lower(&self, g: usize) -> (i64, i64) {
+        let e = &self.edges[self.group_edges[g].0 as usize];
+        (e.flow, e.cap)
+    }
+
+    /// Pairs through group `g` and its remaining bounds `(min, max)` as the network holds them.
+    pub(crate) fn group_flow(&self, g: usize) -> i64 {
+        let (a, b) = self.group_edges[g];
+        self.edges[a as usize].flow + self.edges[b as usize].flow
+    }
+
+    /// Reduced cost of a structural edge, forward.
+    fn reduced_edge(&self, e: &Edge<C>) -> C {
+        e.cost.add(self.pot[e.from]).sub(self.pot[e.to])
+    }
+
+    /// Reduced cost of pair `(i, j)`, forward.
+    fn reduced_pair(&self, i: usize, j: usize) -> C {
+        self.pair_cost[i * self.cols + j]
+            .add(self.pot[self.row_node(i)])
+            .sub(self.pot[self.col_node(j)])
+    }
+
+    /// Potentials under which every edge of the zero flow has a non-negative reduced cost:
+    /// shortest distances from a virtual source joined to every node at cost 0, computed in
+    /// the network's topological order (it is a DAG without `t -> s`).
+    fn initial_potentials(&mut self) {
+        let mut p = vec![C::ZERO; self.node_count()];
+        let relax = |p: &mut Vec<C>, from: usize, to: usize, c: C| {
+            let d = p[from].add(c);
+            if d.order(&p[to]) == Ordering::Less {
+                p[to] = d;
+            }
+        };
+        let mut by_from: Vec<(usize, usize, C)> = Vec::new();
+        for stage in 0..4 {
+            by_from.clear();
+            for e in &self.edges {
+                let is_stage = match stage {
+                    0 => e.from == S && e.to != T,
+                    1 => e.to >= 2 + self.groups && e.to < 2 + self.groups + self.rows,
+                    2 => e.from >= 2 + self.groups + self.rows,
+                    _ => e.to == T && e.from != S,
+                };
+                if is_stage && e.cap > 0 && e.from != T {
+                    by_from.push((e.from, e.to, e.cost));
+                }
+            }
+            for &(a, b, c) in &by_from {
+                relax(&mut p, a, b, c);
+            }
+            if stage == 1 {
+                for i in 0..self.rows {
+                    for j in 0..self.cols {
+                        if self.state(i, j) == PairState::Free {
+                            let (a, b) = (self.row_node(i), self.col_node(j));
+                            relax(&mut p, a, b, self.pair_cost[i * self.cols + j]);
+                        }
+                    }
+                }
+            }
+        }
+        self.pot = p;
+    }
+
+    /// Solves from zero flow: successive shortest `s -> t` paths while they lower the cost.
+    pub(crate) fn solve_cold(&mut self) {
+        self.initial_potentials();
+        loop {
+            let search = self.search(&[S], |v| v == T, &|_, _| false, false);
+            let Some(t) = search.target else { break };
+            // True path cost: reduced distance + p(t) - p(s).
+            let cost = search.dist.add(self.pot[t]).sub(self.pot[S]);
+            if !cost.negative() {
+                self.normalise(&search);
+                return;
+            }
+            self.update_potentials(&search);
+            self.augment(&search, t);
+            // Close the circulation.
+            self.edges[self.back as usize].flow += 1;
+            self.excess[S] += 1;
+            self.excess[T] -= 1;
+        }
+        let search = self.search(&[S], |_| false, &|_, _| false, false);
+        self.normalise(&search);
+    }
+
+    /// After the last augmentation: potentials with `p(s) = p(t)` (or `p(t) >= p(s)` without
+    /// flow), so that the circulation edge has a non-negative reduced cost both ways and later
+    /// warm changes start from an optimal circulation. `search` is the last search from `s`.
+    fn normalise(&mut self, search: &Search<C>) {
+        // With flow, the last path was negative, so p(s) > p(t). Without flow, p(t) >= p(s)
+        // is all the edge needs, and when it fails `t` is out of reach of `s`. Either way,
+        // raising every node by min(d, level) is valid and leaves p(t) = p(s).
+        let level = self.pot[S].sub(self.pot[T]);
+        if !C::ZERO.sub(level).negative() {
+            return;
+        }
+        let mut settled = vec![None; self.node_count()];
+        for &(v, d) in &search.settled {
+            settled[v] = Some(d);
+        }
+        for (v, p) in self.pot.iter_mut().enumerate() {
+            let d = match settled[v] {
+                Some(d) if d.order(&level) == Ordering::Less => d,
+                _ => level,
+            };
+            *p = p.add(d);
+        }
+    }
+
+    /// Multi-source Dijkstra on reduced costs over the residual network. Stops at the first
+    /// settled node for which `target` holds (when `early`). `banned(i, j)` removes pair edges
+    /// in both directions.
+    pub(crate) fn search(
+        &self,
+        sources: &[usize],
+        target: impl Fn(usize) -> bool,
+        banned: &dyn Fn(usize, usize) -> bool,
+        use_back: bool,
+    ) -> Search<C> {
+        let n = self.node_count();
+        let mut dist: Vec<Option<C>> = vec![None; n];
+        let mut done = vec![false; n];
+        let mut via = vec![Via::None; n];
+        let mut heap: BinaryHeap<Reverse<Key<C>>> = BinaryHeap::new();
+        for &s in sources {
+            dist[s] = Some(C::ZERO);
+            heap.push(Reverse(Key(C::ZERO, s)));
+        }
+        let mut settled = Vec::new();
+        let first_row = 2 + self.groups;
+        let first_col = first_row + self.rows;
+        while let Some(Reverse(Key(d, v))) = heap.pop() {
+            if done[v] {
+                continue;
+            }
+            done[v] = true;
+            settled.push((v, d));
+            if target(v) {
+                return Search {
+                    target: Some(v),
+                    dist: d,
+                    settled,
+                    via,
+                };
+            }
+            let mut relax = |to: usize, r: C, how: Via| {
+                if done[to] {
+                    return;
+                }
+                let nd = d.add(r.reduced());
+                if dist[to].is_none_or(|x| nd.order(&x) == Ordering::Less) {
+                    dist[to] = Some(nd);
+                    via[to] = how;
+                    heap.push(Reverse(Key(nd, to)));
+                }
+            };
+            for &e in &self.out[v] {
+                let edge = &self.edges[e as usize];
+                if edge.flow < edge.cap && (use_back || e != self.back) {
+                    relax(edge.to, self.reduced_edge(edge), Via::Edge(e, true));
+                }
+            }
+            for &e in &self.inn[v] {
+                let edge = &self.edges[e as usize];
+                if edge.flow > 0 && (use_back || e != self.back) {
+                    relax(
+                        edge.from,
+                        C::ZERO.sub(self.reduced_edge(edge)),
+                        Via::Edge(e, false),
+                    );
+                }
+            }
+            if (first_row..first_col).contains(&v) {
+                let i = v - first_row;
+                let row = &self.state[i * self.cols..(i + 1) * self.cols];
+                for (j, &s) in row.iter().enumerate() {
+                    if s == PairState::Free && !banned(i, j) {
+                        relax(first_col + j, self.reduced_pair(i, j), pair_via(i, j, true));
+                    }
+                }
+            } else if v >= first_col {
+                let j = v - first_col;
+                for &i in &self.col_rows[j] {
+                    let i = i as usize;
+                    if !banned(i, j) {
+                        relax(
+                            first_row + i,
+                            C::ZERO.sub(self.reduced_pair(i, j)),
+                            pair_via(i, j, false),
+                        );
+                    }
+                }
+            }
+        }
+        Search {
+            target: None,
+            dist: C::ZERO,
+            settled,
+            via,
+        }
+    }
+
+    /// `p += min(d, d_target)` over the settled nodes, `d_target` elsewhere.
+    fn update_potentials(&mut self, search: &Search<C>) {
+        let level = search.dist;
+        let mut add = vec![level; self.node_count()];
+        for &(v, d) in &search.settled {
+            add[v] = d;
+        }
+        for (p, a) in self.pot.iter_mut().zip(add) {
+            *p = p.add(a);
+        }
+    }
+
+    /// Pushes one unit along the search's path to `t`.
+    fn augment(&mut self, search: &Search<C>, t: usize) {
+        let mut v = t;
+        loop {
+            match search.via[v] {
+                Via::None => break,
+                Via::Edge(e, forward) => {
+                    let edge = &mut self.edges[e as usize];
+                    if forward {
+                        edge.flow += 1;
+                        v = edge.from;
+                    } else {
+                        edge.flow -= 1;
+                        v = edge.to;
+                    }
+                }
+                Via::Pair(i, j, forward) => {
+                    let (i, j) = (i as usize, j as usize);
+                    if forward {
+                        self.set_used(i, j, true);
+                        v = self.row_node(i);
+                    } else {
+                        self.set_used(i, j, false);
+                        v = self.col_node(j);
+                    }
+                }
+            }
+        }
+        self.excess[v] -= 1;
+        self.excess[t] += 1;
+    }
+
+    fn set_used(&mut self, i: usize, j: usize, used: bool) {
+        let k = i * self.cols + j;
+        let (iu, ju) = (u32::try_from(i).unwrap_or(0), u32::try_from(j).unwrap_or(0));
+        if used {
+            self.state[k] = PairState::Used;
+            self.row_cols[i].push(ju);
+            self.col_rows[j].push(iu);
+        } else {
+            self.state[k] = PairState::Free;
+            self.row_cols[i].retain(|&x| x != ju);
+            self.col_rows[j].retain(|&x| x != iu);
+        }
+    }
+
+    /// Routes every imbalance along shortest paths (warm re-optimisation).
+    pub(crate) fn rebalance(&mut self) -> bool {
+        loop {
+            let sources: Vec<usize> = (0..self.node_count())
+                .filter(|&v| self.excess[v] > 0)
+                .collect();
+            if sources.is_empty() {
+                return true;
+            }
+            let excess = &self.excess;
+            let search = self.search(&sources, |v| excess[v] < 0, &|_, _| false, true);
+            let Some(t) = search.target else {
+                return false;
+            };
+            self.update_potentials(&search);
+            self.augment(&search, t);
+        }
+    }
+
+    /// Re-establishes optimality on one structural edge after its capacity or cost changed:
+    /// saturates it if its reduced cost is negative, empties it if positive, clamps the flow
+    /// otherwise, and records the imbalance.
+    fn reconcile(&mut self, e: u32) {
+        let r = self.reduced_edge(&self.edges[e as usize]);
+        let edge = &self.edges[e as usize];
+        let want = if r.negative() {
+            edge.cap
+        } else if C::ZERO.sub(r).negative() {
+            // Positive reduced cost: no flow belongs here.
+            0
+        } else {
+            edge.flow.clamp(0, edge.cap)
+        };
+        let delta = want - edge.flow;
+        if delta != 0 {
+            let (from, to) = (edge.from, edge.to);
+            self.edges[e as usize].flow = want;
+            self.excess[to] += delta;
+            self.excess[from] -= delta;
+        }
+    }
+
+    /// Sets a structural edge's capacity and restores optimality on it (imbalances are left
+    /// for [`Network::rebalance`]).
+    fn set_cap(&mut self, e: u32, cap: i64) {
+        self.edges[e as usize].cap = cap.max(0);
+        self.reconcile(e);
+    }
+
+    /// Capacity of row `i`.
+    pub(crate) fn row_cap(&self, i: usize) -> i64 {
+        self.edges[self.row_in[i] as usize].cap
+    }
+
+    /// Capacity of column `j`.
+    pub(crate) fn col_cap(&self, j: usize) -> i64 {
+        self.edges[self.col_out[j] as usize].cap
+    }
+
+    /// Sets row `i`'s capacity (0 withdraws it).
+    pub(crate) fn set_row_cap(&mut self, i: usize, cap: i64) {
+        self.set_cap(self.row_in[i], cap);
+    }
+
+    /// Sets column `j`'s capacity (0 withdraws it).
+    pub(crate) fn set_col_cap(&mut self, j: usize, cap: i64) {
+        self.set_cap(self.col_out[j], cap);
+    }
+
+    /// Forbids pair `(i, j)`; if it carried flow, the unit is left as an imbalance.
+    pub(crate) fn forbid(&mut self, i: usize, j: usize) {
+        if self.state(i, j) == PairState::Used {
+            self.set_used(i, j, false);
+            let (a, b) = (self.row_node(i), self.col_node(j));
+            self.excess[a] += 1;
+            self.excess[b] -= 1;
+        }
+        if self.state(i, j) != PairState::Fixed {
+            self.state[i * self.cols + j] = PairState::Forbidden;
+        }
+    }
+
+    /// The group (index) of a row or column, if any.
+    fn group_of(&self, e: u32, row: bool) -> Option<usize> {
+        let edge = &self.edges[e as usize];
+        let node = if row { edge.from } else { edge.to };
+        (node >= 2 && node < 2 + self.groups).then(|| node - 2)
+    }
+
+    /// Group of row `i` and of column `j`.
+    pub(crate) fn groups_of(&self, i: usize, j: usize) -> (Option<usize>, Option<usize>) {
+        (
+            self.group_of(self.row_in[i], true),
+            self.group_of(self.col_out[j], false),
+        )
+    }
+
+    /// Locks pair `(i, j)`: takes it out of the network as a fixed pair, one unit off both
+    /// cities' capacities and their groups' bounds. Returns `false` (and changes nothing) when
+    /// a capacity or a group maximum has no room left, or the pair is forbidden or fixed.
+    pub(crate) fn fix(&mut self, i: usize, j: usize) -> bool {
+        let (rc, cc) = (self.row_cap(i), self.col_cap(j));
+        let (gi, gj) = self.groups_of(i, j);
+        let room = |g: Option<usize>| {
+            g.is_none_or(|g| {
+                let (a, b) = self.group_edges[g];
+                let cap = self.edges[a as usize].cap + self.edges[b as usize].cap;
+                cap > 0
+            })
+        };
+        if rc < 1
+            || cc < 1
+            || !room(gi)
+            || !room(gj)
+            || matches!(self.state(i, j), PairState::Forbidden | PairState::Fixed)
+        {
+            return false;
+        }
+        if self.state(i, j) == PairState::Used {
+            self.set_used(i, j, false);
+            let (a, b) = (self.row_node(i), self.col_node(j));
+            self.excess[a] += 1;
+            self.excess[b] -= 1;
+        }
+        self.state[i * self.cols + j] = PairState::Fixed;
+        self.set_row_cap(i, rc - 1);
+        self.set_col_cap(j, cc - 1);
+        for g in [gi, gj].into_iter().flatten() {
+            self.shrink_group(g);
+        }
+        true
+    }
+
+    /// One pair of group `g` is now fixed: one off its lower part if it has one left,
+    /// otherwise off the rest.
+    fn shrink_group(&mut self, g: usize) {
+        let (a, b) = self.group_edges[g];
+        let (ca, cb) = (self.edges[a as usize].cap, self.edges[b as usize].cap);
+        if ca > 0 {
+            // The maximum shrinks too: the rest keeps its size, and the lower part loses one.
+            self.set_cap(a, ca - 1);
+        } else if cb < UNBOUNDED {
+            self.set_cap(b, cb - 1);
+        }
+    }
+
+    /// The true cost of the circulation: pair costs of the flow plus structural costs (fixed
+    /// pairs not included).
+    pub(crate) fn cost(&self) -> C {
+        let pairs = self
+            .row_cols
+            .iter()
+            .enumerate()
+            .flat_map(|(i, cs)| cs.iter().map(move |&j| (i, j as usize)))
+            .fold(C::ZERO, |a, (i, j)| a.add(self.pair_cost[i * self.cols + j]));
+        self.edges
+            .iter()
+            .fold(pairs, |a, e| a.add(e.cost.times(e.flow)))
+    }
+
+    /// The cheapest way to take flow off used pair `(i, j)`: the reduced length of the
+    /// shortest residual path from its row to its column that avoids `(i, j)` and every pair
+    /// for which `keep` holds. The optimum without `(i, j)` (and with the kept pairs fixed)
+    /// costs exactly this much more than the current optimum. `None` when no such path exists.
+    pub(crate) fn detour(
+        &self,
+        i: usize,
+        j: usize,
+        keep: &dyn Fn(usize, usize) -> bool,
+    ) -> Option<C> {
+        let target = self.col_node(j);
+        let banned = |a: usize, b: usize| (a == i && b == j) || keep(a, b);
+        let search = self.search(&[self.row_node(i)], |v| v == target, &banned, true);
+        search.target.map(|_| search.dist)
+    }
+
+    /// Checks the circulation: flow conservation, bounds, and non-negative reduced costs on
+    /// every residual edge (the optimality certificate), up to `tol` for floats.
+    pub(crate) fn check(&self, tol: impl Fn(C) -> bool) -> Result<(), String> {
+        let n = self.node_count();
+        let mut bal = vec![0_i64; n];
+        for (k, e) in self.edges.iter().enumerate() {
+            if e.flow < 0 || e.flow > e.cap {
+                return Err(format!("edge {k} carries {} of {}", e.flow, e.cap));
+            }
+            bal[e.from] -= e.flow;
+            bal[e.to] += e.flow;
+            let r = self.reduced_edge(e);
+            if (e.flow < e.cap && r.negative() && !tol(r))
+                || (e.flow > 0 && C::ZERO.sub(r).negative() && !tol(C::ZERO.sub(r)))
+            {
+                return Err(format!("edge {k} ({} -> {}) has reduced cost {r:?}", e.from, e.to));
+            }
+        }
+        for i in 0..self.rows {
+            for j in 0..self.cols {
+                let r = self.reduced_pair(i, j);
+                match self.state(i, j) {
+                    PairState::Used => {
+                        bal[self.row_node(i)] -= 1;
+                        bal[self.col_node(j)] += 1;
+                        if C::ZERO.sub(r).negative() && !tol(C::ZERO.sub(r)) {
+                            return Err(format!("used pair ({i}, {j}) has reduced cost {r:?}"));
+                        }
+                    }
+                    PairState::Free if r.negative() && !tol(r) => {
+                        return Err(format!("free pair ({i}, {j}) has reduced cost {r:?}"));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if let Some(v) = bal.iter().position(|&b| b != 0) {
+            return Err(format!("node {v} is out of balance by {}", bal[v]));
+        }
+        Ok(())
+    }
+
+    /// Sets potentials directly (warm start from the dense solver): rows, columns, `s`, `t`.
+    pub(crate) fn set_potentials(&mut self, row: &[C], col: &[C], s: C, t: C) {
+        for (i, &p) in row.iter().enumerate() {
+            let v = self.row_node(i);
+            self.pot[v] = p;
+        }
+        for (j, &p) in col.iter().enumerate() {
+            let v = self.col_node(j);
+            self.pot[v] = p;
+        }
+        self.pot[S] = s;
+        self.pot[T] = t;
+    }
+
+    /// Loads a known optimal assignment of single pairs (warm start from the dense solver):
+    /// every pair gets one unit along `s -> row -> col -> t -> s`. Only for networks without
+    /// groups.
+    pub(crate) fn load(&mut self, pairs: &[(usize, usize)]) {
+        for &(i, j) in pairs {
+            self.set_used(i, j, true);
+            let (a, b) = (self.row_in[i], self.col_out[j]);
+            self.edges[a as usize].flow += 1;
+            self.edges[b as usize].flow += 1;
+            self.edges[self.back as usize].flow += 1;
+        }
+    }
+}
+
+/// A pair edge's `Via`.
+fn pair_via(i: usize, j: usize, forward: bool) -> Via {
+    Via::Pair(
+        u32::try_from(i).unwrap_or(u32::MAX),
+        u32::try_from(j).unwrap_or(u32::MAX),
+        forward,
+    )
+}
+
+/// Heap key: cost then node, by the cost's total order.
+#[derive(Debug, Clone, Copy)]
+struct Key<C>(C, usize);
+
+impl<C: FlowCost> PartialEq for Key<C> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl<C: FlowCost> Eq for Key<C> {}
+impl<C: FlowCost> PartialOrd for Key<C> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<C: FlowCost> Ord for Key<C> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.order(&other.0).then(self.1.cmp(&other.1))
+    }
+}

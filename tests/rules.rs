@@ -1,0 +1,293 @@
+//! Programme rules against brute force: every rule as a filter over all pairings of small calls.
+
+mod common;
+
+use citypair::eligibility::Side;
+use citypair::model::{Country, Dataset, Quota, Rules};
+use citypair::{testing, Error, Objective, Pairing};
+use common::SplitMix;
+use proptest::prelude::*;
+
+/// The best feasible pairings by brute force, as figures.
+#[derive(Debug, Default)]
+struct Brute {
+    /// Best total, and the most pairs among pairings with it (`sum`).
+    sum: Option<(f64, usize)>,
+    /// Most pairs, best lowest unlocked score (`None` when all are locked), best total
+    /// (`maxmin`).
+    maxmin: Option<(usize, Option<f64>, f64)>,
+}
+
+/// Enumerates every set of allowed (or locked) pairs that keeps the rules.
+fn brute(p: &Pairing<'_>) -> Brute {
+    let rules = p.rules();
+    let m = p.matrix();
+    let (r, c) = (m.rows(), m.cols());
+    let cand: Vec<(usize, usize)> = (0..r)
+        .flat_map(|i| (0..c).map(move |j| (i, j)))
+        .filter(|&(i, j)| rules.is_locked(i, j) || rules.allows(i, j, m.get(i, j)))
+        .collect();
+    assert!(cand.len() <= 20, "too many candidate pairs for brute force");
+    let mut out = Brute::default();
+    for mask in 0u32..(1 << cand.len()) {
+        let set: Vec<(usize, usize)> = (0..cand.len())
+            .filter(|&k| mask >> k & 1 == 1)
+            .map(|k| cand[k])
+            .collect();
+        if rules.locked.iter().any(|l| !set.contains(l)) {
+            continue;
+        }
+        let over = (0..r).any(|i| set.iter().filter(|p| p.0 == i).count() > rules.row_cap[i])
+            || (0..c).any(|j| set.iter().filter(|p| p.1 == j).count() > rules.col_cap[j]);
+        if over {
+            continue;
+        }
+        let quotas_ok = rules.quotas.iter().all(|q| {
+            let n = set
+                .iter()
+                .filter(|&&(i, j)| {
+                    let x = if q.side == Side::Eu { i } else { j };
+                    q.members.contains(&x)
+                })
+                .count();
+            n >= q.min && q.max.is_none_or(|mx| n <= mx)
+        });
+        if !quotas_ok {
+            continue;
+        }
+        let total: f64 = set.iter().map(|&(i, j)| m.get(i, j)).sum();
+        let n = set.len();
+        let low = set
+            .iter()
+            .filter(|&&(i, j)| !rules.is_locked(i, j))
+            .map(|&(i, j)| m.get(i, j))
+            .reduce(f64::min);
+        let tol = 1e-9;
+        out.sum = match out.sum {
+            Some((t, k)) if t > total + tol || (t >= total - tol && k >= n) => Some((t, k)),
+            Some((t, _)) if (t - total).abs() <= tol => Some((t.max(total), n)),
+            _ => Some((total, n)),
+        };
+        let better = match out.maxmin {
+            None => true,
+            Some((k, l, t)) => {
+                n > k
+                    || (n == k
+                        && (low.partial_cmp(&l) == Some(std::cmp::Ordering::Greater)
+                            || (low == l && total > t + tol)))
+            }
+        };
+        if better {
+            out.maxmin = Some((n, low, total));
+        }
+    }
+    out
+}
+
+/// Random rules for a call, from a seed, over its eligible cities.
+fn with_rules(ds: &Dataset, seed: u64) -> Option<Dataset> {
+    let base = Pairing::new(ds).ok()?;
+    let eu: Vec<String> = base.eu_cities().map(|c| c.id.clone()).collect();
+    let pa: Vec<String> = base.partner_cities().map(|c| c.id.clone()).collect();
+    let mut rng = SplitMix(seed);
+    let mut out = ds.clone();
+    for city in &mut out.cities {
+        if rng.unit() < 0.3 {
+            city.capacity = 2;
+        }
+    }
+    let mut rules = Rules::default();
+    if rng.unit() < 0.4 {
+        let m = base.matrix();
+        let k = rng.below(m.as_slice().len() as u64) as usize;
+        rules.min_score = Some(m.as_slice()[k]);
+    }
+    for e in &eu {
+        for p in &pa {
+            if rng.unit() < 0.15 {
+                rules.forbidden.push((e.clone(), p.clone()));
+            }
+        }
+    }
+    for _ in 0..rng.below(3) {
+        let e = &eu[rng.below(eu.len() as u64) as usize];
+        let p = &pa[rng.below(pa.len() as u64) as usize];
+        let pair = (e.clone(), p.clone());
+        if !rules.forbidden.contains(&pair) && !rules.locked.contains(&pair) {
+            rules.locked.push(pair);
+        }
+    }
+    for (side, codes) in [(0, ["DE", "PL", "IT", "ES"]), (1, ["BR", "JP", "IN", "US"])] {
+        if rng.unit() < 0.5 {
+            let a = codes[rng.below(4) as usize];
+            let b = codes[rng.below(4) as usize];
+            let min = rng.below(3) as usize;
+            let max = if rng.unit() < 0.5 {
+                Some(min + rng.below(3) as usize)
+            } else {
+                None
+            };
+            let countries: Vec<Country> = [a, b].iter().map(|c| c.parse().unwrap()).collect();
+            let _ = side;
+            rules.quotas.push(Quota {
+                countries,
+                regions: Vec::new(),
+                min,
+                max,
+            });
+        }
+    }
+    out.call.rules = rules;
+    Some(out)
+}
+
+/// Checks a solution keeps every rule.
+fn keeps_rules(p: &Pairing<'_>, s: &citypair::Solution) {
+    let rules = p.rules();
+    let eu: Vec<&str> = p.eu_cities().map(|c| c.id.as_str()).collect();
+    let pa: Vec<&str> = p.partner_cities().map(|c| c.id.as_str()).collect();
+    let idx: Vec<(usize, usize)> = s
+        .pairs
+        .iter()
+        .map(|x| {
+            (
+                eu.binary_search(&x.eu.as_str()).unwrap(),
+                pa.binary_search(&x.partner.as_str()).unwrap(),
+            )
+        })
+        .collect();
+    for &(i, j) in &idx {
+        assert!(
+            rules.is_locked(i, j) || rules.allows(i, j, p.matrix().get(i, j)),
+            "pair ({i}, {j}) breaks a rule"
+        );
+    }
+    for l in &rules.locked {
+        assert!(idx.contains(l), "locked pair {l:?} missing");
+    }
+    for i in 0..eu.len() {
+        assert!(idx.iter().filter(|p| p.0 == i).count() <= rules.row_cap[i]);
+    }
+    for j in 0..pa.len() {
+        assert!(idx.iter().filter(|p| p.1 == j).count() <= rules.col_cap[j]);
+    }
+    for q in &rules.quotas {
+        let n = idx
+            .iter()
+            .filter(|&&(i, j)| q.members.contains(if q.side == Side::Eu { &i } else { &j }))
+            .count();
+        assert!(n >= q.min && q.max.is_none_or(|m| n <= m), "{} broken: {n}", q.label());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+
+    #[test]
+    fn rules_match_brute_force(ds in testing::calls(1..5, 1..5), seed in any::<u64>()) {
+        let Some(ds) = with_rules(&ds, seed) else { return Ok(()) };
+        let p = match Pairing::new(&ds) {
+            Ok(p) => p,
+            // Rules that cannot be meant (overlapping quotas, locks beyond a capacity, ...).
+            Err(Error::Invalid { .. } | Error::Infeasible { .. }) => return Ok(()),
+            Err(e) => panic!("unexpected error {e}"),
+        };
+        let b = brute(&p);
+        match p.solve(Objective::Sum) {
+            Ok(s) => {
+                keeps_rules(&p, &s);
+                let (t, k) = b.sum.expect("the solver found a pairing the brute force did not");
+                prop_assert!((s.total_score - t).abs() <= 1e-9, "sum {} vs brute {t}", s.total_score);
+                prop_assert_eq!(s.pairs.len(), k);
+                prop_assert!(s.certified_optimal);
+                let f = p.solve(Objective::MaxMin).unwrap();
+                keeps_rules(&p, &f);
+                let (n, low, total) = b.maxmin.unwrap();
+                prop_assert_eq!(f.pairs.len(), n);
+                let low_solver = f
+                    .pairs
+                    .iter()
+                    .filter(|x| !ds.call.rules.locked.contains(&(x.eu.clone(), x.partner.clone())))
+                    .map(|x| x.score)
+                    .reduce(f64::min);
+                prop_assert_eq!(low_solver, low);
+                prop_assert!((f.total_score - total).abs() <= 1e-9);
+                prop_assert!(f.total_score <= s.total_score + 1e-9);
+                match p.solve(Objective::Stable) {
+                    Ok(st) => {
+                        keeps_rules(&p, &st);
+                        prop_assert_eq!(st.fairness.blocking_pairs, 0);
+                        prop_assert!(st.certified_optimal);
+                    }
+                    Err(e) => {
+                        prop_assert!(!p.rules().quotas.is_empty());
+                        prop_assert!(e.to_string().contains("quotas"), "{e}");
+                    }
+                }
+            }
+            Err(Error::Infeasible { reason }) => {
+                prop_assert!(b.sum.is_none(), "infeasible ({reason}) but brute force pairs");
+                prop_assert!(reason.contains("quota #"), "{reason}");
+            }
+            Err(Error::NoPairs { .. }) => prop_assert!(b.sum.map_or(true, |(_, k)| k == 0)),
+            Err(e) => panic!("unexpected error {e}"),
+        }
+    }
+
+    #[test]
+    fn slack_quotas_change_nothing_and_relaxing_never_lowers(
+        ds in testing::calls(1..6, 1..6),
+        seed in any::<u64>(),
+    ) {
+        let Some(ruled) = with_rules(&ds, seed) else { return Ok(()) };
+        let Ok(p) = Pairing::new(&ruled) else { return Ok(()) };
+        let Ok(s) = p.solve(Objective::Sum) else { return Ok(()) };
+        // Quotas that every pairing keeps: min 0, max = number of cities.
+        let mut slack = ruled.clone();
+        slack.call.rules.quotas = vec![Quota {
+            countries: vec!["DE".parse().unwrap(), "PL".parse().unwrap()],
+            regions: Vec::new(),
+            min: 0,
+            max: Some(ds.cities.len() * 2),
+        }];
+        let mut none = ruled.clone();
+        none.call.rules.quotas.clear();
+        if let (Ok(a), Ok(b)) = (Pairing::new(&slack), Pairing::new(&none)) {
+            let (a, b) = (a.solve(Objective::Sum).unwrap(), b.solve(Objective::Sum).unwrap());
+            prop_assert!((a.total_score - b.total_score).abs() <= 1e-9);
+            prop_assert_eq!(a.pairs.len(), b.pairs.len());
+            // Dropping quotas relaxes: never a lower optimum.
+            prop_assert!(b.total_score >= s.total_score - 1e-9);
+        }
+        // Dropping the minimum score or the forbidden pairs relaxes too.
+        let mut relaxed = ruled.clone();
+        relaxed.call.rules.min_score = None;
+        relaxed.call.rules.forbidden.clear();
+        if let Ok(q) = Pairing::new(&relaxed) {
+            let r = q.solve(Objective::Sum).unwrap();
+            prop_assert!(r.total_score >= s.total_score - 1e-9);
+        }
+    }
+}
+
+#[test]
+fn capacities_let_a_city_join_several_pairs() {
+    let mut ds = citypair::io::embedded_dataset().unwrap();
+    let base = Pairing::new(&ds).unwrap().solve(Objective::Sum).unwrap();
+    // Every partner city takes two EU cities: more EU cities are paired.
+    for c in &mut ds.cities {
+        if ds.call.partner_countries.contains(&c.country) {
+            c.capacity = 2;
+        }
+    }
+    let p = Pairing::new(&ds).unwrap();
+    let s = p.solve(Objective::Sum).unwrap();
+    keeps_rules(&p, &s);
+    assert!(s.pairs.len() > base.pairs.len());
+    assert!(s.total_score > base.total_score);
+    assert!(s.certified_optimal);
+    // Each EU city at most once, partners at most twice, pairs listed once each.
+    let mut seen = s.pairs.iter().map(|x| (&x.eu, &x.partner)).collect::<Vec<_>>();
+    seen.dedup();
+    assert_eq!(seen.len(), s.pairs.len());
+}
