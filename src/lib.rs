@@ -17,6 +17,7 @@
 //! | solver | [`solver`] | our own exact shortest-augmenting-path (Jonker-Volgenant) assignment solver, and the bottleneck objective |
 //! | rules | [`rules`] | programme rules: minimum score, forbidden and locked pairs, quotas, capacities; solved exactly as a min-cost circulation |
 //! | pairing | [`pairing`] | objectives `sum`, `maxmin` and `stable`, unmatched cities and why, what-ifs |
+//! | what-ifs | [`whatif`] | warm re-solves after a withdrawal or a lock, the K best pairings (Murty), regrets |
 //! | fairness | [`fairness`] | lowest and mean score, Gini, blocking pairs, worst-off pair |
 //! | bench | [`mod@bench`] | timed runs on generated instances (`citypair bench`) |
 //! | cli | [`cli`] | the thin `citypair` command-line tool |
@@ -102,6 +103,7 @@ pub mod rules;
 pub mod scoring;
 pub mod solver;
 pub mod synthetic;
+pub mod whatif;
 #[cfg(feature = "testing")]
 pub mod testing;
 

@@ -481,7 +481,7 @@ impl<'a> Pairing<'a> {
         let solve_ms = start.elapsed().as_secs_f64() * 1e3;
         let sum_total = self.total(&sum_pairs);
         let mut solution =
-            self.solution(objective, &pairs, certified, threshold, sum_total, solve_ms);
+            self.solution_for(objective, &pairs, certified, threshold, sum_total, solve_ms);
         solution.witness = witness;
         Ok(solution)
     }
@@ -522,11 +522,11 @@ impl<'a> Pairing<'a> {
         };
         let solve_ms = start.elapsed().as_secs_f64() * 1e3;
         let sum_total = self.total(&sum_pairs);
-        Ok(self.solution(objective, &pairs, certified, threshold, sum_total, solve_ms))
+        Ok(self.solution_for(objective, &pairs, certified, threshold, sum_total, solve_ms))
     }
 
     /// Assembles a [`Solution`] from its pairs `(row, col)`, sorted.
-    fn solution(
+    pub(crate) fn solution_for(
         &self,
         objective: Objective,
         pairs: &[(usize, usize)],

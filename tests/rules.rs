@@ -3,9 +3,8 @@
 mod common;
 
 use citypair::eligibility::Side;
-use citypair::model::{Country, Dataset, Quota, Rules};
+use citypair::model::Quota;
 use citypair::{testing, Error, Objective, Pairing};
-use common::SplitMix;
 use proptest::prelude::*;
 
 /// The best feasible pairings by brute force, as figures.
@@ -18,51 +17,19 @@ struct Brute {
     maxmin: Option<(usize, Option<f64>, f64)>,
 }
 
-/// Enumerates every set of allowed (or locked) pairs that keeps the rules.
+/// The brute-force optima over every pairing that keeps the rules.
 fn brute(p: &Pairing<'_>) -> Brute {
     let rules = p.rules();
     let m = p.matrix();
-    let (r, c) = (m.rows(), m.cols());
-    let cand: Vec<(usize, usize)> = (0..r)
-        .flat_map(|i| (0..c).map(move |j| (i, j)))
-        .filter(|&(i, j)| rules.is_locked(i, j) || rules.allows(i, j, m.get(i, j)))
-        .collect();
-    assert!(cand.len() <= 20, "too many candidate pairs for brute force");
+    let tol = 1e-9;
     let mut out = Brute::default();
-    for mask in 0u32..(1 << cand.len()) {
-        let set: Vec<(usize, usize)> = (0..cand.len())
-            .filter(|&k| mask >> k & 1 == 1)
-            .map(|k| cand[k])
-            .collect();
-        if rules.locked.iter().any(|l| !set.contains(l)) {
-            continue;
-        }
-        let over = (0..r).any(|i| set.iter().filter(|p| p.0 == i).count() > rules.row_cap[i])
-            || (0..c).any(|j| set.iter().filter(|p| p.1 == j).count() > rules.col_cap[j]);
-        if over {
-            continue;
-        }
-        let quotas_ok = rules.quotas.iter().all(|q| {
-            let n = set
-                .iter()
-                .filter(|&&(i, j)| {
-                    let x = if q.side == Side::Eu { i } else { j };
-                    q.members.contains(&x)
-                })
-                .count();
-            n >= q.min && q.max.is_none_or(|mx| n <= mx)
-        });
-        if !quotas_ok {
-            continue;
-        }
-        let total: f64 = set.iter().map(|&(i, j)| m.get(i, j)).sum();
+    for (set, total) in common::feasible_pairings(p) {
         let n = set.len();
         let low = set
             .iter()
             .filter(|&&(i, j)| !rules.is_locked(i, j))
             .map(|&(i, j)| m.get(i, j))
             .reduce(f64::min);
-        let tol = 1e-9;
         out.sum = match out.sum {
             Some((t, k)) if t > total + tol || (t >= total - tol && k >= n) => Some((t, k)),
             Some((t, _)) if (t - total).abs() <= tol => Some((t.max(total), n)),
@@ -82,63 +49,6 @@ fn brute(p: &Pairing<'_>) -> Brute {
         }
     }
     out
-}
-
-/// Random rules for a call, from a seed, over its eligible cities.
-fn with_rules(ds: &Dataset, seed: u64) -> Option<Dataset> {
-    let base = Pairing::new(ds).ok()?;
-    let eu: Vec<String> = base.eu_cities().map(|c| c.id.clone()).collect();
-    let pa: Vec<String> = base.partner_cities().map(|c| c.id.clone()).collect();
-    let mut rng = SplitMix(seed);
-    let mut out = ds.clone();
-    for city in &mut out.cities {
-        if rng.unit() < 0.3 {
-            city.capacity = 2;
-        }
-    }
-    let mut rules = Rules::default();
-    if rng.unit() < 0.4 {
-        let m = base.matrix();
-        let k = rng.below(m.as_slice().len() as u64) as usize;
-        rules.min_score = Some(m.as_slice()[k]);
-    }
-    for e in &eu {
-        for p in &pa {
-            if rng.unit() < 0.15 {
-                rules.forbidden.push((e.clone(), p.clone()));
-            }
-        }
-    }
-    for _ in 0..rng.below(3) {
-        let e = &eu[rng.below(eu.len() as u64) as usize];
-        let p = &pa[rng.below(pa.len() as u64) as usize];
-        let pair = (e.clone(), p.clone());
-        if !rules.forbidden.contains(&pair) && !rules.locked.contains(&pair) {
-            rules.locked.push(pair);
-        }
-    }
-    for (side, codes) in [(0, ["DE", "PL", "IT", "ES"]), (1, ["BR", "JP", "IN", "US"])] {
-        if rng.unit() < 0.5 {
-            let a = codes[rng.below(4) as usize];
-            let b = codes[rng.below(4) as usize];
-            let min = rng.below(3) as usize;
-            let max = if rng.unit() < 0.5 {
-                Some(min + rng.below(3) as usize)
-            } else {
-                None
-            };
-            let countries: Vec<Country> = [a, b].iter().map(|c| c.parse().unwrap()).collect();
-            let _ = side;
-            rules.quotas.push(Quota {
-                countries,
-                regions: Vec::new(),
-                min,
-                max,
-            });
-        }
-    }
-    out.call.rules = rules;
-    Some(out)
 }
 
 /// Checks a solution keeps every rule.
@@ -185,7 +95,7 @@ proptest! {
 
     #[test]
     fn rules_match_brute_force(ds in testing::calls(1..5, 1..5), seed in any::<u64>()) {
-        let Some(ds) = with_rules(&ds, seed) else { return Ok(()) };
+        let Some(ds) = common::with_rules(&ds, seed) else { return Ok(()) };
         let p = match Pairing::new(&ds) {
             Ok(p) => p,
             // Rules that cannot be meant (overlapping quotas, locks beyond a capacity, ...).
@@ -239,7 +149,7 @@ proptest! {
         ds in testing::calls(1..6, 1..6),
         seed in any::<u64>(),
     ) {
-        let Some(ruled) = with_rules(&ds, seed) else { return Ok(()) };
+        let Some(ruled) = common::with_rules(&ds, seed) else { return Ok(()) };
         let Ok(p) = Pairing::new(&ruled) else { return Ok(()) };
         let Ok(s) = p.solve(Objective::Sum) else { return Ok(()) };
         // Quotas that every pairing keeps: min 0, max = number of cities.

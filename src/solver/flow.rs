@@ -45,8 +45,6 @@ pub(crate) trait FlowCost: Copy + PartialEq + PartialOrd + Debug + Send + Sync +
     fn negative(self) -> bool;
     /// Total order for the search's heap.
     fn order(&self, other: &Self) -> Ordering;
-    /// `k` times the cost.
-    fn times(self, k: i64) -> Self;
 }
 
 impl FlowCost for f64 {
@@ -66,10 +64,6 @@ impl FlowCost for f64 {
     fn order(&self, other: &f64) -> Ordering {
         self.total_cmp(other)
     }
-    #[allow(clippy::cast_precision_loss)]
-    fn times(self, k: i64) -> f64 {
-        self * k as f64
-    }
 }
 
 /// An exact lexicographic cost: the first component is compared first.
@@ -78,7 +72,7 @@ pub(crate) struct Lex(pub [i128; 3]);
 
 impl Lex {
     /// `2^64`: the fixed-point scale of scores.
-    const SCALE: f64 = 18_446_744_073_709_551_616.0;
+    pub(crate) const SCALE: f64 = 18_446_744_073_709_551_616.0;
 
     /// A score in fixed point: `floor(s * 2^64)`, exact for `s >= 2^-11`.
     pub(crate) fn fixed(score: f64) -> i128 {
@@ -105,10 +99,6 @@ impl FlowCost for Lex {
     }
     fn order(&self, other: &Lex) -> Ordering {
         self.cmp(other)
-    }
-    fn times(self, k: i64) -> Lex {
-        let k = i128::from(k);
-        Lex([self.0[0] * k, self.0[1] * k, self.0[2] * k])
     }
 }
 
@@ -171,7 +161,7 @@ pub(crate) struct Network<C> {
     cols: usize,
     groups: usize,
     /// Cost of each allowed pair (row-major), indexed `i * cols + j`.
-    pair_cost: Vec<C>,
+    pair_cost: std::sync::Arc<Vec<C>>,
     state: Vec<PairState>,
     /// Columns used by each row, rows using each column (pairs in flow).
     row_cols: Vec<Vec<u32>>,
@@ -240,7 +230,12 @@ impl<C: FlowCost> Network<C> {
                 }
             })
             .collect();
-        let pair_cost = pair_cost.into_iter().map(|c| c.unwrap_or(C::ZERO)).collect();
+        let pair_cost = std::sync::Arc::new(
+            pair_cost
+                .into_iter()
+                .map(|c| c.unwrap_or(C::ZERO))
+                .collect(),
+        );
         let mut net = Network {
             rows,
             cols,
@@ -315,16 +310,6 @@ impl<C: FlowCost> Network<C> {
         id
     }
 
-    /// Rows.
-    pub(crate) fn rows(&self) -> usize {
-        self.rows
-    }
-
-    /// Columns.
-    pub(crate) fn cols(&self) -> usize {
-        self.cols
-    }
-
     /// The state of pair `(i, j)`.
     pub(crate) fn state(&self, i: usize, j: usize) -> PairState {
         self.state[i * self.cols + j]
@@ -364,12 +349,6 @@ impl<C: FlowCost> Network<C> {
     pub(crate) fn group_lower(&self, g: usize) -> (i64, i64) {
         let e = &self.edges[self.group_edges[g].0 as usize];
         (e.flow, e.cap)
-    }
-
-    /// Pairs through group `g` and its remaining bounds `(min, max)` as the network holds them.
-    pub(crate) fn group_flow(&self, g: usize) -> i64 {
-        let (a, b) = self.group_edges[g];
-        self.edges[a as usize].flow + self.edges[b as usize].flow
     }
 
     /// Reduced cost of a structural edge, forward.
@@ -483,6 +462,19 @@ impl<C: FlowCost> Network<C> {
         banned: &dyn Fn(usize, usize) -> bool,
         use_back: bool,
     ) -> Search<C> {
+        self.search_within(sources, target, banned, use_back, None)
+    }
+
+    /// [`Network::search`] that gives up (no target) once every node left is farther than
+    /// `limit`.
+    pub(crate) fn search_within(
+        &self,
+        sources: &[usize],
+        target: impl Fn(usize) -> bool,
+        banned: &dyn Fn(usize, usize) -> bool,
+        use_back: bool,
+        limit: Option<C>,
+    ) -> Search<C> {
         let n = self.node_count();
         let mut dist: Vec<Option<C>> = vec![None; n];
         let mut done = vec![false; n];
@@ -498,6 +490,9 @@ impl<C: FlowCost> Network<C> {
         while let Some(Reverse(Key(d, v))) = heap.pop() {
             if done[v] {
                 continue;
+            }
+            if limit.is_some_and(|l| d.order(&l) == Ordering::Greater) {
+                break;
             }
             done[v] = true;
             settled.push((v, d));
@@ -723,8 +718,10 @@ impl<C: FlowCost> Network<C> {
 
     /// Locks pair `(i, j)`: takes it out of the network as a fixed pair, one unit off both
     /// cities' capacities and their groups' bounds. Returns `false` (and changes nothing) when
-    /// a capacity or a group maximum has no room left, or the pair is forbidden or fixed.
-    pub(crate) fn fix(&mut self, i: usize, j: usize) -> bool {
+    /// a capacity or a group maximum has no room left, the pair is fixed already, or it is
+    /// forbidden in the network and not `over_forbidden` (a lock beats a minimum score, which
+    /// the network encodes as a forbidden pair, but not a forbidden pair of the rules).
+    pub(crate) fn fix(&mut self, i: usize, j: usize, over_forbidden: bool) -> bool {
         let (rc, cc) = (self.row_cap(i), self.col_cap(j));
         let (gi, gj) = self.groups_of(i, j);
         let room = |g: Option<usize>| {
@@ -738,7 +735,8 @@ impl<C: FlowCost> Network<C> {
             || cc < 1
             || !room(gi)
             || !room(gj)
-            || matches!(self.state(i, j), PairState::Forbidden | PairState::Fixed)
+            || self.state(i, j) == PairState::Fixed
+            || (self.state(i, j) == PairState::Forbidden && !over_forbidden)
         {
             return false;
         }
@@ -770,34 +768,31 @@ impl<C: FlowCost> Network<C> {
         }
     }
 
-    /// The true cost of the circulation: pair costs of the flow plus structural costs (fixed
-    /// pairs not included).
-    pub(crate) fn cost(&self) -> C {
-        let pairs = self
-            .row_cols
-            .iter()
-            .enumerate()
-            .flat_map(|(i, cs)| cs.iter().map(move |&j| (i, j as usize)))
-            .fold(C::ZERO, |a, (i, j)| a.add(self.pair_cost[i * self.cols + j]));
-        self.edges
-            .iter()
-            .fold(pairs, |a, e| a.add(e.cost.times(e.flow)))
-    }
-
-    /// The cheapest way to take flow off used pair `(i, j)`: the reduced length of the
-    /// shortest residual path from its row to its column that avoids `(i, j)` and every pair
-    /// for which `keep` holds. The optimum without `(i, j)` (and with the kept pairs fixed)
+    /// The cheapest way to take flow off used pair `(i, j)`: the cost of the cheapest residual
+    /// cycle through its backward edge that avoids every pair for which `keep` holds (the
+    /// shortest path from its row to its column, less the pair's reduced cost). The optimum without `(i, j)` (and with the kept pairs fixed)
     /// costs exactly this much more than the current optimum. `None` when no such path exists.
     pub(crate) fn detour(
         &self,
         i: usize,
         j: usize,
         keep: &dyn Fn(usize, usize) -> bool,
+        limit: Option<C>,
     ) -> Option<C> {
         let target = self.col_node(j);
         let banned = |a: usize, b: usize| (a == i && b == j) || keep(a, b);
-        let search = self.search(&[self.row_node(i)], |v| v == target, &banned, true);
-        search.target.map(|_| search.dist)
+        // The cycle closes with the pair's backward edge, whose reduced cost is minus the
+        // pair's (a saturated pair may have a negative reduced cost): true cycle cost =
+        // distance - reduced cost of (i, j).
+        let own = self.reduced_pair(i, j);
+        let search = self.search_within(
+            &[self.row_node(i)],
+            |v| v == target,
+            &banned,
+            true,
+            limit.map(|l| l.add(own)),
+        );
+        search.target.map(|_| search.dist.sub(own))
     }
 
     /// Checks the circulation: flow conservation, bounds, and non-negative reduced costs on
@@ -854,6 +849,32 @@ impl<C: FlowCost> Network<C> {
         }
         self.pot[S] = s;
         self.pot[T] = t;
+    }
+
+    /// After [`Network::load`] and [`Network::set_potentials`] with `p(t) >= p(s)`: raises
+    /// potentials along shortest paths from `t` so that `p(s) = p(t)`, which makes the
+    /// circulation edge tight. Valid when no cheaper circulation drops a pair (scores are
+    /// non-negative), so that the distance from `t` to `s` is at least `p(t) - p(s)`.
+    pub(crate) fn tighten_back_edge(&mut self) {
+        let level = self.pot[T].sub(self.pot[S]);
+        if level == C::ZERO {
+            return;
+        }
+        if level.negative() {
+            let search = self.search(&[S], |_| false, &|_, _| false, false);
+            self.normalise(&search);
+            return;
+        }
+        let search = self.search_within(&[T], |v| v == S, &|_, _| false, false, Some(level));
+        let mut add = vec![level; self.node_count()];
+        for &(v, d) in &search.settled {
+            if d.order(&level) == Ordering::Less {
+                add[v] = d;
+            }
+        }
+        for (p, a) in self.pot.iter_mut().zip(add) {
+            *p = p.add(a);
+        }
     }
 
     /// Loads a known optimal assignment of single pairs (warm start from the dense solver):

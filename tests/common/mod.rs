@@ -300,3 +300,107 @@ pub fn all_assignments(rows: usize, cols: usize) -> Vec<Vec<(usize, usize)>> {
     }
     out
 }
+
+// ---------------------------------------------------------------------------------------------
+// Programme rules (tests/rules.rs, tests/whatif.rs).
+
+/// Every pairing of a small call that keeps its rules (locks, forbidden pairs, minimum score,
+/// capacities, quotas), with its total score (added in pair order). Unpaired cities are
+/// allowed.
+pub fn feasible_pairings(
+    p: &citypair::Pairing<'_>,
+) -> Vec<(Vec<(usize, usize)>, f64)> {
+    use citypair::eligibility::Side;
+    let rules = p.rules();
+    let m = p.matrix();
+    let (r, c) = (m.rows(), m.cols());
+    let cand: Vec<(usize, usize)> = (0..r)
+        .flat_map(|i| (0..c).map(move |j| (i, j)))
+        .filter(|&(i, j)| rules.is_locked(i, j) || rules.allows(i, j, m.get(i, j)))
+        .collect();
+    assert!(cand.len() <= 20, "too many candidate pairs for brute force");
+    let mut out = Vec::new();
+    for mask in 0u32..(1 << cand.len()) {
+        let set: Vec<(usize, usize)> = (0..cand.len())
+            .filter(|&k| mask >> k & 1 == 1)
+            .map(|k| cand[k])
+            .collect();
+        if rules.locked.iter().any(|l| !set.contains(l)) {
+            continue;
+        }
+        let over = (0..r).any(|i| set.iter().filter(|p| p.0 == i).count() > rules.row_cap[i])
+            || (0..c).any(|j| set.iter().filter(|p| p.1 == j).count() > rules.col_cap[j]);
+        if over {
+            continue;
+        }
+        let quotas_ok = rules.quotas.iter().all(|q| {
+            let n = set
+                .iter()
+                .filter(|&&(i, j)| q.members.contains(if q.side == Side::Eu { &i } else { &j }))
+                .count();
+            n >= q.min && q.max.is_none_or(|mx| n <= mx)
+        });
+        if quotas_ok {
+            let total = set.iter().map(|&(i, j)| m.get(i, j)).sum();
+            out.push((set, total));
+        }
+    }
+    out
+}
+
+/// Random rules for a call, from a seed, over its eligible cities.
+pub fn with_rules(ds: &citypair::model::Dataset, seed: u64) -> Option<citypair::model::Dataset> {
+    let base = citypair::Pairing::new(ds).ok()?;
+    let eu: Vec<String> = base.eu_cities().map(|c| c.id.clone()).collect();
+    let pa: Vec<String> = base.partner_cities().map(|c| c.id.clone()).collect();
+    let mut rng = SplitMix(seed);
+    let mut out = ds.clone();
+    for city in &mut out.cities {
+        if rng.unit() < 0.3 {
+            city.capacity = 2;
+        }
+    }
+    let mut rules = citypair::model::Rules::default();
+    if rng.unit() < 0.4 {
+        let m = base.matrix();
+        let k = rng.below(m.as_slice().len() as u64) as usize;
+        rules.min_score = Some(m.as_slice()[k]);
+    }
+    for e in &eu {
+        for p in &pa {
+            if rng.unit() < 0.15 {
+                rules.forbidden.push((e.clone(), p.clone()));
+            }
+        }
+    }
+    for _ in 0..rng.below(3) {
+        let e = &eu[rng.below(eu.len() as u64) as usize];
+        let p = &pa[rng.below(pa.len() as u64) as usize];
+        let pair = (e.clone(), p.clone());
+        if !rules.forbidden.contains(&pair) && !rules.locked.contains(&pair) {
+            rules.locked.push(pair);
+        }
+    }
+    for codes in [["DE", "PL", "IT", "ES"], ["BR", "JP", "IN", "US"]] {
+        if rng.unit() < 0.5 {
+            let a = codes[rng.below(4) as usize];
+            let b = codes[rng.below(4) as usize];
+            let min = rng.below(3) as usize;
+            let max = if rng.unit() < 0.5 {
+                Some(min + rng.below(3) as usize)
+            } else {
+                None
+            };
+            let countries: Vec<citypair::model::Country> = [a, b].iter().map(|c| c.parse().unwrap()).collect();
+            rules.quotas.push(citypair::model::Quota {
+                countries,
+                regions: Vec::new(),
+                min,
+                max,
+            });
+        }
+    }
+    out.call.rules = rules;
+    Some(out)
+}
+

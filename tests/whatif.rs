@@ -1,0 +1,161 @@
+//! What-ifs: warm re-solves equal cold solves, the K best pairings and regrets against brute
+//! force.
+
+mod common;
+
+use citypair::whatif::Planner;
+use citypair::{io, testing, Error, Objective, Pairing};
+use common::SplitMix;
+use proptest::prelude::*;
+
+/// The call with some rules (or none), from a seed.
+fn call(ds: &citypair::model::Dataset, seed: u64) -> Option<citypair::model::Dataset> {
+    if seed % 3 == 0 {
+        Some(ds.clone())
+    } else {
+        common::with_rules(ds, seed)
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn warm_resolve_equals_a_cold_solve(
+        ds in testing::calls(1..7, 1..7),
+        seed in any::<u64>(),
+    ) {
+        let Some(ds) = call(&ds, seed) else { return Ok(()) };
+        let Ok(p) = Pairing::new(&ds) else { return Ok(()) };
+        let Ok(planner) = Planner::new(&p) else { return Ok(()) };
+        planner.verify().unwrap();
+        let eu: Vec<String> = p.eu_cities().map(|c| c.id.clone()).collect();
+        let pa: Vec<String> = p.partner_cities().map(|c| c.id.clone()).collect();
+        let mut rng = SplitMix(seed ^ 0x5eed);
+        let mut without = Vec::new();
+        let mut lock = Vec::new();
+        if rng.unit() < 0.6 {
+            let all: Vec<&String> = eu.iter().chain(&pa).collect();
+            without.push(all[rng.below(all.len() as u64) as usize].clone());
+        }
+        if rng.unit() < 0.6 {
+            let e = eu[rng.below(eu.len() as u64) as usize].clone();
+            let q = pa[rng.below(pa.len() as u64) as usize].clone();
+            if !without.contains(&e) && !without.contains(&q) {
+                lock.push((e, q));
+            }
+        }
+        // The same change, cold: the city removed, the lock added to the rules.
+        let mut changed = ds.clone();
+        changed.cities.retain(|c| !without.contains(&c.id));
+        changed
+            .call
+            .rules
+            .forbidden
+            .retain(|(e, q)| !without.contains(e) && !without.contains(q));
+        changed.call.rules.locked.extend(lock.iter().cloned());
+        let cold = Pairing::new(&changed).and_then(|q| q.solve(Objective::Sum));
+        match (planner.resolve(&without, &lock), cold) {
+            (Ok(warm), Ok(cold)) => {
+                prop_assert!(
+                    (warm.solution.total_score - cold.total_score).abs() <= 1e-9,
+                    "warm {} cold {}", warm.solution.total_score, cold.total_score
+                );
+                prop_assert!(warm.solution.certified_optimal);
+                prop_assert!((warm.diff.loss - (planner.total() - cold.total_score)).abs() <= 1e-9);
+                for id in &without {
+                    prop_assert!(warm.solution.pairs.iter().all(|x| &x.eu != id && &x.partner != id));
+                }
+                for (e, q) in &lock {
+                    prop_assert!(warm.solution.pairs.iter().any(|x| &x.eu == e && &x.partner == q));
+                }
+            }
+            // Both refuse: a lock that cannot hold, or rules that can no longer be met.
+            (Err(_), Err(_)) => {}
+            // A call left with no eligible city of a side cannot be built cold; warm, it is
+            // simply a pairing with fewer pairs.
+            (Ok(_), Err(Error::NoPairs { .. })) => {}
+            (w, c) => prop_assert!(false, "warm {:?} vs cold {:?}", w.err(), c.err()),
+        }
+    }
+
+    #[test]
+    fn alternatives_and_regrets_match_brute_force(
+        ds in testing::calls(1..5, 1..5),
+        seed in any::<u64>(),
+        k in 1usize..8,
+    ) {
+        let Some(ds) = call(&ds, seed) else { return Ok(()) };
+        let Ok(p) = Pairing::new(&ds) else { return Ok(()) };
+        let Ok(planner) = Planner::new(&p) else { return Ok(()) };
+        let mut all = common::feasible_pairings(&p);
+        all.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let alts = planner.alternatives(k).unwrap();
+        prop_assert_eq!(alts.len(), k.min(all.len()));
+        for (a, (_, total)) in alts.iter().zip(&all) {
+            prop_assert!((a.diff.total_score - total).abs() <= 1e-9,
+                "rank {}: {} vs brute {}", a.rank, a.diff.total_score, total);
+        }
+        // Distinct pairings.
+        for x in 0..alts.len() {
+            for y in x + 1..alts.len() {
+                prop_assert_ne!(&alts[x].pairs, &alts[y].pairs);
+            }
+        }
+        let best = all[0].1;
+        for r in planner.regrets() {
+            let (i, j) = (
+                p.eu_cities().position(|c| c.id == r.eu).unwrap(),
+                p.partner_cities().position(|c| c.id == r.partner).unwrap(),
+            );
+            let without = all
+                .iter()
+                .filter(|(set, _)| !set.contains(&(i, j)))
+                .map(|(_, t)| *t)
+                .reduce(f64::max);
+            match (r.regret, without) {
+                (Some(g), Some(t)) => prop_assert!((g - (best - t)).abs() <= 1e-9, "{g} vs {}", best - t),
+                (None, None) => {}
+                (g, t) => prop_assert!(false, "regret {g:?} vs brute {t:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn embedded_what_ifs() {
+    let ds = io::embedded_dataset().unwrap();
+    let p = Pairing::new(&ds).unwrap();
+    let planner = Planner::new(&p).unwrap();
+    planner.verify().unwrap();
+    let best = p.solve(Objective::Sum).unwrap();
+    assert!((planner.total() - best.total_score).abs() < 1e-9);
+    // A partner city withdraws: its EU partner finds another partner or stays unpaired.
+    let partner = best.pairs[0].partner.clone();
+    let r = planner.resolve(&[partner.clone()], &[]).unwrap();
+    assert!(r.diff.loss > 0.0);
+    assert!(r.diff.removed.iter().any(|x| x.partner == partner));
+    assert!(r.solution.unmatched.iter().any(|u| u.id == partner && u.reason.contains("withdrawn")));
+    // Errors name the option and the id.
+    let e = planner.resolve(&["atlantis".into()], &[]).unwrap_err().to_string();
+    assert!(e.contains("atlantis") && e.contains("--without"), "{e}");
+    let e = planner
+        .resolve(&[], &[("lisbon".into(), "porto".into())])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("--lock"), "{e}");
+    // The ten best, in order, distinct, the first the optimum.
+    let alts = planner.alternatives(10).unwrap();
+    assert_eq!(alts.len(), 10);
+    assert_eq!(alts[0].diff.loss, 0.0);
+    for w in alts.windows(2) {
+        assert!(w[1].diff.total_score <= w[0].diff.total_score + 1e-12);
+    }
+    // Same ranking on one thread.
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let one = pool.install(|| planner.alternatives(10).unwrap());
+    assert_eq!(one, alts);
+    let regrets = planner.regrets();
+    assert_eq!(regrets.len(), best.pairs.len());
+    assert!(regrets.iter().all(|r| r.regret.is_some_and(|g| g >= -1e-12)));
+}
