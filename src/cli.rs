@@ -19,6 +19,7 @@ use crate::io;
 use crate::model::{City, Dataset};
 use crate::pairing::{Objective, Pairing, Solution};
 use crate::solver::{solve, solve_bottleneck, Sense};
+use crate::whatif::{Diff, Planner};
 
 /// Pairs EU cities with partner cities for sustainable-development cooperation, optimally.
 #[derive(Debug, Parser)]
@@ -39,6 +40,21 @@ pub enum Command {
         /// What to optimise.
         #[arg(long, value_enum, default_value_t = ObjectiveArg::Sum)]
         objective: ObjectiveArg,
+        /// What if this city withdraws? Re-solves warm from the optimum and prints what changed
+        /// (repeatable; `sum` only).
+        #[arg(long, value_name = "CITY_ID")]
+        without: Vec<String>,
+        /// What if this pair is locked? Re-solves warm from the optimum and prints what changed
+        /// (repeatable; `sum` only).
+        #[arg(long, num_args = 2, value_names = ["EU_ID", "PARTNER_ID"], action = clap::ArgAction::Append)]
+        lock: Vec<String>,
+        /// The K best pairings in order of total score, each as its difference from the best
+        /// (Murty's ranking; `sum` only).
+        #[arg(long, value_name = "K")]
+        alternatives: Option<usize>,
+        /// For each pair, the total score lost if it were forbidden (`sum` only).
+        #[arg(long)]
+        regret: bool,
         /// Print one JSON document instead of a table.
         #[arg(long)]
         json: bool,
@@ -162,10 +178,24 @@ pub fn run(cli: &Cli) -> Result<String> {
         Command::Pair {
             input,
             objective,
+            without,
+            lock,
+            alternatives,
+            regret,
             json,
         } => {
             let dataset = load(input.as_deref())?;
             let pairing = Pairing::new(&dataset).map_err(|e| in_file(e, input.as_deref()))?;
+            let what_if = WhatIfArgs {
+                without,
+                lock,
+                alternatives: *alternatives,
+                regret: *regret,
+            };
+            if what_if.any() {
+                return what_if_command(&dataset, &pairing, *objective, &what_if, *json)
+                    .map_err(|e| in_file(e, input.as_deref()));
+            }
             let solution = pairing
                 .solve((*objective).into())
                 .map_err(|e| in_file(e, input.as_deref()))?;
@@ -341,6 +371,164 @@ fn compare_table(call: &str, rows: &[CompareRow]) -> String {
         );
     }
     out
+}
+
+/// The what-if options of `pair`.
+struct WhatIfArgs<'a> {
+    without: &'a [String],
+    /// Flattened `EU PARTNER` pairs.
+    lock: &'a [String],
+    alternatives: Option<usize>,
+    regret: bool,
+}
+
+impl WhatIfArgs<'_> {
+    fn any(&self) -> bool {
+        !self.without.is_empty()
+            || !self.lock.is_empty()
+            || self.alternatives.is_some()
+            || self.regret
+    }
+}
+
+/// `pair --without / --lock / --alternatives / --regret`: what-ifs on the `sum` optimum,
+/// warm-started from it ([`crate::whatif::Planner`]).
+fn what_if_command(
+    dataset: &Dataset,
+    pairing: &Pairing<'_>,
+    objective: ObjectiveArg,
+    args: &WhatIfArgs<'_>,
+    json: bool,
+) -> Result<String> {
+    if objective != ObjectiveArg::Sum {
+        return Err(Error::invalid(
+            "--objective",
+            "--without, --lock, --alternatives and --regret work on the sum objective \
+             (leave out --objective or use --objective sum)",
+        ));
+    }
+    let changes = !args.without.is_empty() || !args.lock.is_empty();
+    if changes && (args.alternatives.is_some() || args.regret) {
+        return Err(Error::invalid(
+            "--alternatives/--regret",
+            "rank alternatives or regrets on the call as it is, not together with --without \
+             or --lock (run them separately)",
+        ));
+    }
+    if args.alternatives == Some(0) {
+        return Err(Error::invalid("--alternatives", "K must be at least 1"));
+    }
+    let planner = Planner::new(pairing)?;
+    if changes {
+        let locks: Vec<(String, String)> = args
+            .lock
+            .chunks_exact(2)
+            .map(|p| (p[0].clone(), p[1].clone()))
+            .collect();
+        let r = planner.resolve(args.without, &locks)?;
+        if json {
+            let mut value =
+                serde_json::to_value(&r.solution).map_err(|e| Error::invalid("output", e))?;
+            value["what_if"] = serde_json::json!({
+                "without": args.without,
+                "locked": locks.iter().map(|(a, b)| [a, b]).collect::<Vec<_>>(),
+                "baseline_total": r.diff.baseline_total,
+                "total_score": r.diff.total_score,
+                "loss": r.diff.loss,
+                "removed": r.diff.removed,
+                "added": r.diff.added,
+            });
+            return to_json(&value);
+        }
+        let mut out = pair_table(dataset, pairing, &r.solution);
+        let mut what = Vec::new();
+        if !args.without.is_empty() {
+            what.push(format!("without {}", args.without.join(", ")));
+        }
+        for (a, b) in &locks {
+            what.push(format!("lock {a} - {b}"));
+        }
+        let _ = writeln!(
+            out,
+            "\nwhat if {}: total {:.4}, {:.4} below the optimum of {:.4} (re-solved warm in {:.2} ms)",
+            what.join(", "),
+            r.diff.total_score,
+            r.diff.loss,
+            r.diff.baseline_total,
+            r.resolve_ms
+        );
+        write_changes(&mut out, &r.diff);
+        return Ok(out);
+    }
+    let solution = pairing.solve(Objective::Sum)?;
+    let alternatives = match args.alternatives {
+        Some(k) => Some(planner.alternatives(k)?),
+        None => None,
+    };
+    let regrets = args.regret.then(|| planner.regrets());
+    if json {
+        let mut value = serde_json::to_value(&solution).map_err(|e| Error::invalid("output", e))?;
+        if let Some(r) = &regrets {
+            if let Some(pairs) = value["pairs"].as_array_mut() {
+                for (p, r) in pairs.iter_mut().zip(r) {
+                    p["regret"] = serde_json::json!(r.regret);
+                }
+            }
+        }
+        if let Some(a) = &alternatives {
+            value["alternatives"] =
+                serde_json::to_value(a).map_err(|e| Error::invalid("output", e))?;
+        }
+        return to_json(&value);
+    }
+    let mut out = pair_table(dataset, pairing, &solution);
+    if let Some(r) = &regrets {
+        let _ = writeln!(
+            out,
+            "\nregret: the total score lost if a pair were forbidden"
+        );
+        for x in r {
+            let _ = writeln!(
+                out,
+                "  {:<24} {:<24} {}",
+                x.eu,
+                x.partner,
+                x.regret.map_or(
+                    "- (no pairing without it keeps the rules)".into(),
+                    |g| format!("{g:.6}")
+                )
+            );
+        }
+    }
+    if let Some(alts) = &alternatives {
+        let _ = writeln!(out, "\nthe {} best pairings (Murty's ranking):", alts.len());
+        for a in alts {
+            let _ = writeln!(
+                out,
+                "  #{:<3} total {:.6}  loss {:.6}  {} pairs changed",
+                a.rank,
+                a.diff.total_score,
+                a.diff.loss,
+                a.diff.removed.len()
+            );
+            let mut detail = String::new();
+            write_changes(&mut detail, &a.diff);
+            for line in detail.lines() {
+                let _ = writeln!(out, "    {line}");
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The removed and added pairs of a [`Diff`], one per line.
+fn write_changes(out: &mut String, diff: &Diff) {
+    for p in &diff.removed {
+        let _ = writeln!(out, "  - {} - {} ({:.4})", p.eu, p.partner, p.score);
+    }
+    for p in &diff.added {
+        let _ = writeln!(out, "  + {} - {} ({:.4})", p.eu, p.partner, p.score);
+    }
 }
 
 /// A city as `Name (CC)`.

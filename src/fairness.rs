@@ -216,7 +216,11 @@ pub fn blocking_pairs_of(
     candidate: impl Fn(usize, usize) -> bool,
 ) -> usize {
     let mut count = 0;
-    for (i, row) in scores.chunks_exact(cols.max(1)).enumerate().take(rows.len()) {
+    for (i, row) in scores
+        .chunks_exact(cols.max(1))
+        .enumerate()
+        .take(rows.len())
+    {
         for (j, &s) in row.iter().enumerate() {
             if rows[i].wants(s) && columns[j].wants(s) && candidate(i, j) {
                 count += 1;

@@ -42,7 +42,7 @@
 use crate::eligibility::{is_eu_member, Side};
 use crate::error::{Error, Result};
 use crate::model::{Call, City, Country, Quota, Rules};
-use crate::solver::flow::{FlowCost, GroupSpec, Lex, Network, PairState, UNBOUNDED};
+use crate::solver::flow::{GroupSpec, Lex, Network, UNBOUNDED};
 
 pub use crate::model::Regions;
 
@@ -550,10 +550,7 @@ pub(crate) fn solve_maxmin(
 ///
 /// # Errors
 /// [`Error::Invalid`] when the call has quotas: stability is not defined under them.
-pub(crate) fn solve_stable(
-    rules: &Compiled,
-    scores: &[f64],
-) -> Result<Vec<(usize, usize)>> {
+pub(crate) fn solve_stable(rules: &Compiled, scores: &[f64]) -> Result<Vec<(usize, usize)>> {
     if !rules.quotas.is_empty() {
         return Err(Error::invalid(
             "call, field \"quotas\"",
@@ -586,11 +583,4 @@ pub(crate) fn solve_stable(
     }
     pairs.sort_unstable();
     Ok(pairs)
-}
-
-impl<C: FlowCost> Network<C> {
-    /// Marks a pair as locked at construction (capacities already reduced by the caller).
-    pub(crate) fn mark_fixed(&mut self, i: usize, j: usize) {
-        self.set_state(i, j, PairState::Fixed);
-    }
 }

@@ -199,12 +199,19 @@ impl<'p, 'a> Planner<'p, 'a> {
             // used column, then the circulation edge is made tight.
             let row: Vec<f64> = a.row_potentials().iter().map(|&u| -u).collect();
             let col: Vec<f64> = a.col_potentials().to_vec();
-            let ps = pairs.iter().map(|&(i, _)| row[i]).fold(f64::INFINITY, f64::min);
+            let ps = pairs
+                .iter()
+                .map(|&(i, _)| row[i])
+                .fold(f64::INFINITY, f64::min);
             let pt = pairs
                 .iter()
                 .map(|&(_, j)| col[j])
                 .fold(f64::NEG_INFINITY, f64::max);
-            let (ps, pt) = if pairs.is_empty() { (0.0, 0.0) } else { (ps, pt) };
+            let (ps, pt) = if pairs.is_empty() {
+                (0.0, 0.0)
+            } else {
+                (ps, pt)
+            };
             net.set_potentials(&row, &col, ps, pt);
             net.tighten_back_edge();
             Engine::Plain(net)
@@ -247,14 +254,60 @@ impl<'p, 'a> Planner<'p, 'a> {
     /// lock that cannot hold (a forbidden pair, a withdrawn city, no place left);
     /// [`Error::Infeasible`] when a quota minimum can no longer be met.
     pub fn resolve(&self, without: &[String], lock: &[(String, String)]) -> Result<Resolved> {
+        let (outcome, engine, resolve_ms) = self.resolve_engine(without, lock)?;
+        let certified = with_net!(&engine, net => net.check(Delta::rounding).is_ok());
+        let mut solution = self.pairing.solution_for(
+            Objective::Sum,
+            &outcome,
+            certified,
+            None,
+            self.total,
+            resolve_ms,
+        );
+        for u in &mut solution.unmatched {
+            if without.contains(&u.id) {
+                u.reason = "withdrawn (--without)".to_owned();
+            }
+        }
+        Ok(Resolved {
+            diff: self.diff(&outcome),
+            solution,
+            resolve_ms,
+        })
+    }
+
+    /// [`Planner::resolve`] without assembling the solution or checking its certificate: the
+    /// new optimum's pairs `(row, col)` and the milliseconds the warm re-solve took.
+    ///
+    /// # Errors
+    /// As [`Planner::resolve`].
+    pub fn resolve_pairs(
+        &self,
+        without: &[String],
+        lock: &[(String, String)],
+    ) -> Result<(Vec<(usize, usize)>, f64)> {
+        self.resolve_engine(without, lock).map(|(p, _, ms)| (p, ms))
+    }
+
+    /// The re-solve behind [`Planner::resolve`]: pairs, the re-solved circulation, time.
+    fn resolve_engine(
+        &self,
+        without: &[String],
+        lock: &[(String, String)],
+    ) -> Result<(Vec<(usize, usize)>, Engine, f64)> {
         let start = Instant::now();
         let mut withdrawn = Vec::with_capacity(without.len());
         for id in without {
             let (side, k) = self.city(id, "--without")?;
-            let locked = self.pairing.rules().locked.iter().position(|&(i, j)| match side {
-                Side::Eu => i == k,
-                Side::Partner => j == k,
-            });
+            let locked = self
+                .pairing
+                .rules()
+                .locked
+                .iter()
+                .position(|&(i, j)| match side {
+                    Side::Eu => i == k,
+                    Side::Partner => j == k,
+                });
             if let Some(n) = locked {
                 return Err(Error::invalid(
                     "--without",
@@ -326,26 +379,8 @@ impl<'p, 'a> Planner<'p, 'a> {
                 return Err(e);
             }
         }
-        let certified = with_net!(&engine, net => net.check(Delta::rounding).is_ok());
         let resolve_ms = start.elapsed().as_secs_f64() * 1e3;
-        let mut solution = self.pairing.solution_for(
-            Objective::Sum,
-            &outcome,
-            certified,
-            None,
-            self.total,
-            resolve_ms,
-        );
-        for u in &mut solution.unmatched {
-            if without.contains(&u.id) {
-                u.reason = "withdrawn (--without)".to_owned();
-            }
-        }
-        Ok(Resolved {
-            diff: self.diff(&outcome),
-            solution,
-            resolve_ms,
-        })
+        Ok((outcome, engine, resolve_ms))
     }
 
     /// The `k` best pairings under the call's rules, best first (the optimum is rank 1), by
@@ -480,9 +515,7 @@ impl<C: FlowCost> PartialOrd for Child<C> {
 }
 impl<C: FlowCost> Ord for Child<C> {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.cost
-            .order(&other.cost)
-            .then(self.seq.cmp(&other.seq))
+        self.cost.order(&other.cost).then(self.seq.cmp(&other.seq))
     }
 }
 
@@ -502,31 +535,37 @@ fn murty<C: Delta>(root: &Network<C>, k: usize) -> Vec<Vec<(usize, usize)>> {
             break;
         }
         // Price the children of `node`: child m forbids used pair m and keeps those before it.
+        // Only the `need` cheapest candidates can still be ranked: a child costlier than the
+        // `need`-th candidate so far is dropped, and its search stops at that cost. Children
+        // are priced in chunks so that the limit tightens as they come in.
         let used = Arc::new(node.0.used_pairs());
         let need = k - out.len();
-        let limit = kth_cost(&heap, need).map(|c| c.sub(node.1));
         let parent = &node.0;
-        let costs: Vec<Option<C>> = (0..used.len())
-            .into_par_iter()
-            .map(|m| {
-                let (i, j) = used[m];
-                let keep = |a: usize, b: usize| used[..m].binary_search(&(a, b)).is_ok();
-                parent
-                    .detour(i, j, &keep, limit)
-                    .filter(|d| d.keeps_bounds())
-            })
-            .collect();
-        for (m, cost) in costs.into_iter().enumerate() {
-            if let Some(d) = cost {
-                heap.push(Reverse(Child {
-                    cost: node.1.add(d),
-                    seq,
-                    parent: Arc::clone(&node.0),
-                    used: Arc::clone(&used),
-                    k: m,
-                }));
-                seq += 1;
+        for chunk in (0..used.len()).collect::<Vec<_>>().chunks(CHUNK) {
+            let limit = kth_cost(&heap, need).map(|c| c.sub(node.1));
+            let costs: Vec<Option<C>> = chunk
+                .par_iter()
+                .map(|&m| {
+                    let (i, j) = used[m];
+                    let keep = |a: usize, b: usize| used[..m].binary_search(&(a, b)).is_ok();
+                    parent
+                        .detour(i, j, &keep, limit)
+                        .filter(|d| d.keeps_bounds())
+                })
+                .collect();
+            for (&m, cost) in chunk.iter().zip(costs) {
+                if let Some(d) = cost {
+                    heap.push(Reverse(Child {
+                        cost: node.1.add(d),
+                        seq,
+                        parent: Arc::clone(&node.0),
+                        used: Arc::clone(&used),
+                        k: m,
+                    }));
+                    seq += 1;
+                }
             }
+            prune(&mut heap, need);
         }
         let Some(Reverse(next)) = heap.pop() else {
             break;
@@ -542,6 +581,25 @@ fn murty<C: Delta>(root: &Network<C>, k: usize) -> Vec<Vec<(usize, usize)>> {
         node = (Arc::new(net), next.cost);
     }
     out
+}
+
+/// Children priced together before the limit is tightened.
+const CHUNK: usize = 64;
+
+/// Keeps only the `n` cheapest candidates (with every candidate tied with the `n`-th).
+fn prune<C: FlowCost>(heap: &mut BinaryHeap<Reverse<Child<C>>>, n: usize) {
+    if heap.len() <= 2 * n.max(8) {
+        return;
+    }
+    let Some(limit) = kth_cost(heap, n) else {
+        return;
+    };
+    let kept: Vec<Reverse<Child<C>>> = std::mem::take(heap)
+        .into_vec()
+        .into_iter()
+        .filter(|c| c.0.cost.order(&limit) != Ordering::Greater)
+        .collect();
+    *heap = BinaryHeap::from(kept);
 }
 
 /// The cost of the `n`-th cheapest candidate in the heap, if it holds that many.

@@ -736,3 +736,135 @@ fn bench_json_has_one_run_per_size_and_seed() {
     let usage = citypair(&["bench", "--family", "nope"], &[]);
     assert_eq!(usage.code, 2);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Programme rules and what-ifs.
+
+/// The embedded dataset with rules added to its call.
+fn with_rules(rules: Value) -> TempFile {
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(FIXTURE).unwrap()).unwrap();
+    for (k, v) in rules.as_object().unwrap() {
+        doc["call"][k] = v.clone();
+    }
+    TempFile::new("rules.json", &doc.to_string())
+}
+
+#[test]
+fn rules_hold_in_the_pairing() {
+    let f = with_rules(serde_json::json!({
+        "min_score": 0.6,
+        "forbidden": [["hamburg", "guadalajara"]],
+        "locked": [["frankfurt", "yokohama"]],
+        "quotas": [
+            {"countries": ["US", "CA"], "max": 3},
+            {"countries": ["IN"], "min": 2},
+            {"countries": ["DE"], "max": 2},
+            {"regions": ["Japan"], "min": 1}
+        ]
+    }));
+    let v = json(&["pair", f.path(), "--json"]);
+    let pairs = v["pairs"].as_array().unwrap();
+    let has = |e: &str, p: &str| pairs.iter().any(|x| x["eu"] == e && x["partner"] == p);
+    assert!(has("frankfurt", "yokohama"));
+    assert!(!has("hamburg", "guadalajara"));
+    assert_eq!(v["certified_optimal"], true);
+    for x in pairs {
+        let s = x["score"].as_f64().unwrap();
+        assert!(s >= 0.6 || (x["eu"] == "frankfurt" && x["partner"] == "yokohama"));
+    }
+    // Unmatched cities say which rule keeps them out.
+    let reasons: Vec<&str> = v["unmatched"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["reason"].as_str().unwrap())
+        .collect();
+    assert!(
+        reasons.iter().any(|r| r.contains("quota #1")),
+        "{reasons:?}"
+    );
+    // Same bytes on one thread and on two.
+    let one = ok_env(&["pair", f.path(), "--json"], &[("RAYON_NUM_THREADS", "1")]);
+    let two = ok_env(&["pair", f.path(), "--json"], &[("RAYON_NUM_THREADS", "2")]);
+    assert_eq!(
+        strip_timings(serde_json::from_str(&one).unwrap()),
+        strip_timings(serde_json::from_str(&two).unwrap())
+    );
+    // maxmin works under the rules too.
+    let m = json(&["pair", f.path(), "--objective", "maxmin", "--json"]);
+    assert!(m["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["eu"] == "frankfurt" && x["partner"] == "yokohama"));
+}
+
+#[test]
+fn rules_that_cannot_hold_are_errors() {
+    let f = with_rules(serde_json::json!({"quotas": [{"countries": ["PE"], "min": 40}]}));
+    let e = fails(&["pair", f.path()]);
+    assert!(e.contains("infeasible") && e.contains("quota #1"), "{e}");
+    let f = with_rules(serde_json::json!({"quotas": [{"countries": ["PE"], "max": 1}]}));
+    let e = fails(&["pair", f.path(), "--objective", "stable"]);
+    assert!(e.contains("quotas") && e.contains("stable"), "{e}");
+    let f = with_rules(serde_json::json!({
+        "forbidden": [["frankfurt", "yokohama"]],
+        "locked": [["frankfurt", "yokohama"]]
+    }));
+    let e = fails(&["pair", f.path()]);
+    assert!(e.contains("locked") && e.contains("forbidden"), "{e}");
+    let f = with_rules(serde_json::json!({"locked": [["frankfurt", "atlantis"]]}));
+    let e = fails(&["pair", f.path()]);
+    assert!(e.contains("atlantis"), "{e}");
+    let f = with_rules(
+        serde_json::json!({"quotas": [{"countries": ["DE"], "max": 1}, {"countries": ["DE", "FR"], "max": 3}]}),
+    );
+    let e = fails(&["pair", f.path()]);
+    assert!(e.contains("quota #2") && e.contains("overlap"), "{e}");
+}
+
+#[test]
+fn what_ifs_on_the_command_line() {
+    let base = json(&["pair", "--json"]);
+    let v = json(&["pair", "--without", "lisbon", "--json"]);
+    let w = &v["what_if"];
+    assert_eq!(w["without"][0], "lisbon");
+    assert_eq!(w["baseline_total"], base["total_score"]);
+    let loss = w["loss"].as_f64().unwrap();
+    assert!(loss >= 0.0);
+    assert!(
+        (w["total_score"].as_f64().unwrap() - v["total_score"].as_f64().unwrap()).abs() < 1e-12
+    );
+    assert!(v["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|x| x["eu"] != "lisbon"));
+    let v = json(&["pair", "--lock", "frankfurt", "vancouver", "--json"]);
+    assert!(v["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["eu"] == "frankfurt" && x["partner"] == "vancouver"));
+    assert!(v["what_if"]["loss"].as_f64().unwrap() >= 0.0);
+    let v = json(&["pair", "--alternatives", "3", "--regret", "--json"]);
+    let alts = v["alternatives"].as_array().unwrap();
+    assert_eq!(alts.len(), 3);
+    assert_eq!(alts[0]["rank"], 1);
+    assert_eq!(alts[0]["loss"], 0.0);
+    assert!(alts[2]["loss"].as_f64().unwrap() >= alts[1]["loss"].as_f64().unwrap());
+    assert!(v["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|x| x["regret"].as_f64().is_some()));
+    let table = ok(&["pair", "--alternatives", "2"]);
+    assert!(table.contains("best pairings"), "{table}");
+    // Bad what-ifs.
+    let e = fails(&["pair", "--without", "atlantis"]);
+    assert!(e.contains("atlantis") && e.contains("--without"), "{e}");
+    let e = fails(&["pair", "--alternatives", "2", "--objective", "maxmin"]);
+    assert!(e.contains("sum"), "{e}");
+    let e = fails(&["pair", "--lock", "lisbon", "porto"]);
+    assert!(e.contains("--lock"), "{e}");
+}

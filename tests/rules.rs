@@ -86,7 +86,11 @@ fn keeps_rules(p: &Pairing<'_>, s: &citypair::Solution) {
             .iter()
             .filter(|&&(i, j)| q.members.contains(if q.side == Side::Eu { &i } else { &j }))
             .count();
-        assert!(n >= q.min && q.max.is_none_or(|m| n <= m), "{} broken: {n}", q.label());
+        assert!(
+            n >= q.min && q.max.is_none_or(|m| n <= m),
+            "{} broken: {n}",
+            q.label()
+        );
     }
 }
 
@@ -197,7 +201,11 @@ fn capacities_let_a_city_join_several_pairs() {
     assert!(s.total_score > base.total_score);
     assert!(s.certified_optimal);
     // Each EU city at most once, partners at most twice, pairs listed once each.
-    let mut seen = s.pairs.iter().map(|x| (&x.eu, &x.partner)).collect::<Vec<_>>();
+    let mut seen = s
+        .pairs
+        .iter()
+        .map(|x| (&x.eu, &x.partner))
+        .collect::<Vec<_>>();
     seen.dedup();
     assert_eq!(seen.len(), s.pairs.len());
 }

@@ -135,9 +135,16 @@ fn embedded_what_ifs() {
     let r = planner.resolve(&[partner.clone()], &[]).unwrap();
     assert!(r.diff.loss > 0.0);
     assert!(r.diff.removed.iter().any(|x| x.partner == partner));
-    assert!(r.solution.unmatched.iter().any(|u| u.id == partner && u.reason.contains("withdrawn")));
+    assert!(r
+        .solution
+        .unmatched
+        .iter()
+        .any(|u| u.id == partner && u.reason.contains("withdrawn")));
     // Errors name the option and the id.
-    let e = planner.resolve(&["atlantis".into()], &[]).unwrap_err().to_string();
+    let e = planner
+        .resolve(&["atlantis".into()], &[])
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("atlantis") && e.contains("--without"), "{e}");
     let e = planner
         .resolve(&[], &[("lisbon".into(), "porto".into())])
@@ -152,10 +159,15 @@ fn embedded_what_ifs() {
         assert!(w[1].diff.total_score <= w[0].diff.total_score + 1e-12);
     }
     // Same ranking on one thread.
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
     let one = pool.install(|| planner.alternatives(10).unwrap());
     assert_eq!(one, alts);
     let regrets = planner.regrets();
     assert_eq!(regrets.len(), best.pairs.len());
-    assert!(regrets.iter().all(|r| r.regret.is_some_and(|g| g >= -1e-12)));
+    assert!(regrets
+        .iter()
+        .all(|r| r.regret.is_some_and(|g| g >= -1e-12)));
 }

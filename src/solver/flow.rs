@@ -32,7 +32,9 @@ use std::collections::BinaryHeap;
 use std::fmt::Debug;
 
 /// Arithmetic the circulation works in.
-pub(crate) trait FlowCost: Copy + PartialEq + PartialOrd + Debug + Send + Sync + 'static {
+pub(crate) trait FlowCost:
+    Copy + PartialEq + PartialOrd + Debug + Send + Sync + 'static
+{
     /// The zero cost.
     const ZERO: Self;
     /// Sum.
@@ -178,6 +180,8 @@ pub(crate) struct Network<C> {
     excess: Vec<i64>,
     /// The circulation edge `t -> s`.
     back: u32,
+    /// The fixed (locked) pairs.
+    fixed: Vec<(usize, usize)>,
 }
 
 /// A group of rows or columns with bounds on its number of pairs.
@@ -253,6 +257,7 @@ impl<C: FlowCost> Network<C> {
             pot: vec![C::ZERO; n],
             excess: vec![0; n],
             back: 0,
+            fixed: Vec::new(),
         };
         let mut row_parent = vec![S; rows];
         let mut col_child = vec![T; cols];
@@ -315,21 +320,18 @@ impl<C: FlowCost> Network<C> {
         self.state[i * self.cols + j]
     }
 
-    /// Sets a pair's state directly (construction only).
-    pub(crate) fn set_state(&mut self, i: usize, j: usize, state: PairState) {
-        self.state[i * self.cols + j] = state;
+    /// Marks a pair as locked at construction (the caller has taken its place off both
+    /// cities' capacities and their groups' bounds).
+    pub(crate) fn mark_fixed(&mut self, i: usize, j: usize) {
+        self.state[i * self.cols + j] = PairState::Fixed;
+        self.fixed.push((i, j));
     }
 
     /// The pairs in flow plus the fixed ones, sorted by row then column.
     pub(crate) fn pairs(&self) -> Vec<(usize, usize)> {
-        let mut out = Vec::new();
-        for i in 0..self.rows {
-            for j in 0..self.cols {
-                if matches!(self.state(i, j), PairState::Used | PairState::Fixed) {
-                    out.push((i, j));
-                }
-            }
-        }
+        let mut out = self.used_pairs();
+        out.extend(self.fixed.iter().copied());
+        out.sort_unstable();
         out
     }
 
@@ -487,11 +489,16 @@ impl<C: FlowCost> Network<C> {
         let mut settled = Vec::new();
         let first_row = 2 + self.groups;
         let first_col = first_row + self.rows;
+        // Nothing farther than the limit, or than a target already reached, is ever needed:
+        // such nodes are not queued at all.
+        let mut bound = limit;
+        let beyond =
+            |bound: &Option<C>, d: &C| bound.is_some_and(|b| d.order(&b) == Ordering::Greater);
         while let Some(Reverse(Key(d, v))) = heap.pop() {
             if done[v] {
                 continue;
             }
-            if limit.is_some_and(|l| d.order(&l) == Ordering::Greater) {
+            if beyond(&limit, &d) {
                 break;
             }
             done[v] = true;
@@ -509,11 +516,20 @@ impl<C: FlowCost> Network<C> {
                     return;
                 }
                 let nd = d.add(r.reduced());
-                if dist[to].is_none_or(|x| nd.order(&x) == Ordering::Less) {
-                    dist[to] = Some(nd);
-                    via[to] = how;
-                    heap.push(Reverse(Key(nd, to)));
+                if beyond(&bound, &nd) || dist[to].is_some_and(|x| nd.order(&x) != Ordering::Less) {
+                    return;
                 }
+                if let Via::Pair(i, j, _) = how {
+                    if banned(i as usize, j as usize) {
+                        return;
+                    }
+                }
+                if target(to) {
+                    bound = Some(nd);
+                }
+                dist[to] = Some(nd);
+                via[to] = how;
+                heap.push(Reverse(Key(nd, to)));
             };
             for &e in &self.out[v] {
                 let edge = &self.edges[e as usize];
@@ -533,23 +549,40 @@ impl<C: FlowCost> Network<C> {
             }
             if (first_row..first_col).contains(&v) {
                 let i = v - first_row;
-                let row = &self.state[i * self.cols..(i + 1) * self.cols];
-                for (j, &s) in row.iter().enumerate() {
-                    if s == PairState::Free && !banned(i, j) {
-                        relax(first_col + j, self.reduced_pair(i, j), pair_via(i, j, true));
+                let c = self.cols;
+                let states = &self.state[i * c..(i + 1) * c];
+                let costs = &self.pair_cost[i * c..(i + 1) * c];
+                let pot_cols = &self.pot[first_col..first_col + c];
+                let pr = self.pot[v];
+                // The hot loop: `relax` written out for the row's free pairs.
+                for (j, ((&st, &cost), &pc)) in states.iter().zip(costs).zip(pot_cols).enumerate() {
+                    let to = first_col + j;
+                    if st != PairState::Free || done[to] {
+                        continue;
                     }
+                    let nd = d.add(cost.add(pr).sub(pc).reduced());
+                    if beyond(&bound, &nd)
+                        || dist[to].is_some_and(|x| nd.order(&x) != Ordering::Less)
+                        || banned(i, j)
+                    {
+                        continue;
+                    }
+                    if target(to) {
+                        bound = Some(nd);
+                    }
+                    dist[to] = Some(nd);
+                    via[to] = pair_via(i, j, true);
+                    heap.push(Reverse(Key(nd, to)));
                 }
             } else if v >= first_col {
                 let j = v - first_col;
                 for &i in &self.col_rows[j] {
                     let i = i as usize;
-                    if !banned(i, j) {
-                        relax(
-                            first_row + i,
-                            C::ZERO.sub(self.reduced_pair(i, j)),
-                            pair_via(i, j, false),
-                        );
-                    }
+                    relax(
+                        first_row + i,
+                        C::ZERO.sub(self.reduced_pair(i, j)),
+                        pair_via(i, j, false),
+                    );
                 }
             }
         }
@@ -747,6 +780,7 @@ impl<C: FlowCost> Network<C> {
             self.excess[b] -= 1;
         }
         self.state[i * self.cols + j] = PairState::Fixed;
+        self.fixed.push((i, j));
         self.set_row_cap(i, rc - 1);
         self.set_col_cap(j, cc - 1);
         for g in [gi, gj].into_iter().flatten() {
@@ -810,7 +844,10 @@ impl<C: FlowCost> Network<C> {
             if (e.flow < e.cap && r.negative() && !tol(r))
                 || (e.flow > 0 && C::ZERO.sub(r).negative() && !tol(C::ZERO.sub(r)))
             {
-                return Err(format!("edge {k} ({} -> {}) has reduced cost {r:?}", e.from, e.to));
+                return Err(format!(
+                    "edge {k} ({} -> {}) has reduced cost {r:?}",
+                    e.from, e.to
+                ));
             }
         }
         for i in 0..self.rows {

@@ -307,9 +307,7 @@ pub fn all_assignments(rows: usize, cols: usize) -> Vec<Vec<(usize, usize)>> {
 /// Every pairing of a small call that keeps its rules (locks, forbidden pairs, minimum score,
 /// capacities, quotas), with its total score (added in pair order). Unpaired cities are
 /// allowed.
-pub fn feasible_pairings(
-    p: &citypair::Pairing<'_>,
-) -> Vec<(Vec<(usize, usize)>, f64)> {
+pub fn feasible_pairings(p: &citypair::Pairing<'_>) -> Vec<(Vec<(usize, usize)>, f64)> {
     use citypair::eligibility::Side;
     let rules = p.rules();
     let m = p.matrix();
@@ -391,7 +389,8 @@ pub fn with_rules(ds: &citypair::model::Dataset, seed: u64) -> Option<citypair::
             } else {
                 None
             };
-            let countries: Vec<citypair::model::Country> = [a, b].iter().map(|c| c.parse().unwrap()).collect();
+            let countries: Vec<citypair::model::Country> =
+                [a, b].iter().map(|c| c.parse().unwrap()).collect();
             rules.quotas.push(citypair::model::Quota {
                 countries,
                 regions: Vec::new(),
@@ -403,4 +402,3 @@ pub fn with_rules(ds: &citypair::model::Dataset, seed: u64) -> Option<citypair::
     out.call.rules = rules;
     Some(out)
 }
-
