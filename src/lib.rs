@@ -103,9 +103,9 @@ pub mod rules;
 pub mod scoring;
 pub mod solver;
 pub mod synthetic;
-pub mod whatif;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod whatif;
 
 pub use error::{Error, Result};
 pub use model::{Call, City, Dataset, Theme};

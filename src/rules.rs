@@ -475,13 +475,16 @@ fn to_i64(x: usize) -> i64 {
     i64::try_from(x).unwrap_or(UNBOUNDED)
 }
 
+/// Pairs `(row, col)`, sorted.
+pub(crate) type PairList = Vec<(usize, usize)>;
+
 /// Solves the `sum` objective under the rules: pairs `(row, col)` sorted, fixed pairs included.
 pub(crate) fn solve_sum(
     rules: &Compiled,
     scores: &[f64],
     eu: &[&City],
     partners: &[&City],
-) -> Result<(Vec<(usize, usize)>, Network<Lex>)> {
+) -> Result<(PairList, Network<Lex>)> {
     let mut net = rules.network(scores, |s| Lex([0, -Lex::fixed(s), -1]), |_, _, _| true);
     net.solve_cold();
     if let Some(e) = rules.unmet_minimum(&net, scores, eu, partners) {
@@ -497,7 +500,7 @@ pub(crate) fn solve_maxmin(
     scores: &[f64],
     eu: &[&City],
     partners: &[&City],
-) -> Result<(Vec<(usize, usize)>, Option<f64>)> {
+) -> Result<(PairList, Option<f64>)> {
     let count = |s: f64| Lex([0, -1, -Lex::fixed(s)]);
     let mut most = rules.network(scores, |_| Lex([0, -1, 0]), |_, _, _| true);
     most.solve_cold();

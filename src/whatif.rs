@@ -32,7 +32,7 @@ use crate::eligibility::Side;
 use crate::error::{Error, Result};
 use crate::model::City;
 use crate::pairing::{Objective, Pairing, Solution};
-use crate::rules;
+use crate::rules::{self, PairList};
 use crate::solver::flow::{FlowCost, Lex, Network, PairState};
 
 /// A pair by ids and score.
@@ -266,7 +266,7 @@ impl<'p, 'a> Planner<'p, 'a> {
         );
         for u in &mut solution.unmatched {
             if without.contains(&u.id) {
-                u.reason = "withdrawn (--without)".to_owned();
+                "withdrawn (--without)".clone_into(&mut u.reason);
             }
         }
         Ok(Resolved {
@@ -294,7 +294,7 @@ impl<'p, 'a> Planner<'p, 'a> {
         &self,
         without: &[String],
         lock: &[(String, String)],
-    ) -> Result<(Vec<(usize, usize)>, Engine, f64)> {
+    ) -> Result<(PairList, Engine, f64)> {
         let start = Instant::now();
         let mut withdrawn = Vec::with_capacity(without.len());
         for id in without {
@@ -324,14 +324,16 @@ impl<'p, 'a> Planner<'p, 'a> {
         for (a, b) in lock {
             let x = self.city(a, "--lock")?;
             let y = self.city(b, "--lock")?;
-            let (i, j) = match (x, y) {
-                ((Side::Eu, i), (Side::Partner, j)) | ((Side::Partner, j), (Side::Eu, i)) => (i, j),
-                _ => {
-                    return Err(Error::invalid(
-                        "--lock",
-                        format!("\"{a}\" and \"{b}\" are on the same side; a pair joins an EU city and a partner city"),
-                    ))
-                }
+            let (((Side::Eu, i), (Side::Partner, j)) | ((Side::Partner, j), (Side::Eu, i))) =
+                (x, y)
+            else {
+                return Err(Error::invalid(
+                    "--lock",
+                    format!(
+                        "\"{a}\" and \"{b}\" are on the same side; a pair joins an EU city \
+                         and a partner city"
+                    ),
+                ));
             };
             locks.push((i, j, a, b));
         }

@@ -741,7 +741,7 @@ fn bench_json_has_one_run_per_size_and_seed() {
 // Programme rules and what-ifs.
 
 /// The embedded dataset with rules added to its call.
-fn with_rules(rules: Value) -> TempFile {
+fn with_rules(rules: &Value) -> TempFile {
     let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(FIXTURE).unwrap()).unwrap();
     for (k, v) in rules.as_object().unwrap() {
         doc["call"][k] = v.clone();
@@ -751,7 +751,7 @@ fn with_rules(rules: Value) -> TempFile {
 
 #[test]
 fn rules_hold_in_the_pairing() {
-    let f = with_rules(serde_json::json!({
+    let f = with_rules(&serde_json::json!({
         "min_score": 0.6,
         "forbidden": [["hamburg", "guadalajara"]],
         "locked": [["frankfurt", "yokohama"]],
@@ -801,23 +801,23 @@ fn rules_hold_in_the_pairing() {
 
 #[test]
 fn rules_that_cannot_hold_are_errors() {
-    let f = with_rules(serde_json::json!({"quotas": [{"countries": ["PE"], "min": 40}]}));
+    let f = with_rules(&serde_json::json!({"quotas": [{"countries": ["PE"], "min": 40}]}));
     let e = fails(&["pair", f.path()]);
     assert!(e.contains("infeasible") && e.contains("quota #1"), "{e}");
-    let f = with_rules(serde_json::json!({"quotas": [{"countries": ["PE"], "max": 1}]}));
+    let f = with_rules(&serde_json::json!({"quotas": [{"countries": ["PE"], "max": 1}]}));
     let e = fails(&["pair", f.path(), "--objective", "stable"]);
     assert!(e.contains("quotas") && e.contains("stable"), "{e}");
-    let f = with_rules(serde_json::json!({
+    let f = with_rules(&serde_json::json!({
         "forbidden": [["frankfurt", "yokohama"]],
         "locked": [["frankfurt", "yokohama"]]
     }));
     let e = fails(&["pair", f.path()]);
     assert!(e.contains("locked") && e.contains("forbidden"), "{e}");
-    let f = with_rules(serde_json::json!({"locked": [["frankfurt", "atlantis"]]}));
+    let f = with_rules(&serde_json::json!({"locked": [["frankfurt", "atlantis"]]}));
     let e = fails(&["pair", f.path()]);
     assert!(e.contains("atlantis"), "{e}");
     let f = with_rules(
-        serde_json::json!({"quotas": [{"countries": ["DE"], "max": 1}, {"countries": ["DE", "FR"], "max": 3}]}),
+        &serde_json::json!({"quotas": [{"countries": ["DE"], "max": 1}, {"countries": ["DE", "FR"], "max": 3}]}),
     );
     let e = fails(&["pair", f.path()]);
     assert!(e.contains("quota #2") && e.contains("overlap"), "{e}");
