@@ -505,10 +505,10 @@ fn what_if_command(
         for a in alts {
             let _ = writeln!(
                 out,
-                "  #{:<3} total {:.6}  loss {:.6}  {} pairs changed",
+                "  #{:<3} total {:.6}  loss {}  {} pairs changed",
                 a.rank,
                 a.diff.total_score,
-                a.diff.loss,
+                small(a.diff.loss),
                 a.diff.removed.len()
             );
             let mut detail = String::new();
@@ -519,6 +519,15 @@ fn what_if_command(
         }
     }
     Ok(out)
+}
+
+/// A score difference: six decimals, or three significant digits when it is smaller.
+fn small(x: f64) -> String {
+    if x == 0.0 || x.abs() >= 1e-4 {
+        format!("{x:.6}")
+    } else {
+        format!("{x:.2e}")
+    }
 }
 
 /// The removed and added pairs of a [`Diff`], one per line.
