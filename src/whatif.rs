@@ -483,14 +483,17 @@ fn regrets<C: Delta>(net: &Network<C>) -> Vec<Option<f64>> {
     let pairs = net.pairs();
     pairs
         .par_iter()
-        .map(|&(i, j)| {
-            if net.state(i, j) == PairState::Fixed {
-                return None;
-            }
-            net.detour(i, j, &|_, _| false, None)
-                .filter(|d| d.keeps_bounds())
-                .map(Delta::loss)
-        })
+        .map_init(
+            || net.scratch(),
+            |scratch, &(i, j)| {
+                if net.state(i, j) == PairState::Fixed {
+                    return None;
+                }
+                net.detour(scratch, i, j, &|_, _| false, None)
+                    .filter(|d| d.keeps_bounds())
+                    .map(Delta::loss)
+            },
+        )
         .collect()
 }
 
@@ -547,13 +550,16 @@ fn murty<C: Delta>(root: &Network<C>, k: usize) -> Vec<Vec<(usize, usize)>> {
             let limit = kth_cost(&heap, need).map(|c| c.sub(node.1));
             let costs: Vec<Option<C>> = chunk
                 .par_iter()
-                .map(|&m| {
-                    let (i, j) = used[m];
-                    let keep = |a: usize, b: usize| used[..m].binary_search(&(a, b)).is_ok();
-                    parent
-                        .detour(i, j, &keep, limit)
-                        .filter(|d| d.keeps_bounds())
-                })
+                .map_init(
+                    || parent.scratch(),
+                    |scratch, &m| {
+                        let (i, j) = used[m];
+                        let keep = |a: usize, b: usize| used[..m].binary_search(&(a, b)).is_ok();
+                        parent
+                            .detour(scratch, i, j, &keep, limit)
+                            .filter(|d| d.keeps_bounds())
+                    },
+                )
                 .collect();
             for (&m, cost) in chunk.iter().zip(costs) {
                 if let Some(d) = cost {

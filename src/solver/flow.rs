@@ -153,7 +153,37 @@ pub(crate) struct Search<C> {
     /// Its reduced distance.
     pub dist: C,
     settled: Vec<(usize, C)>,
+}
+
+/// Per-search working memory, reused across searches: only the entries a search touched are
+/// reset before the next one.
+#[derive(Debug, Clone)]
+pub(crate) struct Scratch<C> {
+    dist: Vec<Option<C>>,
+    done: Vec<bool>,
     via: Vec<Via>,
+    touched: Vec<usize>,
+}
+
+impl<C: FlowCost> Scratch<C> {
+    /// Working memory for a network of `n` nodes.
+    pub(crate) fn new(n: usize) -> Scratch<C> {
+        Scratch {
+            dist: vec![None; n],
+            done: vec![false; n],
+            via: vec![Via::None; n],
+            touched: Vec::new(),
+        }
+    }
+
+    fn reset(&mut self) {
+        for &v in &self.touched {
+            self.dist[v] = None;
+            self.done[v] = false;
+            self.via[v] = Via::None;
+        }
+        self.touched.clear();
+    }
 }
 
 /// The pairing network and an optimal circulation on it.
@@ -410,8 +440,9 @@ impl<C: FlowCost> Network<C> {
     /// Solves from zero flow: successive shortest `s -> t` paths while they lower the cost.
     pub(crate) fn solve_cold(&mut self) {
         self.initial_potentials();
+        let mut scratch = self.scratch();
         loop {
-            let search = self.search(&[S], |v| v == T, &|_, _| false, false);
+            let search = self.search(&mut scratch, &[S], |v| v == T, &|_, _| false, false);
             let Some(t) = search.target else { break };
             // True path cost: reduced distance + p(t) - p(s).
             let cost = search.dist.add(self.pot[t]).sub(self.pot[S]);
@@ -420,13 +451,13 @@ impl<C: FlowCost> Network<C> {
                 return;
             }
             self.update_potentials(&search);
-            self.augment(&search, t);
+            self.augment(&scratch.via, t);
             // Close the circulation.
             self.edges[self.back as usize].flow += 1;
             self.excess[S] += 1;
             self.excess[T] -= 1;
         }
-        let search = self.search(&[S], |_| false, &|_, _| false, false);
+        let search = self.search(&mut scratch, &[S], |_| false, &|_, _| false, false);
         self.normalise(&search);
     }
 
@@ -459,31 +490,42 @@ impl<C: FlowCost> Network<C> {
     /// in both directions.
     pub(crate) fn search(
         &self,
+        scratch: &mut Scratch<C>,
         sources: &[usize],
         target: impl Fn(usize) -> bool,
         banned: &dyn Fn(usize, usize) -> bool,
         use_back: bool,
     ) -> Search<C> {
-        self.search_within(sources, target, banned, use_back, None)
+        self.search_within(scratch, sources, target, banned, use_back, None)
+    }
+
+    /// Working memory for this network's searches.
+    pub(crate) fn scratch(&self) -> Scratch<C> {
+        Scratch::new(self.node_count())
     }
 
     /// [`Network::search`] that gives up (no target) once every node left is farther than
     /// `limit`.
     pub(crate) fn search_within(
         &self,
+        scratch: &mut Scratch<C>,
         sources: &[usize],
         target: impl Fn(usize) -> bool,
         banned: &dyn Fn(usize, usize) -> bool,
         use_back: bool,
         limit: Option<C>,
     ) -> Search<C> {
-        let n = self.node_count();
-        let mut dist: Vec<Option<C>> = vec![None; n];
-        let mut done = vec![false; n];
-        let mut via = vec![Via::None; n];
+        scratch.reset();
+        let Scratch {
+            dist,
+            done,
+            via,
+            touched,
+        } = scratch;
         let mut heap: BinaryHeap<Reverse<Key<C>>> = BinaryHeap::new();
         for &s in sources {
             dist[s] = Some(C::ZERO);
+            touched.push(s);
             heap.push(Reverse(Key(C::ZERO, s)));
         }
         let mut settled = Vec::new();
@@ -508,7 +550,6 @@ impl<C: FlowCost> Network<C> {
                     target: Some(v),
                     dist: d,
                     settled,
-                    via,
                 };
             }
             let mut relax = |to: usize, r: C, how: Via| {
@@ -526,6 +567,9 @@ impl<C: FlowCost> Network<C> {
                 }
                 if target(to) {
                     bound = Some(nd);
+                }
+                if dist[to].is_none() {
+                    touched.push(to);
                 }
                 dist[to] = Some(nd);
                 via[to] = how;
@@ -570,6 +614,9 @@ impl<C: FlowCost> Network<C> {
                     if target(to) {
                         bound = Some(nd);
                     }
+                    if dist[to].is_none() {
+                        touched.push(to);
+                    }
                     dist[to] = Some(nd);
                     via[to] = pair_via(i, j, true);
                     heap.push(Reverse(Key(nd, to)));
@@ -590,7 +637,6 @@ impl<C: FlowCost> Network<C> {
             target: None,
             dist: C::ZERO,
             settled,
-            via,
         }
     }
 
@@ -607,10 +653,10 @@ impl<C: FlowCost> Network<C> {
     }
 
     /// Pushes one unit along the search's path to `t`.
-    fn augment(&mut self, search: &Search<C>, t: usize) {
+    fn augment(&mut self, via: &[Via], t: usize) {
         let mut v = t;
         loop {
-            match search.via[v] {
+            match via[v] {
                 Via::None => break,
                 Via::Edge(e, forward) => {
                     let edge = &mut self.edges[e as usize];
@@ -654,6 +700,7 @@ impl<C: FlowCost> Network<C> {
 
     /// Routes every imbalance along shortest paths (warm re-optimisation).
     pub(crate) fn rebalance(&mut self) -> bool {
+        let mut scratch = self.scratch();
         loop {
             let sources: Vec<usize> = (0..self.node_count())
                 .filter(|&v| self.excess[v] > 0)
@@ -662,12 +709,18 @@ impl<C: FlowCost> Network<C> {
                 return true;
             }
             let excess = &self.excess;
-            let search = self.search(&sources, |v| excess[v] < 0, &|_, _| false, true);
+            let search = self.search(
+                &mut scratch,
+                &sources,
+                |v| excess[v] < 0,
+                &|_, _| false,
+                true,
+            );
             let Some(t) = search.target else {
                 return false;
             };
             self.update_potentials(&search);
-            self.augment(&search, t);
+            self.augment(&scratch.via, t);
         }
     }
 
@@ -804,10 +857,11 @@ impl<C: FlowCost> Network<C> {
 
     /// The cheapest way to take flow off used pair `(i, j)`: the cost of the cheapest residual
     /// cycle through its backward edge that avoids every pair for which `keep` holds (the
-    /// shortest path from its row to its column, less the pair's reduced cost). The optimum without `(i, j)` (and with the kept pairs fixed)
-    /// costs exactly this much more than the current optimum. `None` when no such path exists.
+    /// shortest path from its row to its column, less the pair's reduced cost). The optimum
+    /// without `(i, j)` (and with the kept pairs fixed) costs exactly this much more than the current optimum. `None` when no such path exists.
     pub(crate) fn detour(
         &self,
+        scratch: &mut Scratch<C>,
         i: usize,
         j: usize,
         keep: &dyn Fn(usize, usize) -> bool,
@@ -820,6 +874,7 @@ impl<C: FlowCost> Network<C> {
         // distance - reduced cost of (i, j).
         let own = self.reduced_pair(i, j);
         let search = self.search_within(
+            scratch,
             &[self.row_node(i)],
             |v| v == target,
             &banned,
@@ -897,12 +952,20 @@ impl<C: FlowCost> Network<C> {
         if level == C::ZERO {
             return;
         }
+        let mut scratch = self.scratch();
         if level.negative() {
-            let search = self.search(&[S], |_| false, &|_, _| false, false);
+            let search = self.search(&mut scratch, &[S], |_| false, &|_, _| false, false);
             self.normalise(&search);
             return;
         }
-        let search = self.search_within(&[T], |v| v == S, &|_, _| false, false, Some(level));
+        let search = self.search_within(
+            &mut scratch,
+            &[T],
+            |v| v == S,
+            &|_, _| false,
+            false,
+            Some(level),
+        );
         let mut add = vec![level; self.node_count()];
         for &(v, d) in &search.settled {
             if d.order(&level) == Ordering::Less {
