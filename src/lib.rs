@@ -91,6 +91,7 @@
 //! Rust 1.89 (the AVX-512 intrinsics of the solver's kernels were stabilised in 1.89).
 
 pub mod bench;
+pub mod candidates;
 pub mod cli;
 pub mod eligibility;
 pub mod error;

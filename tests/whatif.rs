@@ -177,13 +177,22 @@ fn embedded_what_ifs() {
 /// The K best totals by Murty's ranking with cold solves of the call under added locks and
 /// forbidden pairs: an oracle independent of the planner's warm detours.
 fn cold_murty(ds: &citypair::model::Dataset, k: usize) -> Vec<f64> {
-    type Node = (f64, Vec<(String, String)>, Vec<(String, String)>, Vec<(String, String)>);
+    type Node = (
+        f64,
+        Vec<(String, String)>,
+        Vec<(String, String)>,
+        Vec<(String, String)>,
+    );
     let solve = |locked: &[(String, String)], forbidden: &[(String, String)]| -> Option<Node> {
         let mut d = ds.clone();
         d.call.rules.locked.extend(locked.iter().cloned());
         d.call.rules.forbidden.extend(forbidden.iter().cloned());
         let s = Pairing::new(&d).ok()?.solve(Objective::Sum).ok()?;
-        let pairs = s.pairs.iter().map(|p| (p.eu.clone(), p.partner.clone())).collect();
+        let pairs = s
+            .pairs
+            .iter()
+            .map(|p| (p.eu.clone(), p.partner.clone()))
+            .collect();
         Some((s.total_score, locked.to_vec(), forbidden.to_vec(), pairs))
     };
     let mut queue: Vec<Node> = solve(&[], &[]).into_iter().collect();
@@ -222,7 +231,10 @@ fn alternatives_match_cold_murty_on_larger_calls() {
         let cold = cold_murty(&ds, k);
         assert_eq!(warm.len(), cold.len());
         for (w, c) in warm.iter().zip(&cold) {
-            assert!((w - c).abs() <= 1e-9, "n = {n}: warm {warm:?} cold {cold:?}");
+            assert!(
+                (w - c).abs() <= 1e-9,
+                "n = {n}: warm {warm:?} cold {cold:?}"
+            );
         }
     }
 }

@@ -42,9 +42,11 @@ mod cost;
 pub(crate) mod flow;
 mod lap;
 mod matching;
+mod sparse;
 mod stable;
 
 pub use bottleneck::{solve_bottleneck, Bottleneck, HallWitness};
+pub use sparse::{solve_sparse, solve_sparse_warm, SparseAssignment, SparseMatrix};
 pub use stable::stable_pairing;
 
 pub use cost::{Cost, Work};
