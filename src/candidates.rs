@@ -98,8 +98,10 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::eligibility::Side as CitySide;
 use crate::error::{Error, Result};
-use crate::model::{City, Theme};
+use crate::model::{City, Dataset, Theme};
+use crate::pairing::{assemble, eligible, plain_reason, Objective, Solution, Timings, Unmatched};
 use crate::scoring::{PreparedCity, WeightedScorer};
 use crate::solver::{solve_sparse, solve_sparse_warm, Sense, SparseAssignment, SparseMatrix, Work};
 
@@ -210,6 +212,163 @@ pub struct CandidateSolution {
     pub best_eu: Vec<Option<(usize, f64)>>,
     /// Timings (not deterministic; everything else is).
     pub timings_ms: CandidateTimings,
+}
+
+/// `citypair pair --candidates K`: the call's `sum` pairing in candidate mode, as a full
+/// [`Solution`] (pairs with their themes, unmatched and excluded cities, fairness figures),
+/// without ever building the dense score matrix.
+///
+/// `certified_optimal` is `true` only when the pricing proved the total optimal against every
+/// pair. The blocking pairs of the fairness figures are counted exactly with one pass over all
+/// pairs (exact scores, in parallel), skipping the cities that hold their best counterpart.
+///
+/// ```
+/// use citypair::candidates::{pair, CandidateOptions};
+/// use citypair::{io, Objective, Pairing};
+///
+/// let dataset = io::embedded_dataset()?;
+/// let sparse = pair(&dataset, 8, &CandidateOptions::default())?;
+/// let dense = Pairing::new(&dataset)?.solve(Objective::Sum)?;
+/// assert!(sparse.certified_optimal);
+/// assert_eq!(sparse.total_score, dense.total_score);
+/// # Ok::<(), citypair::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`solve`]; [`Error::NoPairs`] when a side has no eligible city; [`Error::Invalid`]
+/// (location `--candidates`) when the call has programme rules or a city a capacity other than
+/// 1, which candidate mode does not apply.
+pub fn pair(dataset: &Dataset, k: usize, options: &CandidateOptions) -> Result<Solution> {
+    let start = Instant::now();
+    if !dataset.call.rules.is_empty() {
+        return Err(Error::invalid(
+            "--candidates",
+            "candidate mode does not apply programme rules (min_score, forbidden, locked, \
+             quotas); pair this call without --candidates",
+        ));
+    }
+    let scorer = WeightedScorer::new(dataset.call.weights)?;
+    let sides = eligible(dataset)?;
+    let eu: Vec<&City> = sides.eu.iter().map(|&k| &dataset.cities[k]).collect();
+    let partners: Vec<&City> = sides.partners.iter().map(|&k| &dataset.cities[k]).collect();
+    if let Some(c) = eu.iter().chain(&partners).find(|c| c.capacity != 1) {
+        return Err(Error::invalid(
+            "--candidates",
+            format!(
+                "city \"{}\" has capacity {}: candidate mode pairs each city at most once; pair \
+                 this call without --candidates",
+                c.id, c.capacity
+            ),
+        ));
+    }
+    let found = solve(&eu, &partners, &scorer, k, options)?;
+    let mut col_mate: Vec<Option<usize>> = vec![None; partners.len()];
+    for &(i, j, _) in &found.pairs {
+        col_mate[j] = Some(i);
+    }
+    let blocking = blocking_pairs(&eu, &partners, &scorer, &found, &col_mate, options.parallel);
+    let mut solution = assemble(
+        &dataset.call,
+        &scorer,
+        (&eu, &partners),
+        Objective::Sum,
+        &found.pairs,
+        blocking,
+    );
+    let sizes = (eu.len(), partners.len());
+    let mut unmatched = Vec::new();
+    for (side, mine, other, mate, best, holder) in [
+        (
+            CitySide::Eu,
+            &eu,
+            &partners,
+            &found.assignment,
+            &found.best_partner,
+            &col_mate,
+        ),
+        (
+            CitySide::Partner,
+            &partners,
+            &eu,
+            &col_mate,
+            &found.best_eu,
+            &found.assignment,
+        ),
+    ] {
+        for (x, m) in mate.iter().enumerate() {
+            if m.is_some() {
+                continue;
+            }
+            let best = best[x].map(|(y, s)| {
+                (
+                    other[y].id.as_str(),
+                    s,
+                    holder[y].map(|z| mine[z].id.as_str()),
+                )
+            });
+            unmatched.push(Unmatched {
+                id: mine[x].id.clone(),
+                side,
+                reason: plain_reason(Objective::Sum, side, sizes, best),
+            });
+        }
+    }
+    solution.unmatched = unmatched;
+    solution.excluded = sides.excluded;
+    solution.certified_optimal = found.certified_optimal;
+    let t = found.timings_ms;
+    solution.timings_ms = Timings {
+        score: t.candidates,
+        solve: (start.elapsed().as_secs_f64() * 1e3 - t.candidates).max(0.0),
+    };
+    Ok(solution)
+}
+
+/// Blocking pairs of a one-to-one pairing, counted over all pairs with exact scores: `(i, j)`
+/// blocks when both are unpaired or score each other strictly above their partners. A paired
+/// city whose partner is its best counterpart wants no one, so its row is skipped.
+fn blocking_pairs(
+    eu: &[&City],
+    partners: &[&City],
+    scorer: &WeightedScorer,
+    found: &CandidateSolution,
+    col_mate: &[Option<usize>],
+    parallel: bool,
+) -> usize {
+    let prep_eu: Vec<PreparedCity> = eu.iter().map(|c| PreparedCity::new(c)).collect();
+    let prep_p: Vec<PreparedCity> = partners.iter().map(|c| PreparedCity::new(c)).collect();
+    let current = |mate: Option<usize>, score: &dyn Fn(usize) -> f64| mate.map(score);
+    let row_now: Vec<Option<f64>> = found
+        .assignment
+        .iter()
+        .enumerate()
+        .map(|(i, &m)| current(m, &|j| scorer.score_prepared(&prep_eu[i], &prep_p[j])))
+        .collect();
+    let col_now: Vec<Option<f64>> = col_mate
+        .iter()
+        .enumerate()
+        .map(|(j, &m)| current(m, &|i| scorer.score_prepared(&prep_eu[i], &prep_p[j])))
+        .collect();
+    let row = |i: usize| -> usize {
+        let now = row_now[i];
+        if let (Some(now), Some((_, best))) = (now, found.best_partner[i]) {
+            if best <= now {
+                return 0;
+            }
+        }
+        (0..partners.len())
+            .filter(|&j| found.assignment[i] != Some(j))
+            .filter(|&j| {
+                let s = scorer.score_prepared(&prep_eu[i], &prep_p[j]);
+                now.is_none_or(|c| s > c) && col_now[j].is_none_or(|c| s > c)
+            })
+            .count()
+    };
+    if parallel {
+        (0..eu.len()).into_par_iter().map(row).sum()
+    } else {
+        (0..eu.len()).map(row).sum()
+    }
 }
 
 /// The exact maximum-total pairing of `eu` (rows) with `partners` (columns) under `scorer`,

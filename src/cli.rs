@@ -14,6 +14,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use crate::bench::{self, BenchFamily, BenchRun};
+use crate::candidates::{self, CandidateOptions};
+use crate::eligibility::Side;
 use crate::error::{Error, Result};
 use crate::io;
 use crate::model::{City, Dataset};
@@ -55,6 +57,11 @@ pub enum Command {
         /// For each pair, the total score lost if it were forbidden (`sum` only).
         #[arg(long)]
         regret: bool,
+        /// Candidate mode for large calls: keep only each city's K best counterparts in memory
+        /// instead of the full score matrix; the result is still proved optimal against every
+        /// pair (`"certified_optimal": true`). `sum` only, without rules.
+        #[arg(long, value_name = "K")]
+        candidates: Option<usize>,
         /// Print one JSON document instead of a table.
         #[arg(long)]
         json: bool,
@@ -96,6 +103,20 @@ pub enum Command {
         /// Print CSV instead of a table.
         #[arg(long)]
         csv: bool,
+    },
+    /// Write a generated call (seeded synthetic cities: Zipf-like populations, per-country
+    /// counts, skewed profiles) as a call-and-cities JSON document, e.g. to time
+    /// `pair --candidates` on calls of any size.
+    Generate {
+        /// EU cities.
+        #[arg(long, default_value_t = 1000)]
+        eu: usize,
+        /// Partner cities (default: as many as EU cities).
+        #[arg(long)]
+        partners: Option<usize>,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
     },
     /// Solve a raw linear assignment problem given as a matrix text file.
     Solve {
@@ -182,16 +203,21 @@ pub fn run(cli: &Cli) -> Result<String> {
             lock,
             alternatives,
             regret,
+            candidates,
             json,
         } => {
             let dataset = load(input.as_deref())?;
-            let pairing = Pairing::new(&dataset).map_err(|e| in_file(e, input.as_deref()))?;
             let what_if = WhatIfArgs {
                 without,
                 lock,
                 alternatives: *alternatives,
                 regret: *regret,
             };
+            if let Some(k) = candidates {
+                return candidates_command(&dataset, *k, *objective, what_if.any(), *json)
+                    .map_err(|e| in_file(e, input.as_deref()));
+            }
+            let pairing = Pairing::new(&dataset).map_err(|e| in_file(e, input.as_deref()))?;
             if what_if.any() {
                 return what_if_command(&dataset, &pairing, *objective, &what_if, *json)
                     .map_err(|e| in_file(e, input.as_deref()));
@@ -202,7 +228,7 @@ pub fn run(cli: &Cli) -> Result<String> {
             if *json {
                 to_json(&solution)
             } else {
-                Ok(pair_table(&dataset, &pairing, &solution))
+                Ok(pair_table(&dataset, sides(&pairing), &solution))
             }
         }
         Command::Scores {
@@ -257,6 +283,12 @@ pub fn run(cli: &Cli) -> Result<String> {
             objective,
             json,
         } => solve_command(matrix, *maximize, *objective, *json),
+        Command::Generate { eu, partners, seed } => {
+            let call = crate::synthetic::call(*eu, partners.unwrap_or(*eu), *seed);
+            let mut text = io::dataset_json(&call).to_string();
+            text.push('\n');
+            Ok(text)
+        }
     }
 }
 
@@ -373,6 +405,44 @@ fn compare_table(call: &str, rows: &[CompareRow]) -> String {
     out
 }
 
+/// The numbers of eligible EU and partner cities.
+fn sides(pairing: &Pairing<'_>) -> (usize, usize) {
+    (pairing.eu_cities().len(), pairing.partner_cities().len())
+}
+
+/// `pair --candidates K`: candidate mode ([`crate::candidates::pair`]).
+fn candidates_command(
+    dataset: &Dataset,
+    k: usize,
+    objective: ObjectiveArg,
+    what_if: bool,
+    json: bool,
+) -> Result<String> {
+    if objective != ObjectiveArg::Sum {
+        return Err(Error::invalid(
+            "--candidates",
+            "candidate mode solves the sum objective (leave out --objective or use --objective \
+             sum)",
+        ));
+    }
+    if what_if {
+        return Err(Error::invalid(
+            "--candidates",
+            "--without, --lock, --alternatives and --regret need the dense solver; leave out \
+             --candidates",
+        ));
+    }
+    let solution = candidates::pair(dataset, k, &CandidateOptions::default())?;
+    if json {
+        return to_json(&solution);
+    }
+    // One-to-one: every pair holds one city of each side.
+    let unpaired = |side: Side| solution.unmatched.iter().filter(|u| u.side == side).count();
+    let n = solution.pairs.len();
+    let sides = (n + unpaired(Side::Eu), n + unpaired(Side::Partner));
+    Ok(pair_table(dataset, sides, &solution))
+}
+
 /// The what-if options of `pair`.
 struct WhatIfArgs<'a> {
     without: &'a [String],
@@ -440,7 +510,7 @@ fn what_if_command(
             });
             return to_json(&value);
         }
-        let mut out = pair_table(dataset, pairing, &r.solution);
+        let mut out = pair_table(dataset, sides(pairing), &r.solution);
         let mut what = Vec::new();
         if !args.without.is_empty() {
             what.push(format!("without {}", args.without.join(", ")));
@@ -481,7 +551,7 @@ fn what_if_command(
         }
         return to_json(&value);
     }
-    let mut out = pair_table(dataset, pairing, &solution);
+    let mut out = pair_table(dataset, sides(pairing), &solution);
     if let Some(r) = &regrets {
         let _ = writeln!(
             out,
@@ -545,7 +615,8 @@ fn label(c: &City) -> String {
     format!("{} ({})", c.name, c.country)
 }
 
-fn pair_table(dataset: &Dataset, pairing: &Pairing<'_>, s: &Solution) -> String {
+/// The `pair` table; `sides` are the numbers of eligible EU and partner cities.
+fn pair_table(dataset: &Dataset, sides: (usize, usize), s: &Solution) -> String {
     let city = |id: &str| dataset.cities.iter().find(|c| c.id == id);
     let mut out = String::new();
     let _ = writeln!(
@@ -555,8 +626,8 @@ fn pair_table(dataset: &Dataset, pairing: &Pairing<'_>, s: &Solution) -> String 
         dataset.call.date,
         s.objective,
         s.pairs.len(),
-        pairing.eu_cities().len(),
-        pairing.partner_cities().len(),
+        sides.0,
+        sides.1,
         s.total_score,
         if s.certified_optimal && s.objective != Objective::Stable {
             " (certified optimal)"

@@ -31,7 +31,7 @@ use crate::scoring::{Explanation, ThemeContribution, WeightedScorer};
 use crate::solver::{solve, solve_bottleneck, stable_pairing, Assignment, Sense};
 
 /// How many strongest themes each pair lists.
-const SHARED_THEMES: usize = 3;
+pub(crate) const SHARED_THEMES: usize = 3;
 
 /// What a pairing optimises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
@@ -243,33 +243,7 @@ impl<'a> PairingBuilder<'a> {
         let start = Instant::now();
         let dataset = self.dataset;
         let scorer = WeightedScorer::new(dataset.call.weights)?;
-        let eligibility = classify(dataset);
-        let count = |side: &[usize]| side.len();
-        let (ne, np) = (count(&eligibility.eu), count(&eligibility.partners));
-        if ne == 0 || np == 0 {
-            let excluded = eligibility.excluded.len();
-            let reason = match (ne, np) {
-                (0, 0) => format!(
-                    "the call has no eligible city at all ({} cities in the input, {excluded} excluded)",
-                    dataset.cities.len()
-                ),
-                (0, _) => format!(
-                    "no eligible EU city ({np} partner cities, {excluded} cities excluded)"
-                ),
-                _ => format!(
-                    "no eligible partner city in the call's partner countries ({}) \
-                     ({ne} EU cities, {excluded} cities excluded)",
-                    dataset
-                        .call
-                        .partner_countries
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            };
-            return Err(Error::NoPairs { reason });
-        }
+        let eligibility = eligible(dataset)?;
         let eu: Vec<&City> = eligibility.eu.iter().map(|&i| &dataset.cities[i]).collect();
         let partners: Vec<&City> = eligibility
             .partners
@@ -286,6 +260,182 @@ impl<'a> PairingBuilder<'a> {
             rules,
             score_ms: start.elapsed().as_secs_f64() * 1e3,
         })
+    }
+}
+
+/// Classifies the cities of a call; [`Error::NoPairs`] when a side has no eligible city.
+pub(crate) fn eligible(dataset: &Dataset) -> Result<Eligibility> {
+    let eligibility = classify(dataset);
+    let (ne, np) = (eligibility.eu.len(), eligibility.partners.len());
+    if ne == 0 || np == 0 {
+        let excluded = eligibility.excluded.len();
+        let reason = match (ne, np) {
+            (0, 0) => format!(
+                "the call has no eligible city at all ({} cities in the input, {excluded} excluded)",
+                dataset.cities.len()
+            ),
+            (0, _) => {
+                format!("no eligible EU city ({np} partner cities, {excluded} cities excluded)")
+            }
+            _ => format!(
+                "no eligible partner city in the call's partner countries ({}) \
+                 ({ne} EU cities, {excluded} cities excluded)",
+                dataset
+                    .call
+                    .partner_countries
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        return Err(Error::NoPairs { reason });
+    }
+    Ok(eligibility)
+}
+
+/// A [`Solution`] from its pairs `(row, col, score)` (sorted) and blocking-pair count: pairs with
+/// their themes, totals and fairness figures. The caller fills in `unmatched`, `excluded`,
+/// the price of fairness, the certificate, the threshold and the timings.
+pub(crate) fn assemble(
+    call: &Call,
+    scorer: &WeightedScorer,
+    (eu, partners): (&[&City], &[&City]),
+    objective: Objective,
+    pairs: &[(usize, usize, f64)],
+    blocking: usize,
+) -> Solution {
+    let mut row_scores: Vec<Vec<f64>> = vec![Vec::new(); eu.len()];
+    let mut col_scores: Vec<Vec<f64>> = vec![Vec::new(); partners.len()];
+    for &(i, j, s) in pairs {
+        row_scores[i].push(s);
+        col_scores[j].push(s);
+    }
+    let listed: Vec<Pair> = pairs
+        .iter()
+        .map(|&(i, j, score)| Pair {
+            eu: eu[i].id.clone(),
+            partner: partners[j].id.clone(),
+            score,
+            shared: scorer.shared_themes(eu[i], partners[j], SHARED_THEMES),
+        })
+        .collect();
+    let pair_scores: Vec<f64> = listed.iter().map(|p| p.score).collect();
+    let total_score: f64 = pair_scores.iter().sum();
+    let min_score = pair_scores.iter().copied().reduce(f64::min);
+    // Worst off: lowest score, ties by EU id then partner id (pairs are in that order).
+    let worst_off = listed
+        .iter()
+        .fold(None::<&Pair>, |w, p| match w {
+            Some(w) if w.score <= p.score => Some(w),
+            _ => Some(p),
+        })
+        .map(|p| WorstOff {
+            eu: p.eu.clone(),
+            partner: p.partner.clone(),
+            score: p.score,
+        });
+    let n = listed.len();
+    let mut by_country = group_figures(
+        "eu",
+        eu.iter()
+            .zip(&row_scores)
+            .map(|(city, s)| (city.country.as_str(), s.as_slice())),
+        &[],
+    );
+    by_country.extend(group_figures(
+        "partner",
+        partners
+            .iter()
+            .zip(&col_scores)
+            .map(|(city, s)| (city.country.as_str(), s.as_slice())),
+        &[],
+    ));
+    let regions = &call.regions;
+    let order: Vec<&str> = regions.names().collect();
+    let by_region = group_figures(
+        "partner",
+        partners
+            .iter()
+            .zip(&col_scores)
+            .map(|(city, s)| (regions.region_of(city.country.as_str()), s.as_slice())),
+        &order,
+    );
+    Solution {
+        call: call.name.clone(),
+        objective,
+        pairs: listed,
+        unmatched: Vec::new(),
+        excluded: Vec::new(),
+        total_score,
+        min_score,
+        fairness: Fairness {
+            min_score,
+            mean_score: if n == 0 { 0.0 } else { total_score / n as f64 },
+            gini: gini(&pair_scores),
+            blocking_pairs: blocking,
+            worst_off,
+            by_country,
+            by_region,
+        },
+        price_of_fairness: PriceOfFairness {
+            sum_total: total_score,
+            loss: 0.0,
+        },
+        certified_optimal: false,
+        threshold: None,
+        witness: None,
+        timings_ms: Timings {
+            score: 0.0,
+            solve: 0.0,
+        },
+    }
+}
+
+/// Why an eligible city is unpaired when the call has no rules: the two sides' sizes, the
+/// objective's reason, and its best counterpart (`id`, score, the city holding it).
+pub(crate) fn plain_reason(
+    objective: Objective,
+    side: Side,
+    (ne, np): (usize, usize),
+    best: Option<(&str, f64, Option<&str>)>,
+) -> String {
+    let (mine, other, mine_name, other_name) = match side {
+        Side::Eu => (ne, np, "EU", "partner"),
+        Side::Partner => (np, ne, "partner", "EU"),
+    };
+    let capacity = format!(
+        "{other} {other_name} cities for {mine} eligible {mine_name} cities, so {} stay unpaired",
+        mine - other.min(mine)
+    );
+    format!(
+        "{capacity}; {}{}",
+        objective_reason(objective),
+        best_tail(best)
+    )
+}
+
+/// What an objective says of an unpaired city.
+fn objective_reason(objective: Objective) -> &'static str {
+    match objective {
+        Objective::Sum => "no pairing that includes it has a higher total score",
+        Objective::MaxMin => {
+            "no pairing that includes it has a higher lowest score or, with the same lowest \
+             score, a higher total"
+        }
+        Objective::Stable => {
+            "every counterpart it scores with is paired at an equal or higher score"
+        }
+    }
+}
+
+/// `; its best counterpart, X (score s), is paired with Y`, when it is paired.
+fn best_tail(best: Option<(&str, f64, Option<&str>)>) -> String {
+    match best {
+        Some((id, s, Some(holder))) => {
+            format!("; its best counterpart, {id} (score {s:.3}), is paired with {holder}")
+        }
+        _ => String::new(),
     }
 }
 
@@ -536,86 +686,19 @@ impl<'a> Pairing<'a> {
         solve_ms: f64,
     ) -> Solution {
         let (r, c) = (self.matrix.rows(), self.matrix.cols());
-        let scores = self.matrix.as_slice();
         let eu: Vec<&City> = self.eu_cities().collect();
         let partners: Vec<&City> = self.partner_cities().collect();
-        // Each city's pair scores and counterparts.
         let mut row_pairs: Vec<Vec<usize>> = vec![Vec::new(); r];
         let mut col_pairs: Vec<Vec<usize>> = vec![Vec::new(); c];
         for &(i, j) in pairs {
             row_pairs[i].push(j);
             col_pairs[j].push(i);
         }
-        let listed: Vec<Pair> = pairs
+        let scored: Vec<(usize, usize, f64)> = pairs
             .iter()
-            .map(|&(i, j)| Pair {
-                eu: eu[i].id.clone(),
-                partner: partners[j].id.clone(),
-                score: scores[i * c + j],
-                shared: self.scorer.shared_themes(eu[i], partners[j], SHARED_THEMES),
-            })
+            .map(|&(i, j)| (i, j, self.matrix.get(i, j)))
             .collect();
-        let pair_scores: Vec<f64> = listed.iter().map(|p| p.score).collect();
-        let total_score: f64 = pair_scores.iter().sum();
-        let min_score = pair_scores.iter().copied().reduce(f64::min);
-        // Worst off: lowest score, ties by EU id then partner id (pairs are in that order).
-        let worst_off = listed
-            .iter()
-            .fold(None::<&Pair>, |w, p| match w {
-                Some(w) if w.score <= p.score => Some(w),
-                _ => Some(p),
-            })
-            .map(|p| WorstOff {
-                eu: p.eu.clone(),
-                partner: p.partner.clone(),
-                score: p.score,
-            });
         let blocking = self.blocking(&row_pairs, &col_pairs);
-        let n = listed.len();
-        let row_scores: Vec<Vec<f64>> = row_pairs
-            .iter()
-            .enumerate()
-            .map(|(i, js)| js.iter().map(|&j| scores[i * c + j]).collect())
-            .collect();
-        let col_scores: Vec<Vec<f64>> = col_pairs
-            .iter()
-            .enumerate()
-            .map(|(j, is)| is.iter().map(|&i| scores[i * c + j]).collect())
-            .collect();
-        let mut by_country = group_figures(
-            "eu",
-            eu.iter()
-                .zip(&row_scores)
-                .map(|(city, s)| (city.country.as_str(), s.as_slice())),
-            &[],
-        );
-        by_country.extend(group_figures(
-            "partner",
-            partners
-                .iter()
-                .zip(&col_scores)
-                .map(|(city, s)| (city.country.as_str(), s.as_slice())),
-            &[],
-        ));
-        let regions = &self.dataset.call.regions;
-        let order: Vec<&str> = regions.names().collect();
-        let by_region = group_figures(
-            "partner",
-            partners
-                .iter()
-                .zip(&col_scores)
-                .map(|(city, s)| (regions.region_of(city.country.as_str()), s.as_slice())),
-            &order,
-        );
-        let fairness = Fairness {
-            min_score,
-            mean_score: if n == 0 { 0.0 } else { total_score / n as f64 },
-            gini: gini(&pair_scores),
-            blocking_pairs: blocking,
-            worst_off,
-            by_country,
-            by_region,
-        };
         let first = |lists: &[Vec<usize>]| -> Vec<Option<usize>> {
             lists.iter().map(|l| l.first().copied()).collect()
         };
@@ -626,35 +709,35 @@ impl<'a> Pairing<'a> {
             &eu,
             &partners,
         );
-        Solution {
-            call: self.dataset.call.name.clone(),
+        let mut solution = assemble(
+            &self.dataset.call,
+            &self.scorer,
+            (&eu, &partners),
             objective,
-            pairs: listed,
-            unmatched,
-            excluded: self.eligibility.excluded.clone(),
-            total_score,
-            min_score,
-            fairness,
-            price_of_fairness: PriceOfFairness {
-                sum_total,
-                loss: if objective == Objective::Sum {
-                    0.0
-                } else {
-                    sum_total - total_score
-                },
-            },
-            certified_optimal: if objective == Objective::Stable {
-                blocking == 0
+            &scored,
+            blocking,
+        );
+        solution.unmatched = unmatched;
+        solution.excluded.clone_from(&self.eligibility.excluded);
+        solution.price_of_fairness = PriceOfFairness {
+            sum_total,
+            loss: if objective == Objective::Sum {
+                0.0
             } else {
-                certified
+                sum_total - solution.total_score
             },
-            threshold,
-            witness: None,
-            timings_ms: Timings {
-                score: self.score_ms,
-                solve: solve_ms,
-            },
-        }
+        };
+        solution.certified_optimal = if objective == Objective::Stable {
+            blocking == 0
+        } else {
+            certified
+        };
+        solution.threshold = threshold;
+        solution.timings_ms = Timings {
+            score: self.score_ms,
+            solve: solve_ms,
+        };
+        solution
     }
 
     /// Blocking pairs: pairs the rules allow, not formed, that both cities would rather have.
@@ -718,22 +801,13 @@ impl<'a> Pairing<'a> {
         let scores = self.matrix.as_slice();
         let rules = &self.rules;
         let active = rules.is_active();
-        let rule = match objective {
-            Objective::Sum => "no pairing that includes it has a higher total score",
-            Objective::MaxMin => {
-                "no pairing that includes it has a higher lowest score or, with the same \
-                 lowest score, a higher total"
-            }
-            Objective::Stable => {
-                "every counterpart it scores with is paired at an equal or higher score"
-            }
-        };
+        let rule = objective_reason(objective);
         // Why a city of `side` (index `k`) is unpaired; `best` is its best allowed counterpart
         // (id, score, the city holding it).
         let why = |side: Side, k: usize, best: Option<(&str, f64, Option<&str>)>| {
-            let (mine, other, mine_name, other_name) = match side {
-                Side::Eu => (ne, np, "EU", "partner"),
-                Side::Partner => (np, ne, "partner", "EU"),
+            let other_name = match side {
+                Side::Eu => "partner",
+                Side::Partner => "EU",
             };
             if active && best.is_none() {
                 return match rules.min_score {
@@ -746,13 +820,8 @@ impl<'a> Pairing<'a> {
                     ),
                 };
             }
-            let tail = match best {
-                Some((id, s, Some(holder))) => {
-                    format!("; its best counterpart, {id} (score {s:.3}), is paired with {holder}")
-                }
-                _ => String::new(),
-            };
             if active {
+                let tail = best_tail(best);
                 let full = rules.quotas.iter().find(|q| {
                     q.side == side
                         && q.members.binary_search(&k).is_ok()
@@ -773,11 +842,7 @@ impl<'a> Pairing<'a> {
                     None => format!("under the rules, {rule}{tail}"),
                 };
             }
-            let capacity = format!(
-                "{other} {other_name} cities for {mine} eligible {mine_name} cities, so {} stay unpaired",
-                mine - other.min(mine)
-            );
-            format!("{capacity}; {rule}{tail}")
+            plain_reason(objective, side, (ne, np), best)
         };
         // One side's unpaired cities: `mine` are that side's cities, `mate_of_mine` /
         // `mate_of_other` the two sides' partners, `score(k, l)` the score of my k with their l

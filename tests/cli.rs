@@ -868,3 +868,89 @@ fn what_ifs_on_the_command_line() {
     let e = fails(&["pair", "--lock", "lisbon", "porto"]);
     assert!(e.contains("--lock"), "{e}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Candidate mode and generated calls.
+
+#[test]
+fn candidate_mode_matches_the_dense_optimum() {
+    for (eu, partners, seed, k) in [
+        ("150", "90", "1", "2"),
+        ("80", "120", "2", "1"),
+        ("60", "60", "3", "32"),
+    ] {
+        let call = ok(&[
+            "generate",
+            "--eu",
+            eu,
+            "--partners",
+            partners,
+            "--seed",
+            seed,
+        ]);
+        let f = TempFile::new("generated.json", &call);
+        let dense = json(&["pair", f.path(), "--json"]);
+        let sparse = json(&["pair", f.path(), "--candidates", k, "--json"]);
+        assert_eq!(sparse["certified_optimal"], true);
+        let (a, b) = (
+            dense["total_score"].as_f64().unwrap(),
+            sparse["total_score"].as_f64().unwrap(),
+        );
+        assert!((a - b).abs() <= 1e-9 * a, "dense {a} vs candidates {b}");
+        assert_eq!(
+            dense["pairs"].as_array().unwrap().len(),
+            sparse["pairs"].as_array().unwrap().len()
+        );
+        for key in ["call", "objective", "excluded"] {
+            assert_eq!(dense[key], sparse[key], "{key}");
+        }
+        // Same bytes on one thread and on two.
+        let one = ok_env(
+            &["pair", f.path(), "--candidates", k, "--json"],
+            &[("RAYON_NUM_THREADS", "1")],
+        );
+        assert_eq!(
+            strip_timings(serde_json::from_str(&one).unwrap()),
+            strip_timings(sparse)
+        );
+    }
+    // The embedded call: the same total as the dense solver.
+    let dense = json(&["pair", "--json"]);
+    let sparse = json(&["pair", "--candidates", "4", "--json"]);
+    assert_eq!(dense["total_score"], sparse["total_score"]);
+    let table = ok(&["pair", "--candidates", "4"]);
+    assert!(
+        table.contains("128 pairs of 195 EU and 128 partner cities"),
+        "{table}"
+    );
+}
+
+#[test]
+fn candidate_mode_refuses_what_it_does_not_do() {
+    let e = fails(&["pair", "--candidates", "0"]);
+    assert!(
+        e.contains("--candidates") && e.contains("at least 1"),
+        "{e}"
+    );
+    let e = fails(&["pair", "--candidates", "4", "--objective", "stable"]);
+    assert!(e.contains("--candidates") && e.contains("sum"), "{e}");
+    let e = fails(&["pair", "--candidates", "4", "--alternatives", "2"]);
+    assert!(e.contains("--candidates"), "{e}");
+    let f = with_rules(&serde_json::json!({"min_score": 0.5}));
+    let e = fails(&["pair", f.path(), "--candidates", "4"]);
+    assert!(e.contains("--candidates") && e.contains("rules"), "{e}");
+}
+
+#[test]
+fn generated_calls_read_back() {
+    let text = ok(&["generate", "--eu", "40", "--partners", "25", "--seed", "9"]);
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["cities"].as_array().unwrap().len(), 65);
+    let f = TempFile::new("gen.json", &text);
+    ok(&["pair", f.path()]);
+    // Same seed, same bytes.
+    assert_eq!(
+        text,
+        ok(&["generate", "--eu", "40", "--partners", "25", "--seed", "9"])
+    );
+}

@@ -763,3 +763,31 @@ proptest! {
         let _ = parse_dataset(&text, "p.json");
     }
 }
+
+#[test]
+fn written_datasets_read_back_equal() {
+    let mut calls = vec![citypair::io::embedded_dataset().unwrap()];
+    for seed in 0..5 {
+        calls.push(citypair::synthetic::call(40 + seed as usize, 30, seed));
+    }
+    // With every rule and a region override.
+    let mut ruled = citypair::synthetic::call(20, 20, 11);
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/iuc-2017.json"
+    ))
+    .unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    doc["call"]["min_score"] = serde_json::json!(0.25);
+    doc["call"]["forbidden"] = serde_json::json!([["hamburg", "guadalajara"]]);
+    doc["call"]["locked"] = serde_json::json!([["frankfurt", "yokohama"]]);
+    doc["call"]["quotas"] = serde_json::json!([{"regions": ["Japan"], "min": 1, "max": 4}, {"countries": ["DE"], "max": 2}]);
+    doc["call"]["regions"] = serde_json::json!({"Japan": ["JP", "KR"]});
+    calls.push(citypair::io::parse_dataset(&doc.to_string(), "rules").unwrap());
+    ruled.cities[0].capacity = 3;
+    calls.push(ruled);
+    for d in calls {
+        let written = citypair::io::dataset_json(&d).to_string();
+        assert_eq!(citypair::io::parse_dataset(&written, "written").unwrap(), d);
+    }
+}
