@@ -4,7 +4,8 @@
 //! `cargo bench --bench whatif`. "Cold" is the dense solver alone on the changed score matrix
 //! (no scoring, no solution assembly): the fastest way to solve it from scratch. "Warm" is
 //! [`Planner::resolve_pairs`] (clone of the held optimum, the change, the re-solve) and
-//! [`Planner::alternatives`].
+//! [`Planner::alternatives`]. `warm_without_x20` withdraws each of the first 20 EU cities in
+//! turn (20 re-solves per iteration), since the cost of a withdrawal depends on the city.
 #![allow(missing_docs)] // criterion_group! generates an undocumented public function.
 
 use citypair::solver::{solve, Sense};
@@ -46,6 +47,20 @@ fn whatif(c: &mut Criterion) {
             planner
                 .resolve_pairs(&[eu[i0].clone()], &[])
                 .map(|r| r.0.len())
+        });
+    });
+    // Withdrawals cost more or less depending on the city: the first 20 EU cities in turn (one
+    // iteration is 20 re-solves; divide by 20).
+    group.bench_function("warm_without_x20", |b| {
+        b.iter(|| {
+            eu[..20]
+                .iter()
+                .map(|id| {
+                    planner
+                        .resolve_pairs(std::slice::from_ref(id), &[])
+                        .map_or(0, |r| r.0.len())
+                })
+                .sum::<usize>()
         });
     });
     group.bench_function("warm_lock", |b| {

@@ -37,6 +37,8 @@ pub(crate) trait FlowCost:
 {
     /// The zero cost.
     const ZERO: Self;
+    /// Farther than any path ("not reached").
+    const INF: Self;
     /// Sum.
     fn add(self, other: Self) -> Self;
     /// Difference.
@@ -51,6 +53,7 @@ pub(crate) trait FlowCost:
 
 impl FlowCost for f64 {
     const ZERO: f64 = 0.0;
+    const INF: f64 = f64::INFINITY;
     fn add(self, other: f64) -> f64 {
         self + other
     }
@@ -87,6 +90,7 @@ impl Lex {
 
 impl FlowCost for Lex {
     const ZERO: Lex = Lex([0; 3]);
+    const INF: Lex = Lex([i128::MAX / 8; 3]);
     fn add(self, o: Lex) -> Lex {
         Lex([self.0[0] + o.0[0], self.0[1] + o.0[1], self.0[2] + o.0[2]])
     }
@@ -159,8 +163,10 @@ pub(crate) struct Search<C> {
 /// reset before the next one.
 #[derive(Debug, Clone)]
 pub(crate) struct Scratch<C> {
-    dist: Vec<Option<C>>,
-    done: Vec<bool>,
+    /// Tentative distances, [`FlowCost::INF`] where not reached. A settled node's distance is
+    /// final: with non-negative reduced costs no later relaxation can lower it, so no
+    /// separate "settled" flag is needed.
+    dist: Vec<C>,
     via: Vec<Via>,
     touched: Vec<usize>,
 }
@@ -169,8 +175,7 @@ impl<C: FlowCost> Scratch<C> {
     /// Working memory for a network of `n` nodes.
     pub(crate) fn new(n: usize) -> Scratch<C> {
         Scratch {
-            dist: vec![None; n],
-            done: vec![false; n],
+            dist: vec![C::INF; n],
             via: vec![Via::None; n],
             touched: Vec::new(),
         }
@@ -178,8 +183,7 @@ impl<C: FlowCost> Scratch<C> {
 
     fn reset(&mut self) {
         for &v in &self.touched {
-            self.dist[v] = None;
-            self.done[v] = false;
+            self.dist[v] = C::INF;
             self.via[v] = Via::None;
         }
         self.touched.clear();
@@ -516,15 +520,10 @@ impl<C: FlowCost> Network<C> {
         limit: Option<C>,
     ) -> Search<C> {
         scratch.reset();
-        let Scratch {
-            dist,
-            done,
-            via,
-            touched,
-        } = scratch;
+        let Scratch { dist, via, touched } = scratch;
         let mut heap: BinaryHeap<Reverse<Key<C>>> = BinaryHeap::new();
         for &s in sources {
-            dist[s] = Some(C::ZERO);
+            dist[s] = C::ZERO;
             touched.push(s);
             heap.push(Reverse(Key(C::ZERO, s)));
         }
@@ -537,13 +536,12 @@ impl<C: FlowCost> Network<C> {
         let beyond =
             |bound: &Option<C>, d: &C| bound.is_some_and(|b| d.order(&b) == Ordering::Greater);
         while let Some(Reverse(Key(d, v))) = heap.pop() {
-            if done[v] {
-                continue;
+            if d.order(&dist[v]) == Ordering::Greater {
+                continue; // a stale entry: the node was reached closer since
             }
             if beyond(&limit, &d) {
                 break;
             }
-            done[v] = true;
             settled.push((v, d));
             if target(v) {
                 return Search {
@@ -553,11 +551,8 @@ impl<C: FlowCost> Network<C> {
                 };
             }
             let mut relax = |to: usize, r: C, how: Via| {
-                if done[to] {
-                    return;
-                }
                 let nd = d.add(r.reduced());
-                if beyond(&bound, &nd) || dist[to].is_some_and(|x| nd.order(&x) != Ordering::Less) {
+                if nd.order(&dist[to]) != Ordering::Less || beyond(&bound, &nd) {
                     return;
                 }
                 if let Via::Pair(i, j, _) = how {
@@ -568,10 +563,10 @@ impl<C: FlowCost> Network<C> {
                 if target(to) {
                     bound = Some(nd);
                 }
-                if dist[to].is_none() {
+                if dist[to] == C::INF {
                     touched.push(to);
                 }
-                dist[to] = Some(nd);
+                dist[to] = nd;
                 via[to] = how;
                 heap.push(Reverse(Key(nd, to)));
             };
@@ -601,23 +596,21 @@ impl<C: FlowCost> Network<C> {
                 // The hot loop: `relax` written out for the row's free pairs.
                 for (j, ((&st, &cost), &pc)) in states.iter().zip(costs).zip(pot_cols).enumerate() {
                     let to = first_col + j;
-                    if st != PairState::Free || done[to] {
+                    if st != PairState::Free {
                         continue;
                     }
                     let nd = d.add(cost.add(pr).sub(pc).reduced());
-                    if beyond(&bound, &nd)
-                        || dist[to].is_some_and(|x| nd.order(&x) != Ordering::Less)
-                        || banned(i, j)
+                    if nd.order(&dist[to]) != Ordering::Less || beyond(&bound, &nd) || banned(i, j)
                     {
                         continue;
                     }
                     if target(to) {
                         bound = Some(nd);
                     }
-                    if dist[to].is_none() {
+                    if dist[to] == C::INF {
                         touched.push(to);
                     }
-                    dist[to] = Some(nd);
+                    dist[to] = nd;
                     via[to] = pair_via(i, j, true);
                     heap.push(Reverse(Key(nd, to)));
                 }
