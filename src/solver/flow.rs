@@ -520,26 +520,22 @@ impl<C: FlowCost> Network<C> {
         limit: Option<C>,
     ) -> Search<C> {
         scratch.reset();
-        let Scratch { dist, via, touched } = scratch;
-        let mut heap: BinaryHeap<Reverse<Key<C>>> = BinaryHeap::new();
+        let mut f = Frontier {
+            scratch,
+            heap: BinaryHeap::new(),
+            bound: limit,
+        };
         for &s in sources {
-            dist[s] = C::ZERO;
-            touched.push(s);
-            heap.push(Reverse(Key(C::ZERO, s)));
+            f.offer(s, C::ZERO, Via::None);
         }
         let mut settled = Vec::new();
         let first_row = 2 + self.groups;
         let first_col = first_row + self.rows;
-        // Nothing farther than the limit, or than a target already reached, is ever needed:
-        // such nodes are not queued at all.
-        let mut bound = limit;
-        let beyond =
-            |bound: &Option<C>, d: &C| bound.is_some_and(|b| d.order(&b) == Ordering::Greater);
-        while let Some(Reverse(Key(d, v))) = heap.pop() {
-            if d.order(&dist[v]) == Ordering::Greater {
+        while let Some(Reverse(Key(d, v))) = f.heap.pop() {
+            if d.order(&f.scratch.dist[v]) == Ordering::Greater {
                 continue; // a stale entry: the node was reached closer since
             }
-            if beyond(&limit, &d) {
+            if beyond(limit, d) {
                 break;
             }
             settled.push((v, d));
@@ -550,40 +546,32 @@ impl<C: FlowCost> Network<C> {
                     settled,
                 };
             }
-            let mut relax = |to: usize, r: C, how: Via| {
+            // Relaxes the edge to `to` of reduced cost `r`.
+            let relax = |f: &mut Frontier<'_, C>, to: usize, r: C, how: Via| {
                 let nd = d.add(r.reduced());
-                if nd.order(&dist[to]) != Ordering::Less || beyond(&bound, &nd) {
-                    return;
-                }
-                if let Via::Pair(i, j, _) = how {
-                    if banned(i as usize, j as usize) {
-                        return;
+                if nd.order(&f.scratch.dist[to]) == Ordering::Less && !beyond(f.bound, nd) {
+                    if let Via::Pair(i, j, _) = how {
+                        if banned(i as usize, j as usize) {
+                            return;
+                        }
                     }
+                    if target(to) {
+                        f.bound = Some(nd);
+                    }
+                    f.offer(to, nd, how);
                 }
-                if target(to) {
-                    bound = Some(nd);
-                }
-                if dist[to] == C::INF {
-                    touched.push(to);
-                }
-                dist[to] = nd;
-                via[to] = how;
-                heap.push(Reverse(Key(nd, to)));
             };
             for &e in &self.out[v] {
                 let edge = &self.edges[e as usize];
                 if edge.flow < edge.cap && (use_back || e != self.back) {
-                    relax(edge.to, self.reduced_edge(edge), Via::Edge(e, true));
+                    relax(&mut f, edge.to, self.reduced_edge(edge), Via::Edge(e, true));
                 }
             }
             for &e in &self.inn[v] {
                 let edge = &self.edges[e as usize];
                 if edge.flow > 0 && (use_back || e != self.back) {
-                    relax(
-                        edge.from,
-                        C::ZERO.sub(self.reduced_edge(edge)),
-                        Via::Edge(e, false),
-                    );
+                    let r = C::ZERO.sub(self.reduced_edge(edge));
+                    relax(&mut f, edge.from, r, Via::Edge(e, false));
                 }
             }
             if (first_row..first_col).contains(&v) {
@@ -593,36 +581,24 @@ impl<C: FlowCost> Network<C> {
                 let costs = &self.pair_cost[i * c..(i + 1) * c];
                 let pot_cols = &self.pot[first_col..first_col + c];
                 let pr = self.pot[v];
-                // The hot loop: `relax` written out for the row's free pairs.
+                // The hot loop: the row's free pairs, rejecting the common case (no
+                // improvement) before the call.
                 for (j, ((&st, &cost), &pc)) in states.iter().zip(costs).zip(pot_cols).enumerate() {
                     let to = first_col + j;
-                    if st != PairState::Free {
-                        continue;
-                    }
-                    let nd = d.add(cost.add(pr).sub(pc).reduced());
-                    if nd.order(&dist[to]) != Ordering::Less || beyond(&bound, &nd) || banned(i, j)
+                    if st == PairState::Free
+                        && d.add(cost.add(pr).sub(pc).reduced())
+                            .order(&f.scratch.dist[to])
+                            == Ordering::Less
                     {
-                        continue;
+                        relax(&mut f, to, cost.add(pr).sub(pc), pair_via(i, j, true));
                     }
-                    if target(to) {
-                        bound = Some(nd);
-                    }
-                    if dist[to] == C::INF {
-                        touched.push(to);
-                    }
-                    dist[to] = nd;
-                    via[to] = pair_via(i, j, true);
-                    heap.push(Reverse(Key(nd, to)));
                 }
             } else if v >= first_col {
                 let j = v - first_col;
                 for &i in &self.col_rows[j] {
                     let i = i as usize;
-                    relax(
-                        first_row + i,
-                        C::ZERO.sub(self.reduced_pair(i, j)),
-                        pair_via(i, j, false),
-                    );
+                    let r = C::ZERO.sub(self.reduced_pair(i, j));
+                    relax(&mut f, first_row + i, r, pair_via(i, j, false));
                 }
             }
         }
@@ -982,6 +958,34 @@ impl<C: FlowCost> Network<C> {
             self.edges[self.back as usize].flow += 1;
         }
     }
+}
+
+/// A search's queue and tentative distances.
+struct Frontier<'s, C> {
+    scratch: &'s mut Scratch<C>,
+    heap: BinaryHeap<Reverse<Key<C>>>,
+    /// Nothing farther than the limit, or than a target already reached, is ever needed: such
+    /// nodes are not queued at all.
+    bound: Option<C>,
+}
+
+impl<C: FlowCost> Frontier<'_, C> {
+    /// Records `to` at distance `nd`, reached by `how`, and queues it.
+    #[inline]
+    fn offer(&mut self, to: usize, nd: C, how: Via) {
+        let s = &mut *self.scratch;
+        if s.dist[to] == C::INF {
+            s.touched.push(to);
+        }
+        s.dist[to] = nd;
+        s.via[to] = how;
+        self.heap.push(Reverse(Key(nd, to)));
+    }
+}
+
+/// Whether `d` lies beyond `bound`.
+fn beyond<C: FlowCost>(bound: Option<C>, d: C) -> bool {
+    bound.is_some_and(|b| d.order(&b) == Ordering::Greater)
 }
 
 /// A pair edge's `Via`.
