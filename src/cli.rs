@@ -443,6 +443,9 @@ fn candidates_command(
     Ok(pair_table(dataset, sides, &solution))
 }
 
+/// The most alternatives `pair --alternatives` lists (each holds a copy of the pairing state).
+const MAX_ALTERNATIVES: usize = 10_000;
+
 /// The what-if options of `pair`.
 struct WhatIfArgs<'a> {
     without: &'a [String],
@@ -485,8 +488,15 @@ fn what_if_command(
              or --lock (run them separately)",
         ));
     }
-    if args.alternatives == Some(0) {
-        return Err(Error::invalid("--alternatives", "K must be at least 1"));
+    match args.alternatives {
+        Some(0) => return Err(Error::invalid("--alternatives", "K must be at least 1")),
+        Some(k) if k > MAX_ALTERNATIVES => {
+            return Err(Error::invalid(
+                "--alternatives",
+                format!("K = {k} is more than the {MAX_ALTERNATIVES} this command lists"),
+            ))
+        }
+        _ => {}
     }
     let planner = Planner::new(pairing)?;
     if changes {

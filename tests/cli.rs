@@ -865,6 +865,10 @@ fn what_ifs_on_the_command_line() {
     assert!(e.contains("atlantis") && e.contains("--without"), "{e}");
     let e = fails(&["pair", "--alternatives", "2", "--objective", "maxmin"]);
     assert!(e.contains("sum"), "{e}");
+    let e = fails(&["pair", "--alternatives", "0"]);
+    assert!(e.contains("--alternatives"), "{e}");
+    let e = fails(&["pair", "--alternatives", "100000"]);
+    assert!(e.contains("--alternatives") && e.contains("10000"), "{e}");
     let e = fails(&["pair", "--lock", "lisbon", "porto"]);
     assert!(e.contains("--lock"), "{e}");
 }
