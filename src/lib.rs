@@ -84,6 +84,11 @@
 //! ## Threads
 //!
 //! Parallel work uses rayon's current thread pool; the library never configures the global pool.
+//! One exception: the dense solver's first pass over a large wide matrix (`2^18` entries or
+//! more), called outside any rayon pool, reads it on up to three short-lived scoped threads
+//! besides the caller (as many as `RAYON_NUM_THREADS` or the cores allow), because starting
+//! rayon's global pool costs more than the pass; inside a pool it uses the pool's threads.
+//! Results never depend on the number of threads.
 //! To choose the number of threads, run inside `rayon::ThreadPoolBuilder::new().num_threads(k)
 //! .build()?.install(|| ...)`, or set `RAYON_NUM_THREADS` for the command-line tool.
 //!

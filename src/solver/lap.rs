@@ -7,15 +7,22 @@
 //! 1. **Initialisation.** Square input: column reduction (each column's potential is its
 //!    minimum) followed by reduction transfer from rows that took a single column. Wide input
 //!    (`n < m`): potentials start at zero, so that a column left unassigned keeps potential 0,
-//!    which the rectangular dual requires. Square input with many ties (integer-valued costs,
-//!    detected on a sample of rows, or by the ties met in column reduction) instead gets a
-//!    greedy assignment at zero reduced cost, with early exit: row reduction (potentials 0, each
-//!    row takes the first free column at its minimum), or after column reduction each free row
-//!    takes the first free column where its reduced cost is zero.
+//!    which the rectangular dual requires, and one streaming pass over the matrix keeps each
+//!    row's few smallest entries (a vectorised filter against the current last one; on a
+//!    large matrix several threads read blocks of rows, as one core cannot use the memory
+//!    bandwidth). Augmenting row reduction then works from these lists, and reads a row again
+//!    only when its list cannot prove the row's two smallest reduced costs: on wide input it
+//!    rarely does, so the whole solve often reads the matrix once. Square input with many
+//!    ties (integer-valued costs, detected on a sample of rows, or by the ties met in column
+//!    reduction) instead gets a greedy assignment at zero reduced cost, with early exit: row
+//!    reduction (potentials 0, each row takes the first free column at its minimum), or after
+//!    column reduction each free row takes the first free column where its reduced cost is
+//!    zero.
 //!
 //!    The input check of float costs (NaN, forbidden entries) is fused into this first pass:
-//!    each row is tested just before its first use, and only a matrix with such an entry gets
-//!    the caller's detailed check, once. So the matrix is read once, not twice.
+//!    each row is tested just before its first use (on wide input, in the streaming pass), and
+//!    only a matrix with such an entry gets the caller's detailed check, once. So the matrix is
+//!    read once, not twice.
 //! 2. **Augmenting row reduction**, twice (not with many ties, where it only trades rows):
 //!    each free row takes its cheapest column (in reduced cost), lowering that column's
 //!    potential down to the row's second-cheapest reduced cost, and evicts the previous owner,
@@ -33,6 +40,11 @@
 //!    first, among the columns at the minimum distance, one whose row is tight at a free
 //!    column (goal-directed tie-break; any column at the minimum is a valid Dijkstra step).
 //!
+//! The first read of each row, and the explicit-SIMD kernels of the searches and of augmenting
+//! row reduction, prefetch a page ahead of themselves ([`PREFETCH`]): the hardware prefetcher
+//! stops at each 4 KiB page, and a matrix read from memory rather than from a cache (as one
+//! just parsed from a file is) is read up to 1.5 times faster so.
+//!
 //! Invariants after every phase: each assigned row's column minimises `c[i][j] - v[j]` over its
 //! row (so `u[i] = c[i][x[i]] - v[x[i]]` gives a feasible dual), and on wide input every column
 //! with `v[j] != 0` is assigned and `v[j] <= 0`.
@@ -45,6 +57,8 @@
 
 use super::cost::{Cost, Work};
 use std::any::TypeId;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 /// Budget of augmenting-row-reduction steps per initially free row (see
 /// `augmenting_row_reduction`).
@@ -53,6 +67,23 @@ const ARR_STEPS_PER_ROW: usize = 8;
 /// Number of free rows left when the goal-directed tie-break of the augmentations starts
 /// (square input with many ties; see [`Lap::find_targets`]).
 const GOAL_FREE: usize = 16;
+
+/// Entries kept per row by the first pass over wide input (see [`Cands`]): the eviction
+/// chains of augmenting row reduction then re-read a row from memory only when its
+/// `CANDS` smallest entries no longer prove its two smallest reduced costs.
+const CANDS: usize = 6;
+
+/// Matrix entries per block of rows of the parallel first pass over wide input, at most (a
+/// block has a power of two of rows: for `f64`, between 0.5 and 1 MiB).
+const TASK_ENTRIES: usize = 1 << 17;
+
+/// Wide input with fewer entries than this is read by the first pass on one thread (starting
+/// a helper thread costs more than it saves).
+const PAR_ENTRIES: usize = 1 << 18;
+
+/// At most this many helper threads in the first pass over wide input (memory bandwidth, not
+/// computation, bounds it).
+const MAX_HELPERS: usize = 3;
 
 /// "No row" / "no column".
 pub(crate) const NONE: usize = usize::MAX;
@@ -115,6 +146,10 @@ struct Lap<'a, C: Cost, const MAX: bool> {
     /// Rows tight at a free column, for the goal-directed tie-break of the last augmentations
     /// (see [`Lap::find_targets`]); empty when not in use.
     targets: Vec<usize>,
+    /// Each row's smallest entries, from the first pass over wide input ([`first_pass`]), for
+    /// [`Lap::top2_row`]; empty when not in use (square input, and once augmenting row
+    /// reduction is over).
+    cands: RowCands<C::Work>,
 }
 
 impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
@@ -255,6 +290,39 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
         rest
     }
 
+    /// The two smallest reduced costs of row `i` and their columns, as [`top2`] computes them:
+    /// from the row's [`Cands`] when they prove the answer, else from the row.
+    ///
+    /// Proof: while the cache is in use every potential is at most 0 (wide input, potentials
+    /// start at 0 and augmenting row reduction only lowers them), so a column's reduced cost
+    /// `w - v` is at least its entry `w` (rounding is monotone). A column outside the row's
+    /// candidates comes after the last candidate `(w_K, j_K)` in (value, column) order, and so
+    /// does its reduced cost. Hence the two smallest reduced costs among the candidates are the
+    /// row's two smallest when the second of them is at most `(w_K, j_K)` in that order, or
+    /// when the candidates are all the row's allowed columns (fewer than [`CANDS`]).
+    #[inline]
+    fn top2_row(&self, i: usize) -> (C::Work, usize, C::Work, usize) {
+        if let Some(t) = self.cands.get(i) {
+            let mut two = Two::new();
+            for (&w, &j) in t.h.iter().zip(&t.j) {
+                if j == NONE {
+                    break;
+                }
+                let h = w - self.v[j];
+                if h < C::Work::INF {
+                    two.push(h, j);
+                }
+            }
+            let (last_h, last_j) = (t.h[CANDS - 1], t.j[CANDS - 1]);
+            if last_j == NONE
+                || (two.j2 != NONE && (two.v2 < last_h || (two.v2 == last_h && two.j2 <= last_j)))
+            {
+                return (two.v1, two.j1, two.v2, two.j2);
+            }
+        }
+        top2_dispatch::<C, MAX>(self.isa, self.row(i), &self.v)
+    }
+
     /// One pass of augmenting row reduction over `free`; returns the rows still free.
     fn augmenting_row_reduction(&mut self, mut free: Vec<usize>) -> Result<Vec<usize>, Stop> {
         let nfree = free.len();
@@ -273,7 +341,7 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
             current += 1;
             self.scan_rows(i)?;
             // The two smallest reduced costs of row i.
-            let (v1, mut j1, v2, j2) = top2_dispatch::<C, MAX>(self.isa, self.row(i), &self.v);
+            let (v1, mut j1, v2, j2) = self.top2_row(i);
             if j1 == NONE || v1.is_inf() {
                 // No allowed column (cannot happen after the pre-check); leave for augmentation.
                 free[new_free] = i;
@@ -435,6 +503,163 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
     }
 }
 
+/// The first pass over wide input: each row's [`Cands`] (potentials are all 0 then), and
+/// whether the matrix has a NaN or forbidden entry (the fused input check).
+///
+/// The pass is bound by memory bandwidth, which one core cannot use fully, and rows are
+/// independent. So on a large matrix, blocks of rows are handed out through an atomic counter
+/// to this thread and to helper threads: the pass starts at once, and a helper that starts
+/// late only takes the blocks that are left. Each block's result depends on its rows alone
+/// (the kernels of every instruction set agree bit for bit), so the outcome does not depend on
+/// the number of threads or on who took which block.
+///
+/// On a thread of a rayon pool the helpers are tasks of that pool. Elsewhere they are scoped
+/// threads, started by the first helper, as starting rayon's global pool (all its threads,
+/// before any work) would cost more than the helpers save; their number follows what
+/// rayon's global pool would have. To start at once, this thread reads blocks with the
+/// portable kernel until the first helper has detected the instruction set (slow in a virtual
+/// machine, where each CPUID instruction traps).
+fn first_pass<C: Cost, const MAX: bool>(c: &[C], n: usize, m: usize) -> (RowCands<C::Work>, bool) {
+    // One block of rows: its candidates, and whether it has a NaN or forbidden entry. Each
+    // block's list is allocated by the thread that fills it (page faults are slow in a virtual
+    // machine: one list for all rows would cost this thread tens of microseconds up front).
+    let block = |first: usize, rows: usize, isa: Isa| {
+        let mut special = false;
+        let list = (first..(first + rows).min(n))
+            .map(|i| {
+                let (cand, sp) = cands_dispatch::<C, MAX>(isa, &c[i * m..(i + 1) * m]);
+                special |= sp;
+                cand
+            })
+            .collect::<Vec<_>>();
+        (list, special)
+    };
+    let in_pool = rayon::current_thread_index().is_some();
+    // A power of two, for a cheap look-up (see `RowCands::get`).
+    let shift = (TASK_ENTRIES / m).max(1).ilog2();
+    let rows = 1 << shift;
+    let parallel = c.len() >= PAR_ENTRIES
+        && n > rows
+        && if in_pool {
+            rayon::current_num_threads() > 1
+        } else {
+            rayon_num_threads() != Some(1)
+        };
+    if !parallel {
+        let (list, special) = block(0, n, Isa::detect());
+        return (
+            RowCands {
+                blocks: vec![list],
+                shift: usize::BITS - 1,
+            },
+            special,
+        );
+    }
+    let slots: Vec<OnceLock<Vec<Cands<C::Work>>>> =
+        (0..n.div_ceil(rows)).map(|_| OnceLock::new()).collect();
+    // Blocks are taken from the last one back: the rows read last into the matrix are the
+    // likeliest to be still in a cache (measured: 5 to 10% faster on freshly read matrices).
+    let taken = AtomicUsize::new(0);
+    let special = AtomicBool::new(false);
+    // The instruction set, once a helper has detected it: until then the calling thread
+    // (`lead`) uses the portable kernel, which keeps up with memory on rows not in a cache.
+    let found = OnceLock::new();
+    let work = |lead: bool| loop {
+        let isa = if lead {
+            found.get().copied().unwrap_or(Isa::Portable)
+        } else {
+            *found.get_or_init(Isa::detect)
+        };
+        let k = taken.fetch_add(1, Ordering::Relaxed);
+        let Some(b) = slots.len().checked_sub(k + 1) else {
+            break;
+        };
+        let (list, sp) = block(b * rows, rows, isa);
+        if sp {
+            special.store(true, Ordering::Relaxed);
+        }
+        // Block `b` is taken once (its number came from the counter), so it is unset.
+        let _ = slots[b].set(list);
+    };
+    if in_pool {
+        // Helpers are tasks of the current pool, which this thread runs itself if no other
+        // thread has taken them when its own work is done. (This thread detects the
+        // instruction set at once: in a pool the answer is usually cached already.)
+        found.get_or_init(Isa::detect);
+        let helpers = (rayon::current_num_threads() - 1).min(MAX_HELPERS);
+        rayon::in_place_scope(|s| {
+            for _ in 0..helpers {
+                s.spawn(|_| work(false));
+            }
+            work(true);
+        });
+    } else {
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                found.get_or_init(Isa::detect);
+                // The core count is slow to get: the first helper asks for it.
+                let helpers = helper_budget();
+                for _ in 1..helpers {
+                    s.spawn(|| work(false));
+                }
+                if helpers > 0 {
+                    work(false);
+                }
+            });
+            work(true);
+        });
+    }
+    let blocks = slots
+        .into_iter()
+        .map(|b| b.into_inner().expect("every block is filled"))
+        .collect();
+    (RowCands { blocks, shift }, special.into_inner())
+}
+
+/// Each row's [`Cands`], in blocks of `2^shift` rows (as [`first_pass`] makes them; `shift`
+/// is below `usize::BITS`); no block when not in use.
+struct RowCands<W> {
+    blocks: Vec<Vec<Cands<W>>>,
+    shift: u32,
+}
+
+impl<W> RowCands<W> {
+    fn none() -> Self {
+        RowCands {
+            blocks: Vec::new(),
+            shift: 0,
+        }
+    }
+
+    /// Row `i`'s candidates, if in use.
+    #[inline]
+    fn get(&self, i: usize) -> Option<&Cands<W>> {
+        self.blocks
+            .get(i >> self.shift)?
+            .get(i & ((1 << self.shift) - 1))
+    }
+}
+
+/// `RAYON_NUM_THREADS`, when set to a positive number (the size rayon gives its global pool).
+fn rayon_num_threads() -> Option<usize> {
+    std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|s| s.parse::<usize>().ok())
+        .filter(|&k| k > 0)
+}
+
+/// How many helper threads [`first_pass`] starts outside a rayon pool: one fewer than the
+/// threads rayon's global pool would have (`RAYON_NUM_THREADS`, else the available cores), at
+/// most [`MAX_HELPERS`].
+fn helper_budget() -> usize {
+    static BUDGET: OnceLock<usize> = OnceLock::new();
+    *BUDGET.get_or_init(|| {
+        let threads = rayon_num_threads()
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+        threads.saturating_sub(1).min(MAX_HELPERS)
+    })
+}
+
 /// Scratch space for the shortest-path searches, allocated once per solve.
 struct PathBuffers<W> {
     d: Vec<W>,
@@ -591,6 +816,71 @@ fn top2<C: Cost, const MAX: bool>(row: &[C], v: &[C::Work]) -> (C::Work, usize, 
     (v1, j1, v2, j2)
 }
 
+/// The [`CANDS`] smallest entries of a row in work arithmetic, in (value, column) order; forbidden
+/// entries are left out, and missing ones are `(INF, NONE)`.
+#[derive(Debug, Clone, Copy)]
+struct Cands<W> {
+    h: [W; CANDS],
+    j: [usize; CANDS],
+}
+
+impl<W: Work> Cands<W> {
+    fn new() -> Self {
+        Cands {
+            h: [W::INF; CANDS],
+            j: [NONE; CANDS],
+        }
+    }
+
+    /// Adds entry `h` of column `k`, which must come after every column added so far.
+    #[inline(always)]
+    fn insert(&mut self, h: W, k: usize) {
+        if h < self.h[CANDS - 1] {
+            let mut p = CANDS - 1;
+            while p > 0 && h < self.h[p - 1] {
+                self.h[p] = self.h[p - 1];
+                self.j[p] = self.j[p - 1];
+                p -= 1;
+            }
+            self.h[p] = h;
+            self.j[p] = k;
+        }
+    }
+}
+
+/// A row's [`Cands`], and whether it has a NaN or forbidden entry (the fused input check).
+///
+/// Each block of [`LANES`] columns is first compared with the current last candidate
+/// branch-free (vectorised); only a block with a smaller entry is inserted column by column.
+/// On a row in random order that happens about `CANDS ln(m / CANDS)` times, so the pass runs
+/// at the speed of the memory.
+#[inline(always)]
+fn row_cands<C: Cost, const MAX: bool>(row: &[C]) -> (Cands<C::Work>, bool) {
+    let mut t = Cands::new();
+    let mut special = false;
+    let m = row.len();
+    let split = m - m % LANES;
+    for (b, rc) in row[..split].chunks_exact(LANES).enumerate() {
+        let last = t.h[CANDS - 1];
+        let (mut any, mut sp) = (false, false);
+        for &c in rc {
+            sp |= c.is_special();
+            any |= c.to_work::<MAX>() < last;
+        }
+        special |= sp;
+        if any {
+            for (l, &c) in rc.iter().enumerate() {
+                t.insert(c.to_work::<MAX>(), b * LANES + l);
+            }
+        }
+    }
+    for (k, &c) in row.iter().enumerate().skip(split) {
+        special |= c.is_special();
+        t.insert(c.to_work::<MAX>(), k);
+    }
+    (t, special)
+}
+
 /// Merges candidate `(value, column)` pairs into the two smallest, lower column first among
 /// equal values; `NONE` columns are skipped.
 #[derive(Clone, Copy)]
@@ -629,7 +919,8 @@ impl<W: Work> Two<W> {
 
 /// Column minima over one row: `v[k] = min(v[k], w[k])`, recording row `i` where it improves.
 /// Returns whether the row has a NaN or forbidden entry (the fused pre-check) and how many of
-/// its entries tie with their column's minimum so far.
+/// its entries tie with their column's minimum so far. This is the first read of each row of
+/// square input: it prefetches ([`prefetch_ahead`]).
 #[inline(always)]
 fn col_min<C: Cost, const MAX: bool>(
     row: &[C],
@@ -637,23 +928,79 @@ fn col_min<C: Cost, const MAX: bool>(
     y: &mut [usize],
     i: usize,
 ) -> (bool, usize) {
-    let mut special = false;
-    let mut ties = 0usize;
+    const BLOCK: usize = 64;
+    let m = row.len();
+    let (v, y) = (&mut v[..m], &mut y[..m]);
+    let split = m - m % BLOCK;
+    let mut acc = (false, 0usize);
+    for ((rc, vc), yc) in row[..split]
+        .chunks_exact(BLOCK)
+        .zip(v[..split].chunks_exact_mut(BLOCK))
+        .zip(y[..split].chunks_exact_mut(BLOCK))
+    {
+        for line in (0..BLOCK * size_of::<C>()).step_by(64) {
+            prefetch_ahead(rc.as_ptr().cast::<u8>().wrapping_add(line));
+        }
+        let rc: &[C; BLOCK] = rc.try_into().expect("a block");
+        let vc: &mut [C::Work; BLOCK] = vc.try_into().expect("a block");
+        let yc: &mut [usize; BLOCK] = yc.try_into().expect("a block");
+        col_min_part::<C, MAX>(rc, vc, yc, i, &mut acc);
+    }
+    col_min_part::<C, MAX>(&row[split..], &mut v[split..], &mut y[split..], i, &mut acc);
+    acc
+}
+
+/// [`col_min`] over a part of the row, adding to `(special, ties)`.
+#[inline(always)]
+fn col_min_part<C: Cost, const MAX: bool>(
+    row: &[C],
+    v: &mut [C::Work],
+    y: &mut [usize],
+    i: usize,
+    (special, ties): &mut (bool, usize),
+) {
     for ((&c, v), y) in row.iter().zip(v.iter_mut()).zip(y.iter_mut()) {
         let w = c.to_work::<MAX>();
-        special |= c.is_special();
-        ties += usize::from(w == *v);
+        *special |= c.is_special();
+        *ties += usize::from(w == *v);
         let better = w < *v;
         *v = if better { w } else { *v };
         *y = if better { i } else { *y };
     }
-    (special, ties)
 }
 
-/// Whether a row has a NaN or forbidden entry (the fused pre-check of wide input).
+/// Whether a row has a NaN or forbidden entry (the fused pre-check; on square input with many
+/// ties the first read of each row, so it prefetches).
 #[inline(always)]
 fn row_special<C: Cost, const MAX: bool>(row: &[C]) -> bool {
-    row.iter().fold(false, |a, &c| a | c.is_special())
+    let split = row.len() - row.len() % LANES;
+    let mut special = false;
+    for rc in row[..split].chunks_exact(LANES) {
+        prefetch_ahead(rc.as_ptr());
+        special |= rc.iter().fold(false, |a, &c| a | c.is_special());
+    }
+    special | row[split..].iter().fold(false, |a, &c| a | c.is_special())
+}
+
+/// How far ahead of the current column the first read of a row prefetches, in bytes. The
+/// hardware prefetcher stops at every 4 KiB page; a software prefetch a page ahead keeps the
+/// stream going across page and row boundaries (measured: a freshly read matrix is read up
+/// to 1.5 times faster).
+const PREFETCH: usize = 4096;
+
+/// Prefetches into the L2 cache the line [`PREFETCH`] bytes after `p`.
+#[inline(always)]
+fn prefetch_ahead<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: PREFETCHT1 (SSE, part of the x86-64 baseline) is a hint: it never faults and
+    // changes no memory, whatever the address; `wrapping_add` computes the address without the
+    // in-bounds requirement of `add`.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T1};
+        _mm_prefetch::<_MM_HINT_T1>(p.cast::<i8>().wrapping_add(PREFETCH));
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 /// The first free column `k` (`y[k]` is `NONE`) where the row's reduced cost `w[k] - v[k]` is
@@ -790,6 +1137,7 @@ macro_rules! multiversion {
 multiversion!(relax, relax_min, (row: &[C], v: &[C::Work], d: &mut [C::Work], pred: &mut [usize], pen: &[C::Work], h: C::Work, lb: C::Work, i: usize) -> Best<C::Work>);
 multiversion!(column_minima, col_min, (row: &[C], v: &mut [C::Work], y: &mut [usize], i: usize) -> (bool, usize));
 multiversion!(special_entries, row_special, (row: &[C]) -> bool);
+multiversion!(row_candidates, row_cands, (row: &[C]) -> (Cands<C::Work>, bool));
 multiversion!(row_minimum, row_min, (row: &[C], v: &[C::Work]) -> C::Work);
 multiversion!(free_zero, first_free_zero, (row: &[C], v: &[C::Work], y: &[usize], mu: C::Work) -> Option<usize>);
 
@@ -801,7 +1149,27 @@ pub(crate) fn solve_wide<C: Cost, const MAX: bool>(
     m: usize,
     check: Option<Check<'_>>,
 ) -> Result<Raw<C::Work>, Stop> {
+    solve_wide_with::<C, MAX>(c, n, m, check, true)
+}
+
+/// [`solve_wide`]; without `stream`, wide input skips [`first_pass`] and reads every
+/// row where augmenting row reduction needs it (the reference the tests compare with: the
+/// result is the same, bit for bit).
+fn solve_wide_with<C: Cost, const MAX: bool>(
+    c: &[C],
+    n: usize,
+    m: usize,
+    check: Option<Check<'_>>,
+    stream: bool,
+) -> Result<Raw<C::Work>, Stop> {
     debug_assert!(n <= m && c.len() == n * m);
+    // Wide input: the streaming first pass comes before anything else (it detects the
+    // instruction set in parallel with its helper threads' start).
+    let cands = if n < m && stream {
+        Some(first_pass::<C, MAX>(c, n, m))
+    } else {
+        None
+    };
     let mut lap = Lap::<C, MAX> {
         c,
         n,
@@ -814,11 +1182,13 @@ pub(crate) fn solve_wide<C: Cost, const MAX: bool>(
         check,
         scanned: 0,
         targets: Vec::new(),
+        cands: RowCands::none(),
     };
     // Square input with many ties (integer-valued costs): row reduction with a greedy
     // assignment at the row minima, then straight to augmentation, with the goal-directed
     // tie-break at the end. Otherwise JV's column reduction and augmenting row reduction (which
-    // makes no progress through ties).
+    // makes no progress through ties). Wide input: one streaming pass over the matrix, then
+    // augmenting row reduction from potentials 0.
     let ties_mode;
     let mut free = if n == m && n >= 8 && lap.many_ties() {
         ties_mode = true;
@@ -833,6 +1203,13 @@ pub(crate) fn solve_wide<C: Cost, const MAX: bool>(
         }
     } else {
         ties_mode = false;
+        if let Some((cands, special)) = cands {
+            lap.scanned = n;
+            if special {
+                lap.on_special()?;
+            }
+            lap.cands = cands;
+        }
         (0..n).collect()
     };
     if !ties_mode {
@@ -843,31 +1220,34 @@ pub(crate) fn solve_wide<C: Cost, const MAX: bool>(
             free = lap.augmenting_row_reduction(free)?;
         }
     }
+    lap.cands = RowCands::none();
     lap.scan_rows(n - 1)?;
-    lap.pen = lap
-        .y
-        .iter()
-        .map(|&i| {
-            if i == NONE {
-                C::Work::ZERO
-            } else {
-                C::Work::INF
+    if !free.is_empty() {
+        lap.pen = lap
+            .y
+            .iter()
+            .map(|&i| {
+                if i == NONE {
+                    C::Work::ZERO
+                } else {
+                    C::Work::INF
+                }
+            })
+            .collect();
+        let mut buf = PathBuffers {
+            d: vec![C::Work::ZERO; m],
+            pred: vec![0; m],
+            dset: vec![C::Work::ZERO; m],
+            vset: vec![C::Work::ZERO; m],
+            settled: Vec::new(),
+            scanned: Vec::new(),
+        };
+        for (k, &i) in free.iter().enumerate() {
+            if ties_mode && free.len() - k == GOAL_FREE.min(free.len()) {
+                lap.find_targets();
             }
-        })
-        .collect();
-    let mut buf = PathBuffers {
-        d: vec![C::Work::ZERO; m],
-        pred: vec![0; m],
-        dset: vec![C::Work::ZERO; m],
-        vset: vec![C::Work::ZERO; m],
-        settled: Vec::new(),
-        scanned: Vec::new(),
-    };
-    for (k, &i) in free.iter().enumerate() {
-        if ties_mode && free.len() - k == GOAL_FREE.min(free.len()) {
-            lap.find_targets();
+            lap.augment(i, &mut buf)?;
         }
-        lap.augment(i, &mut buf)?;
     }
     let u = (0..n)
         .map(|i| {
@@ -881,6 +1261,28 @@ pub(crate) fn solve_wide<C: Cost, const MAX: bool>(
         u,
         v: lap.v,
     })
+}
+
+/// [`row_cands`] through the explicit-SIMD kernels of [`simd`] when the costs are `f64` and the
+/// CPU has AVX2 or AVX-512F, else through the portable loop.
+#[inline]
+fn cands_dispatch<C: Cost, const MAX: bool>(isa: Isa, row: &[C]) -> (Cands<C::Work>, bool) {
+    #[cfg(target_arch = "x86_64")]
+    if isa != Isa::Portable && TypeId::of::<C>() == TypeId::of::<f64>() {
+        // SAFETY: `C` is `f64` (equal `TypeId`s): the slice is reinterpreted as its own type,
+        // length unchanged.
+        let row = unsafe { std::slice::from_raw_parts(row.as_ptr().cast::<f64>(), row.len()) };
+        let (t, special) = match isa {
+            // SAFETY: `Isa::Avx512` is only made after `is_x86_feature_detected!("avx512f")`.
+            Isa::Avx512 => unsafe { simd::cands_avx512::<MAX>(row) },
+            // SAFETY: `Isa::Avx2` is only made after `is_x86_feature_detected!("avx2")`.
+            _ => unsafe { simd::cands_avx2::<MAX>(row) },
+        };
+        // SAFETY: `C::Work` is `f64` as well (the work type of `f64`), so `Cands<f64>` is
+        // `Cands<C::Work>`; `transmute_copy` reads it as its own type.
+        return (unsafe { std::mem::transmute_copy(&t) }, special);
+    }
+    row_candidates::call::<C, MAX>(isa, row)
 }
 
 /// [`top2`] through the explicit-SIMD kernels of [`simd`] when the costs are `f64` and the CPU
@@ -977,9 +1379,129 @@ fn relax_dispatch<C: Cost, const MAX: bool>(
 /// vectorise the arg-min reductions of the portable loop).
 #[cfg(target_arch = "x86_64")]
 mod simd {
-    use super::{Best, Two, NONE};
+    use super::{Best, Cands, Two, NONE, PREFETCH};
     #[allow(clippy::wildcard_imports)]
     use std::arch::x86_64::*;
+
+    /// Inserts the columns of `mask` (bits from `base`) into `t` in increasing order; the
+    /// entries are re-read through [`super::Cost::to_work`], which settles forbidden ones.
+    #[inline(always)]
+    fn insert_mask<const MAX: bool>(t: &mut Cands<f64>, row: &[f64], base: usize, mut mask: u32) {
+        use super::Cost;
+        while mask != 0 {
+            let k = base + mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            t.insert(row[k].to_work::<MAX>(), k);
+        }
+    }
+
+    /// AVX-512F [`super::row_cands`] for `f64`: a block of 16 columns is compared with the last
+    /// candidate; only the columns below it (a superset of those the portable loop inserts:
+    /// it also flags forbidden `-inf` entries, which the insertion then skips) are inserted.
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512F.
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn cands_avx512<const MAX: bool>(row: &[f64]) -> (Cands<f64>, bool) {
+        let m = row.len();
+        let split = m - m % 16;
+        let sign = _mm512_set1_epi64(i64::MIN);
+        let mut t = Cands::new();
+        let mut last = _mm512_set1_pd(t.h[super::CANDS - 1]);
+        // OR of `x - x` over the entries: 0 unless one is NaN or infinite.
+        let mut nonfinite = _mm512_setzero_si512();
+        let rp = row.as_ptr();
+        let mut k = 0;
+        while k < split {
+            // SAFETY: k + 16 <= split <= m: both loads are in bounds. A prefetch is a hint
+            // that never faults, and `wrapping_add` computes its address without the
+            // in-bounds requirement of `add`.
+            let (a, b) = unsafe {
+                _mm_prefetch::<_MM_HINT_T1>(rp.add(k).cast::<i8>().wrapping_add(PREFETCH));
+                _mm_prefetch::<_MM_HINT_T1>(rp.add(k).cast::<i8>().wrapping_add(PREFETCH + 64));
+                (_mm512_loadu_pd(rp.add(k)), _mm512_loadu_pd(rp.add(k + 8)))
+            };
+            nonfinite = _mm512_or_si512(
+                nonfinite,
+                _mm512_or_si512(
+                    _mm512_castpd_si512(_mm512_sub_pd(a, a)),
+                    _mm512_castpd_si512(_mm512_sub_pd(b, b)),
+                ),
+            );
+            let (a, b) = if MAX {
+                (
+                    _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(a), sign)),
+                    _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(b), sign)),
+                )
+            } else {
+                (a, b)
+            };
+            let la = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(a, last);
+            let lb = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(b, last);
+            if la | lb != 0 {
+                insert_mask::<MAX>(&mut t, row, k, u32::from(la) | (u32::from(lb) << 8));
+                last = _mm512_set1_pd(t.h[super::CANDS - 1]);
+            }
+            k += 16;
+        }
+        let mut special = _mm512_test_epi64_mask(nonfinite, nonfinite) != 0;
+        for (k, &c) in row.iter().enumerate().skip(split) {
+            use super::Cost;
+            special |= c.is_special();
+            t.insert(c.to_work::<MAX>(), k);
+        }
+        (t, special)
+    }
+
+    /// AVX2 [`super::row_cands`] for `f64` (as [`cands_avx512`], in four 4-lane vectors).
+    ///
+    /// # Safety
+    /// The CPU must support AVX2.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn cands_avx2<const MAX: bool>(row: &[f64]) -> (Cands<f64>, bool) {
+        let m = row.len();
+        let split = m - m % 16;
+        let sign = _mm256_set1_pd(-0.0);
+        let mut t = Cands::new();
+        let mut last = _mm256_set1_pd(t.h[super::CANDS - 1]);
+        let mut nonfinite = _mm256_setzero_pd();
+        let rp = row.as_ptr();
+        let mut k = 0;
+        while k < split {
+            // SAFETY: k + 16 <= split <= m: the loads are in bounds; the prefetch as in
+            // `cands_avx512`.
+            let x = unsafe {
+                _mm_prefetch::<_MM_HINT_T1>(rp.add(k).cast::<i8>().wrapping_add(PREFETCH));
+                _mm_prefetch::<_MM_HINT_T1>(rp.add(k).cast::<i8>().wrapping_add(PREFETCH + 64));
+                [
+                    _mm256_loadu_pd(rp.add(k)),
+                    _mm256_loadu_pd(rp.add(k + 4)),
+                    _mm256_loadu_pd(rp.add(k + 8)),
+                    _mm256_loadu_pd(rp.add(k + 12)),
+                ]
+            };
+            let mut mask = 0u32;
+            for (q, &a) in x.iter().enumerate() {
+                nonfinite = _mm256_or_pd(nonfinite, _mm256_sub_pd(a, a));
+                let a = if MAX { _mm256_xor_pd(a, sign) } else { a };
+                let lt = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_LT_OQ>(a, last)) as u32;
+                mask |= lt << (4 * q);
+            }
+            if mask != 0 {
+                insert_mask::<MAX>(&mut t, row, k, mask);
+                last = _mm256_set1_pd(t.h[super::CANDS - 1]);
+            }
+            k += 16;
+        }
+        let nf = _mm256_castpd_si256(nonfinite);
+        let mut special = _mm256_testz_si256(nf, nf) == 0;
+        for (k, &c) in row.iter().enumerate().skip(split) {
+            use super::Cost;
+            special |= c.is_special();
+            t.insert(c.to_work::<MAX>(), k);
+        }
+        (t, special)
+    }
 
     /// Lane-wise minima and their columns, merged lowest column first among equal values.
     fn merge(ma: &[f64], ia: &[i64], mf: &[f64], jf: &[i64]) -> Best<f64> {
@@ -1079,10 +1601,16 @@ mod simd {
             pred.as_mut_ptr().cast::<i64>(),
             pen.as_ptr(),
         );
+        // Prefetch within the row only: the next row a search scans is not the next in memory.
+        let pf_end = m.saturating_sub(PREFETCH / 8);
         let mut k = 0;
         while k < split {
-            // SAFETY: k + 8 <= split <= m, and every slice has at least m elements.
+            // SAFETY: k + 8 <= split <= m, and every slice has at least m elements; the
+            // prefetched element k + PREFETCH / 8 is below m.
             unsafe {
+                if k < pf_end {
+                    _mm_prefetch::<_MM_HINT_T1>(rp.add(k + PREFETCH / 8).cast::<i8>());
+                }
                 let raw = _mm512_loadu_pd(rp.add(k));
                 let c = if MAX {
                     _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(raw), sign))
@@ -1144,10 +1672,16 @@ mod simd {
         let none = _mm512_set1_epi64(-1);
         let (mut a1, mut a2, mut i1, mut i2) = (inf, inf, none, none);
         let (rp, vp) = (row.as_ptr(), v.as_ptr());
+        // Prefetch within the row only: rows are read in no particular order.
+        let pf_end = m.saturating_sub(PREFETCH / 8);
         let mut k = 0;
         while k < split {
-            // SAFETY: k + 8 <= split <= m <= v.len().
+            // SAFETY: k + 8 <= split <= m <= v.len(); the prefetched element
+            // k + PREFETCH / 8 is below m.
             unsafe {
+                if k < pf_end {
+                    _mm_prefetch::<_MM_HINT_T1>(rp.add(k + PREFETCH / 8).cast::<i8>());
+                }
                 let raw = _mm512_loadu_pd(rp.add(k));
                 let c = if MAX {
                     _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(raw), sign))
@@ -1194,10 +1728,16 @@ mod simd {
         let none = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
         let (mut a1, mut a2, mut i1, mut i2) = (inf, inf, none, none);
         let (rp, vp) = (row.as_ptr(), v.as_ptr());
+        // Prefetch within the row only: rows are read in no particular order.
+        let pf_end = m.saturating_sub(PREFETCH / 8);
         let mut k = 0;
         while k < split {
-            // SAFETY: k + 4 <= split <= m <= v.len().
+            // SAFETY: k + 4 <= split <= m <= v.len(); the prefetched element
+            // k + PREFETCH / 8 is below m.
             unsafe {
+                if k < pf_end {
+                    _mm_prefetch::<_MM_HINT_T1>(rp.add(k + PREFETCH / 8).cast::<i8>());
+                }
                 let raw = _mm256_loadu_pd(rp.add(k));
                 let c = if MAX { _mm256_xor_pd(raw, sign) } else { raw };
                 let forb = _mm256_cmp_pd::<_CMP_EQ_OQ>(_mm256_andnot_pd(sign, raw), inf);
@@ -1285,10 +1825,16 @@ mod simd {
             pred.as_mut_ptr().cast::<i64>(),
             pen.as_ptr(),
         );
+        // Prefetch within the row only: the next row a search scans is not the next in memory.
+        let pf_end = m.saturating_sub(PREFETCH / 8);
         let mut k = 0;
         while k < split {
-            // SAFETY: k + 4 <= split <= m, and every slice has at least m elements.
+            // SAFETY: k + 4 <= split <= m, and every slice has at least m elements; the
+            // prefetched element k + PREFETCH / 8 is below m.
             unsafe {
+                if k < pf_end {
+                    _mm_prefetch::<_MM_HINT_T1>(rp.add(k + PREFETCH / 8).cast::<i8>());
+                }
                 let raw = _mm256_loadu_pd(rp.add(k));
                 let c = if MAX { _mm256_xor_pd(raw, sign) } else { raw };
                 let forb = _mm256_cmp_pd::<_CMP_EQ_OQ>(_mm256_andnot_pd(sign, raw), inf);
@@ -1399,7 +1945,7 @@ mod tests {
 
     #[test]
     fn simd_kernels_match_the_portable_ones_bit_for_bit() {
-        for m in [0usize, 1, 3, 4, 7, 8, 9, 31, 64, 100] {
+        for m in [0usize, 1, 3, 4, 7, 8, 9, 31, 64, 100, 1031] {
             for seed in 0..20 {
                 let (row, v, d0, pen) = data(m, seed);
                 for isa in available() {
@@ -1462,5 +2008,179 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The first-pass kernels agree with the portable loop bit for bit, and with a sort.
+    #[test]
+    fn candidate_kernels_match_the_portable_one_and_a_sort() {
+        fn check<const MAX: bool>(row: &[f64]) {
+            let (want, special) = row_cands::<f64, MAX>(row);
+            let mut all: Vec<(f64, usize)> = row
+                .iter()
+                .enumerate()
+                .map(|(k, &c)| (c.to_work::<MAX>(), k))
+                .filter(|&(h, _)| h < f64::INFINITY)
+                .collect();
+            all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            for s in 0..CANDS {
+                let (h, j) = all.get(s).copied().unwrap_or((f64::INFINITY, NONE));
+                assert_eq!((want.h[s].to_bits(), want.j[s]), (h.to_bits(), j));
+            }
+            assert_eq!(special, row.iter().any(|c| !c.is_finite()));
+            for isa in available() {
+                let (got, sp) = cands_dispatch::<f64, MAX>(isa, row);
+                assert_eq!(sp, special, "{isa:?}");
+                for s in 0..CANDS {
+                    assert_eq!(
+                        (got.h[s].to_bits(), got.j[s]),
+                        (want.h[s].to_bits(), want.j[s]),
+                        "{isa:?} m {}",
+                        row.len()
+                    );
+                }
+            }
+        }
+        for m in [
+            0usize, 1, 3, 4, 7, 8, 15, 16, 17, 31, 33, 64, 100, 257, 1031,
+        ] {
+            for seed in 0..20 {
+                let (mut row, ..) = data(m, seed);
+                check::<false>(&row);
+                check::<true>(&row);
+                if m > 0 {
+                    row[(seed as usize * 7) % m] = f64::NAN;
+                    check::<false>(&row);
+                    check::<true>(&row);
+                }
+                // Descending rows insert at every column.
+                let desc: Vec<f64> = (0..m).map(|k| (m - k) as f64).collect();
+                check::<false>(&desc);
+                check::<true>(&desc);
+            }
+        }
+    }
+
+    /// A deterministic wide test matrix: small integers (many ties) or fractions, with
+    /// forbidden entries (about one in `holes`).
+    fn wide(n: usize, m: usize, seed: u64, ties: bool, holes: u64) -> Vec<f64> {
+        let mut s = seed;
+        (0..n * m)
+            .map(|_| {
+                s = s
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let r = s >> 11;
+                if r.is_multiple_of(holes) {
+                    f64::INFINITY
+                } else if ties {
+                    (r % 13) as f64
+                } else {
+                    (r >> 20) as f64 / (1u64 << 33) as f64
+                }
+            })
+            .collect()
+    }
+
+    /// The cached two smallest reduced costs are those of the row, bit for bit, whatever the
+    /// (non-positive) potentials.
+    #[test]
+    fn cached_top2_is_the_row_top2() {
+        for seed in 0..40 {
+            let (n, m) = (8, 3 + seed as usize * 3);
+            let c = wide(n, m, seed, seed % 2 == 0, 5);
+            let mut lap = Lap::<f64, false> {
+                c: &c,
+                n,
+                m,
+                x: vec![NONE; n],
+                y: vec![NONE; m],
+                v: vec![0.0; m],
+                pen: Vec::new(),
+                isa: Isa::detect(),
+                check: None,
+                scanned: 0,
+                targets: Vec::new(),
+                cands: RowCands::none(),
+            };
+            lap.cands = first_pass::<f64, false>(&c, n, m).0;
+            let mut s = seed;
+            for _ in 0..30 {
+                for v in &mut lap.v {
+                    s = s.wrapping_mul(2_862_933_555_777_941_757).wrapping_add(3);
+                    *v = match (s >> 40) % 4 {
+                        0 | 1 => 0.0,
+                        2 => -(((s >> 20) % 5) as f64),
+                        _ => -((s >> 20) as f64 / (1u64 << 44) as f64),
+                    };
+                }
+                for i in 0..n {
+                    let a = lap.top2_row(i);
+                    let b = top2::<f64, false>(lap.row(i), &lap.v);
+                    assert_eq!(
+                        (a.0.to_bits(), a.1, a.2.to_bits(), a.3),
+                        (b.0.to_bits(), b.1, b.2.to_bits(), b.3),
+                        "seed {seed} row {i}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Wide input gives the same assignment and potentials, bit for bit, with and without the
+    /// first pass (sequential and, at 200 x 1500, parallel: on scoped threads, and inside
+    /// rayon pools of 1 and 3 threads), minimising and maximising.
+    #[test]
+    fn first_pass_changes_nothing() {
+        fn same<C: Cost, const MAX: bool>(c: &[C], n: usize, m: usize) {
+            let a = solve_wide_with::<C, MAX>(c, n, m, None, true).unwrap();
+            let b = solve_wide_with::<C, MAX>(c, n, m, None, false).unwrap();
+            assert_eq!((a.x, a.y), (b.x, b.y));
+            assert_eq!(format!("{:?}", (a.u, a.v)), format!("{:?}", (b.u, b.v)));
+        }
+        for (n, m) in [(1, 5), (5, 9), (40, 100), (90, 91), (200, 1500)] {
+            for seed in 0..3 {
+                for ties in [false, true] {
+                    let c = wide(n, m, seed, ties, 17);
+                    same::<f64, false>(&c, n, m);
+                    same::<f64, true>(&c, n, m);
+                    let ci: Vec<i64> = c
+                        .iter()
+                        .map(|&x| {
+                            if x.is_finite() {
+                                (x * 1000.0) as i64
+                            } else {
+                                i64::MAX
+                            }
+                        })
+                        .collect();
+                    same::<i64, false>(&ci, n, m);
+                }
+            }
+        }
+    }
+
+    /// The input check fused into the parallel first pass still names the first NaN and a row
+    /// with no allowed entry.
+    #[test]
+    fn parallel_first_pass_keeps_the_input_check() {
+        use crate::solver::{solve, Sense};
+        let (n, m) = (200, 1500);
+        let mut c = wide(n, m, 5, false, 1 << 40);
+        c[150 * m + 7] = f64::NAN;
+        c[190 * m + 3] = f64::NAN;
+        let e = solve(&c, n, m, Sense::Minimize).unwrap_err();
+        assert!(matches!(e, crate::Error::NaN { row: 150, col: 7 }), "{e}");
+        c[150 * m + 7] = 0.5;
+        c[190 * m + 3] = 0.5;
+        c[120 * m..121 * m].fill(f64::INFINITY);
+        let e = solve(&c, n, m, Sense::Maximize).unwrap_err();
+        assert!(
+            e.to_string().contains("row 120 has no allowed column"),
+            "{e}"
+        );
+        c[120 * m + 1499] = 1.0;
+        let a = solve(&c, n, m, Sense::Minimize).unwrap();
+        assert_eq!(a.col_of(120), Some(1499));
+        a.verify(&c).unwrap();
     }
 }
