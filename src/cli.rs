@@ -195,6 +195,17 @@ fn emit(text: &str) -> ExitCode {
 /// # Errors
 /// Every input, rule or infeasibility error, for the caller to print as `error: ...`.
 pub fn run(cli: &Cli) -> Result<String> {
+    // The commands that solve start the thread pool and the CPU detection while they read
+    // their input (see `solver::warm_up`).
+    if matches!(
+        cli.command,
+        Command::Pair { .. }
+            | Command::Compare { .. }
+            | Command::Bench { .. }
+            | Command::Solve { .. }
+    ) {
+        crate::solver::warm_up();
+    }
     match &cli.command {
         Command::Pair {
             input,

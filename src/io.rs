@@ -1053,7 +1053,7 @@ pub fn parse_matrix(text: &str, file: &str) -> Result<MatrixText> {
     pos = header_end;
 
     // Entries: every entry takes at least two bytes but the last, which bounds the allocation.
-    let mut data = Vec::with_capacity(expected.min((len - pos) / 2 + 1));
+    let mut data = crate::memory::with_capacity(expected.min((len - pos) / 2 + 1));
     let mut last_line = header_line;
     while data.len() < expected {
         skip_space(bytes, &mut pos, &mut line);

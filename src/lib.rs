@@ -83,14 +83,14 @@
 //!
 //! ## Threads
 //!
-//! Parallel work uses rayon's current thread pool; the library never configures the global pool.
-//! One exception: the dense solver's first pass over a large wide matrix (`2^18` entries or
-//! more), called outside any rayon pool, reads it on up to three short-lived scoped threads
-//! besides the caller (as many as `RAYON_NUM_THREADS` or the cores allow), because starting
-//! rayon's global pool costs more than the pass; inside a pool it uses the pool's threads.
-//! Results never depend on the number of threads.
-//! To choose the number of threads, run inside `rayon::ThreadPoolBuilder::new().num_threads(k)
-//! .build()?.install(|| ...)`, or set `RAYON_NUM_THREADS` for the command-line tool.
+//! Parallel work uses rayon's current thread pool (the global one when called outside any
+//! pool); the library never configures the global pool. Results never depend on the number of
+//! threads. To choose it, run inside `rayon::ThreadPoolBuilder::new().num_threads(k)
+//! .build()?.install(|| ...)`, or set `RAYON_NUM_THREADS` (also for the command-line tool).
+//!
+//! The first parallel call of a process starts rayon's global pool, and the first solve
+//! detects the CPU's instruction set; [`solver::warm_up`] does both ahead of time (the
+//! command-line tool calls it before it reads its input).
 //!
 //! ## MSRV
 //!
@@ -104,6 +104,7 @@ pub mod error;
 pub mod fairness;
 pub mod io;
 pub mod matrix;
+mod memory;
 pub mod model;
 pub mod pairing;
 pub mod rules;

@@ -77,11 +77,11 @@ const CANDS: usize = 6;
 /// block has a power of two of rows: for `f64`, between 0.5 and 1 MiB).
 const TASK_ENTRIES: usize = 1 << 17;
 
-/// Wide input with fewer entries than this is read by the first pass on one thread (starting
-/// a helper thread costs more than it saves).
+/// Wide input with fewer entries than this is read by the first pass on one thread (handing
+/// blocks to another thread costs more than it saves).
 const PAR_ENTRIES: usize = 1 << 18;
 
-/// At most this many helper threads in the first pass over wide input (memory bandwidth, not
+/// At most this many helper tasks in the first pass over wide input (memory bandwidth, not
 /// computation, bounds it).
 const MAX_HELPERS: usize = 3;
 
@@ -508,22 +508,17 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
 ///
 /// The pass is bound by memory bandwidth, which one core cannot use fully, and rows are
 /// independent. So on a large matrix, blocks of rows are handed out through an atomic counter
-/// to this thread and to helper threads: the pass starts at once, and a helper that starts
-/// late only takes the blocks that are left. Each block's result depends on its rows alone
-/// (the kernels of every instruction set agree bit for bit), so the outcome does not depend on
-/// the number of threads or on who took which block.
-///
-/// On a thread of a rayon pool the helpers are tasks of that pool. Elsewhere they are scoped
-/// threads, started by the first helper, as starting rayon's global pool (all its threads,
-/// before any work) would cost more than the helpers save; their number follows what
-/// rayon's global pool would have. To start at once, this thread reads blocks with the
-/// portable kernel until the first helper has detected the instruction set (slow in a virtual
-/// machine, where each CPUID instruction traps).
+/// to this thread and to helper tasks on the current rayon pool (the global one when called
+/// outside a pool): the pass starts at once, and a helper that starts late only takes the
+/// blocks that are left. Each block's result depends on its rows alone (the kernels of every
+/// instruction set agree bit for bit), so the outcome does not depend on the number of threads
+/// or on who took which block.
 fn first_pass<C: Cost, const MAX: bool>(c: &[C], n: usize, m: usize) -> (RowCands<C::Work>, bool) {
+    let isa = Isa::detect();
     // One block of rows: its candidates, and whether it has a NaN or forbidden entry. Each
     // block's list is allocated by the thread that fills it (page faults are slow in a virtual
     // machine: one list for all rows would cost this thread tens of microseconds up front).
-    let block = |first: usize, rows: usize, isa: Isa| {
+    let block = |first: usize, rows: usize| {
         let mut special = false;
         let list = (first..(first + rows).min(n))
             .map(|i| {
@@ -534,19 +529,17 @@ fn first_pass<C: Cost, const MAX: bool>(c: &[C], n: usize, m: usize) -> (RowCand
             .collect::<Vec<_>>();
         (list, special)
     };
-    let in_pool = rayon::current_thread_index().is_some();
     // A power of two, for a cheap look-up (see `RowCands::get`).
     let shift = (TASK_ENTRIES / m).max(1).ilog2();
     let rows = 1 << shift;
-    let parallel = c.len() >= PAR_ENTRIES
-        && n > rows
-        && if in_pool {
-            rayon::current_num_threads() > 1
-        } else {
-            rayon_num_threads() != Some(1)
-        };
-    if !parallel {
-        let (list, special) = block(0, n, Isa::detect());
+    // Outside a pool this asks for the global pool, and so starts it on the first call.
+    let helpers = if c.len() >= PAR_ENTRIES && n > rows {
+        (rayon::current_num_threads() - 1).min(MAX_HELPERS)
+    } else {
+        0
+    };
+    if helpers == 0 {
+        let (list, special) = block(0, n);
         return (
             RowCands {
                 blocks: vec![list],
@@ -561,54 +554,26 @@ fn first_pass<C: Cost, const MAX: bool>(c: &[C], n: usize, m: usize) -> (RowCand
     // likeliest to be still in a cache (measured: 5 to 10% faster on freshly read matrices).
     let taken = AtomicUsize::new(0);
     let special = AtomicBool::new(false);
-    // The instruction set, once a helper has detected it: until then the calling thread
-    // (`lead`) uses the portable kernel, which keeps up with memory on rows not in a cache.
-    let found = OnceLock::new();
-    let work = |lead: bool| loop {
-        let isa = if lead {
-            found.get().copied().unwrap_or(Isa::Portable)
-        } else {
-            *found.get_or_init(Isa::detect)
-        };
+    let work = || loop {
         let k = taken.fetch_add(1, Ordering::Relaxed);
         let Some(b) = slots.len().checked_sub(k + 1) else {
             break;
         };
-        let (list, sp) = block(b * rows, rows, isa);
+        let (list, sp) = block(b * rows, rows);
         if sp {
             special.store(true, Ordering::Relaxed);
         }
         // Block `b` is taken once (its number came from the counter), so it is unset.
         let _ = slots[b].set(list);
     };
-    if in_pool {
-        // Helpers are tasks of the current pool, which this thread runs itself if no other
-        // thread has taken them when its own work is done. (This thread detects the
-        // instruction set at once: in a pool the answer is usually cached already.)
-        found.get_or_init(Isa::detect);
-        let helpers = (rayon::current_num_threads() - 1).min(MAX_HELPERS);
-        rayon::in_place_scope(|s| {
-            for _ in 0..helpers {
-                s.spawn(|_| work(false));
-            }
-            work(true);
-        });
-    } else {
-        std::thread::scope(|s| {
-            s.spawn(|| {
-                found.get_or_init(Isa::detect);
-                // The core count is slow to get: the first helper asks for it.
-                let helpers = helper_budget();
-                for _ in 1..helpers {
-                    s.spawn(|| work(false));
-                }
-                if helpers > 0 {
-                    work(false);
-                }
-            });
-            work(true);
-        });
-    }
+    // The helpers are tasks of the pool; on a pool thread, this thread runs them itself if no
+    // other thread has taken them when its own work is done.
+    rayon::in_place_scope(|s| {
+        for _ in 0..helpers {
+            s.spawn(|_| work());
+        }
+        work();
+    });
     let blocks = slots
         .into_iter()
         .map(|b| b.into_inner().expect("every block is filled"))
@@ -638,26 +603,6 @@ impl<W> RowCands<W> {
             .get(i >> self.shift)?
             .get(i & ((1 << self.shift) - 1))
     }
-}
-
-/// `RAYON_NUM_THREADS`, when set to a positive number (the size rayon gives its global pool).
-fn rayon_num_threads() -> Option<usize> {
-    std::env::var("RAYON_NUM_THREADS")
-        .ok()
-        .and_then(|s| s.parse::<usize>().ok())
-        .filter(|&k| k > 0)
-}
-
-/// How many helper threads [`first_pass`] starts outside a rayon pool: one fewer than the
-/// threads rayon's global pool would have (`RAYON_NUM_THREADS`, else the available cores), at
-/// most [`MAX_HELPERS`].
-fn helper_budget() -> usize {
-    static BUDGET: OnceLock<usize> = OnceLock::new();
-    *BUDGET.get_or_init(|| {
-        let threads = rayon_num_threads()
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
-        threads.saturating_sub(1).min(MAX_HELPERS)
-    })
 }
 
 /// Scratch space for the shortest-path searches, allocated once per solve.
@@ -1163,8 +1108,7 @@ fn solve_wide_with<C: Cost, const MAX: bool>(
     stream: bool,
 ) -> Result<Raw<C::Work>, Stop> {
     debug_assert!(n <= m && c.len() == n * m);
-    // Wide input: the streaming first pass comes before anything else (it detects the
-    // instruction set in parallel with its helper threads' start).
+    // Wide input: the streaming first pass comes before anything else.
     let cands = if n < m && stream {
         Some(first_pass::<C, MAX>(c, n, m))
     } else {
@@ -2127,15 +2071,26 @@ mod tests {
     }
 
     /// Wide input gives the same assignment and potentials, bit for bit, with and without the
-    /// first pass (sequential and, at 200 x 1500, parallel: on scoped threads, and inside
-    /// rayon pools of 1 and 3 threads), minimising and maximising.
+    /// first pass (sequential and, at 200 x 1500, parallel: called outside any pool, so with
+    /// helpers on the global pool, and inside rayon pools of 1 and 3 threads), minimising and
+    /// maximising.
     #[test]
     fn first_pass_changes_nothing() {
         fn same<C: Cost, const MAX: bool>(c: &[C], n: usize, m: usize) {
-            let a = solve_wide_with::<C, MAX>(c, n, m, None, true).unwrap();
             let b = solve_wide_with::<C, MAX>(c, n, m, None, false).unwrap();
-            assert_eq!((a.x, a.y), (b.x, b.y));
-            assert_eq!(format!("{:?}", (a.u, a.v)), format!("{:?}", (b.u, b.v)));
+            let b = (b.x, b.y, format!("{:?}", (b.u, b.v)));
+            let streamed = || {
+                let a = solve_wide_with::<C, MAX>(c, n, m, None, true).unwrap();
+                (a.x, a.y, format!("{:?}", (a.u, a.v)))
+            };
+            assert_eq!(streamed(), b);
+            for threads in [1, 3] {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                assert_eq!(pool.install(streamed), b, "{threads} threads");
+            }
         }
         for (n, m) in [(1, 5), (5, 9), (40, 100), (90, 91), (200, 1500)] {
             for seed in 0..3 {

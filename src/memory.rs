@@ -1,0 +1,111 @@
+//! Memory for large dense matrices: transparent huge pages.
+//!
+//! A solver pass streams through the whole matrix. With the usual 4 KiB pages a 24 MiB matrix
+//! spans 6,144 pages, more than the TLB holds, so every page costs a page walk on every pass
+//! (two nested walks in a virtual machine). Backed by 2 MiB pages it spans 12. Measured on a
+//! 1000 x 3000 `f64` matrix on this project's 2-core virtual machine: a plain sequential read
+//! takes 2.2 ms on 4 KiB pages and 1.2 to 1.6 ms on huge pages, and the whole solve 1.2 to
+//! 1.4 ms against 0.9 to 1.0 ms. numpy asks the same of the kernel for its arrays of 4 MiB or
+//! more, so its users' matrices are read this way already.
+//!
+//! On Linux, [`with_capacity`] asks the kernel (`madvise(MADV_HUGEPAGE)`) to back a new
+//! buffer's 2 MiB-aligned interior with huge pages. It is a hint: the kernel may ignore it
+//! (transparent huge pages off, or no free huge page), and nothing else changes. Elsewhere it
+//! is a plain `Vec::with_capacity`.
+
+/// Buffers smaller than this get no hint (as numpy: a few pages gain nothing).
+const HINT_BYTES: usize = 4 << 20;
+
+/// The huge page size the hint aligns to.
+#[cfg(target_os = "linux")]
+const HUGE_PAGE: usize = 2 << 20;
+
+/// `Vec::with_capacity(capacity)`, with the hint for huge pages on a large buffer (see the
+/// module docs). Must be called before the buffer is first written: the hint applies to the
+/// pages faulted in afterwards.
+pub(crate) fn with_capacity<T>(capacity: usize) -> Vec<T> {
+    let v = Vec::with_capacity(capacity);
+    advise_huge_pages(&v);
+    v
+}
+
+/// Asks the kernel to back the 2 MiB-aligned interior of `v`'s allocation with huge pages.
+fn advise_huge_pages<T>(v: &Vec<T>) {
+    let bytes = v.capacity().saturating_mul(size_of::<T>());
+    if bytes < HINT_BYTES {
+        return;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        let start = (v.as_ptr() as usize).next_multiple_of(HUGE_PAGE);
+        let end = (v.as_ptr() as usize + bytes) & !(HUGE_PAGE - 1);
+        if start < end {
+            // SAFETY: `madvise(MADV_HUGEPAGE)` changes neither the contents nor the validity of
+            // any memory: it only sets the kernel's backing policy for the range, which lies
+            // inside `v`'s live allocation (`start >= ptr`, `end <= ptr + bytes`) and is
+            // page-aligned as the call requires. On failure (huge pages unsupported) it
+            // returns an error code, which is ignored: the hint is then not taken.
+            unsafe {
+                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_buffers_are_usable_as_any_vec() {
+        let n = 3 * HINT_BYTES / size_of::<f64>() + 5;
+        let mut v: Vec<f64> = with_capacity(n);
+        assert!(v.capacity() >= n && v.is_empty());
+        v.extend((0..n).map(|k| k as f64));
+        assert_eq!(v[n - 1], (n - 1) as f64);
+        assert_eq!(v.iter().sum::<f64>(), (n * (n - 1) / 2) as f64);
+    }
+
+    #[test]
+    fn small_and_empty_buffers_get_no_hint() {
+        let v: Vec<u8> = with_capacity(0);
+        assert_eq!(v.capacity(), 0);
+        let v: Vec<u64> = with_capacity(10);
+        assert!(v.capacity() >= 10);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_hint_reaches_the_kernel_where_huge_pages_are_on() {
+        // Only checkable where the kernel offers transparent huge pages on request.
+        let mode = std::fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled");
+        if !mode.is_ok_and(|m| m.contains("[madvise]") || m.contains("[always]")) {
+            return;
+        }
+        let n = 8 * HUGE_PAGE / size_of::<u64>();
+        let mut v: Vec<u64> = with_capacity(n);
+        v.resize(n, 1);
+        let start = (v.as_ptr() as usize).next_multiple_of(HUGE_PAGE);
+        let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap_or_default();
+        // The mapping that holds the buffer is marked for huge pages ("hg" in VmFlags).
+        let mut inside = false;
+        let mut marked = false;
+        for line in smaps.lines() {
+            if let Some((range, _)) = line.split_once(' ') {
+                if let Some((a, b)) = range.split_once('-') {
+                    if let (Ok(a), Ok(b)) =
+                        (usize::from_str_radix(a, 16), usize::from_str_radix(b, 16))
+                    {
+                        inside = a <= start && start < b;
+                        continue;
+                    }
+                }
+            }
+            if inside && line.starts_with("VmFlags:") {
+                marked = line.split_whitespace().any(|f| f == "hg");
+            }
+        }
+        assert!(marked, "the buffer's mapping is not marked for huge pages");
+        assert_eq!(v.iter().sum::<u64>(), n as u64);
+    }
+}
