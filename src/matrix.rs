@@ -109,8 +109,7 @@ impl ScoreMatrix {
         let len = rows
             .checked_mul(cols)
             .unwrap_or_else(|| panic!("a {rows} x {cols} matrix does not fit in memory"));
-        let mut data = crate::memory::with_capacity(len);
-        data.resize(len, 0.0);
+        let mut data = crate::memory::zeroed(len);
         if len > 0 {
             let fill = |(i, row): (usize, &mut [f64])| {
                 for (j, cell) in row.iter_mut().enumerate() {

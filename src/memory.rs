@@ -8,10 +8,10 @@
 //! 1.4 ms against 0.9 to 1.0 ms. numpy asks the same of the kernel for its arrays of 4 MiB or
 //! more, so its users' matrices are read this way already.
 //!
-//! On Linux, [`with_capacity`] asks the kernel (`madvise(MADV_HUGEPAGE)`) to back a new
-//! buffer's 2 MiB-aligned interior with huge pages. It is a hint: the kernel may ignore it
-//! (transparent huge pages off, or no free huge page), and nothing else changes. Elsewhere it
-//! is a plain `Vec::with_capacity`.
+//! On Linux, [`with_capacity`] and [`zeroed`] ask the kernel (`madvise(MADV_HUGEPAGE)`) to
+//! back a new buffer's 2 MiB-aligned interior with huge pages. It is a hint: the kernel may
+//! ignore it (transparent huge pages off, or no free huge page), and nothing else changes.
+//! Elsewhere they are a plain `Vec::with_capacity` and `vec![0.0; len]`.
 
 /// Buffers smaller than this get no hint (as numpy: a few pages gain nothing).
 const HINT_BYTES: usize = 4 << 20;
@@ -25,6 +25,16 @@ const HUGE_PAGE: usize = 2 << 20;
 /// pages faulted in afterwards.
 pub(crate) fn with_capacity<T>(capacity: usize) -> Vec<T> {
     let v = Vec::with_capacity(capacity);
+    advise_huge_pages(&v);
+    v
+}
+
+/// `vec![0.0; len]`, with the hint for huge pages on a large buffer (see the module docs).
+///
+/// A large zeroed buffer comes straight from the kernel, which zeroes the pages as they are
+/// first written: the hint, given before that, applies to all of them.
+pub(crate) fn zeroed(len: usize) -> Vec<f64> {
+    let v = vec![0.0; len];
     advise_huge_pages(&v);
     v
 }
@@ -64,6 +74,15 @@ mod tests {
         v.extend((0..n).map(|k| k as f64));
         assert_eq!(v[n - 1], (n - 1) as f64);
         assert_eq!(v.iter().sum::<f64>(), (n * (n - 1) / 2) as f64);
+    }
+
+    #[test]
+    fn zeroed_buffers_are_zero() {
+        let n = HINT_BYTES / size_of::<f64>() * 2 + 3;
+        let v = zeroed(n);
+        assert_eq!(v.len(), n);
+        assert!(v.iter().all(|&x| x.to_bits() == 0));
+        assert!(zeroed(0).is_empty());
     }
 
     #[test]
