@@ -1268,8 +1268,8 @@ fn top2_dispatch<C: Cost, const MAX: bool>(
     top2::<C, MAX>(row, v)
 }
 
-/// [`relax_min`] through the explicit-SIMD kernels of [`simd`] when the costs are `f64` and
-/// the CPU has AVX2 or AVX-512F, else through the portable loop.
+/// [`relax_min`] through the explicit-SIMD kernels of [`simd`] when the costs are `f64`, `i64`
+/// or `i32` and the CPU has AVX2 or AVX-512F, else through the portable loop.
 #[inline]
 #[allow(clippy::too_many_arguments)]
 fn relax_dispatch<C: Cost, const MAX: bool>(
@@ -1316,14 +1316,76 @@ fn relax_dispatch<C: Cost, const MAX: bool>(
             }
         };
     }
+    #[cfg(target_arch = "x86_64")]
+    if isa != Isa::Portable
+        && (TypeId::of::<C>() == TypeId::of::<i64>() || TypeId::of::<C>() == TypeId::of::<i32>())
+    {
+        let m = row.len();
+        assert!(v.len() >= m && d.len() >= m && pred.len() >= m && pen.len() >= m);
+        // SAFETY: `C` is `i64` or `i32` (equal `TypeId`s), whose work type is `i64`, so the
+        // work slices and values below are reinterpreted as their own type; lengths are
+        // unchanged.
+        let (v, d, pen, h, lb) = unsafe {
+            (
+                std::slice::from_raw_parts(v.as_ptr().cast::<i64>(), m),
+                std::slice::from_raw_parts_mut(d.as_mut_ptr().cast::<i64>(), m),
+                std::slice::from_raw_parts(pen.as_ptr().cast::<i64>(), m),
+                *std::ptr::from_ref(&h).cast::<i64>(),
+                *std::ptr::from_ref(&lb).cast::<i64>(),
+            )
+        };
+        let pred = &mut pred[..m];
+        let b = if TypeId::of::<C>() == TypeId::of::<i64>() {
+            // SAFETY: `C` is `i64`: the row is reinterpreted as its own type.
+            let row = unsafe { std::slice::from_raw_parts(row.as_ptr().cast::<i64>(), m) };
+            relax_int::<i64, MAX>(isa, row, v, d, pred, pen, h, lb, i)
+        } else {
+            // SAFETY: `C` is `i32`: the row is reinterpreted as its own type.
+            let row = unsafe { std::slice::from_raw_parts(row.as_ptr().cast::<i32>(), m) };
+            relax_int::<i32, MAX>(isa, row, v, d, pred, pen, h, lb, i)
+        };
+        // SAFETY: as above, `C::Work` is `i64`.
+        return unsafe {
+            Best {
+                all_d: *std::ptr::from_ref(&b.all_d).cast::<C::Work>(),
+                all_j: b.all_j,
+                free_d: *std::ptr::from_ref(&b.free_d).cast::<C::Work>(),
+                free_j: b.free_j,
+            }
+        };
+    }
     relax::call::<C, MAX>(isa, row, v, d, pred, pen, h, lb, i)
+}
+
+/// The integer kernels of [`simd`] for a SIMD instruction set (not [`Isa::Portable`]).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+#[allow(clippy::too_many_arguments)]
+fn relax_int<C: Cost<Work = i64>, const MAX: bool>(
+    isa: Isa,
+    row: &[C],
+    v: &[i64],
+    d: &mut [i64],
+    pred: &mut [usize],
+    pen: &[i64],
+    h: i64,
+    lb: i64,
+    i: usize,
+) -> Best<i64> {
+    match isa {
+        // SAFETY: `Isa::Avx512` is only made after `is_x86_feature_detected!("avx512f")`; the
+        // caller checked the slice lengths, and `C` is `i64` or `i32`.
+        Isa::Avx512 => unsafe { simd::relax_int_avx512::<C, MAX>(row, v, d, pred, pen, h, lb, i) },
+        // SAFETY: `Isa::Avx2` is only made after `is_x86_feature_detected!("avx2")`; as above.
+        _ => unsafe { simd::relax_int_avx2::<C, MAX>(row, v, d, pred, pen, h, lb, i) },
+    }
 }
 
 /// Hand-written AVX2 and AVX-512F versions of [`relax_min`] for `f64` costs (LLVM does not
 /// vectorise the arg-min reductions of the portable loop).
 #[cfg(target_arch = "x86_64")]
 mod simd {
-    use super::{Best, Cands, Two, NONE, PREFETCH};
+    use super::{Best, Cands, Cost, Two, Work, NONE, PREFETCH};
     #[allow(clippy::wildcard_imports)]
     use std::arch::x86_64::*;
 
@@ -1448,11 +1510,11 @@ mod simd {
     }
 
     /// Lane-wise minima and their columns, merged lowest column first among equal values.
-    fn merge(ma: &[f64], ia: &[i64], mf: &[f64], jf: &[i64]) -> Best<f64> {
+    fn merge<W: Work>(ma: &[W], ia: &[i64], mf: &[W], jf: &[i64]) -> Best<W> {
         let mut b = Best {
-            all_d: f64::INFINITY,
+            all_d: W::INF,
             all_j: NONE,
-            free_d: f64::INFINITY,
+            free_d: W::INF,
             free_j: NONE,
         };
         for l in 0..ma.len() {
@@ -1473,19 +1535,18 @@ mod simd {
     /// The scalar tail of both kernels, continuing `b` from column `from`.
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
-    fn tail<const MAX: bool>(
+    fn tail<C: Cost, const MAX: bool>(
         from: usize,
-        row: &[f64],
-        v: &[f64],
-        d: &mut [f64],
+        row: &[C],
+        v: &[C::Work],
+        d: &mut [C::Work],
         pred: &mut [usize],
-        pen: &[f64],
-        h: f64,
-        lb: f64,
+        pen: &[C::Work],
+        h: C::Work,
+        lb: C::Work,
         i: usize,
-        b: &mut Best<f64>,
+        b: &mut Best<C::Work>,
     ) {
-        use super::Cost;
         for k in from..row.len() {
             let cred = row[k].to_work::<MAX>() - v[k] - h;
             if cred < d[k] {
@@ -1596,7 +1657,7 @@ mod simd {
             _mm512_storeu_si512(e.as_mut_ptr().cast(), jf);
         }
         let mut best = merge(&a, &b, &c, &e);
-        tail::<MAX>(split, row, v, d, pred, pen, h, lb, i, &mut best);
+        tail::<f64, MAX>(split, row, v, d, pred, pen, h, lb, i, &mut best);
         best
     }
 
@@ -1823,7 +1884,221 @@ mod simd {
             _mm256_storeu_si256(e.as_mut_ptr().cast(), jf);
         }
         let mut best = merge(&a, &b, &c, &e);
-        tail::<MAX>(split, row, v, d, pred, pen, h, lb, i, &mut best);
+        tail::<f64, MAX>(split, row, v, d, pred, pen, h, lb, i, &mut best);
+        best
+    }
+
+    /// Whether the integer cost type `C` is `i32` (else `i64`), and its forbidden markers
+    /// (`MAX` and `MIN`) as `i64`.
+    #[inline(always)]
+    fn int_markers<C: Cost>() -> (bool, i64, i64) {
+        if size_of::<C>() == 4 {
+            (true, i64::from(i32::MAX), i64::from(i32::MIN))
+        } else {
+            (false, i64::MAX, i64::MIN)
+        }
+    }
+
+    /// AVX-512F [`super::relax_min`] for integer costs (`i64`, or `i32` widened to `i64`
+    /// lanes), in the same steps as [`relax_avx512`].
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512F; `C` must be `i64` or `i32` (worked in `i64`); `v`, `d`,
+    /// `pred`, `pen` must be at least as long as `row`.
+    #[target_feature(enable = "avx512f")]
+    #[allow(clippy::too_many_arguments)]
+    pub(super) unsafe fn relax_int_avx512<C: Cost<Work = i64>, const MAX: bool>(
+        row: &[C],
+        v: &[i64],
+        d: &mut [i64],
+        pred: &mut [usize],
+        pen: &[i64],
+        h: i64,
+        lb: i64,
+        i: usize,
+    ) -> Best<i64> {
+        let (narrow, fmax, fmin) = int_markers::<C>();
+        let m = row.len();
+        let split = m - m % 8;
+        let inf = _mm512_set1_epi64(i64::INF);
+        let (fmaxv, fminv) = (_mm512_set1_epi64(fmax), _mm512_set1_epi64(fmin));
+        let zero = _mm512_setzero_si512();
+        let hv = _mm512_set1_epi64(h);
+        let lbv = _mm512_set1_epi64(lb);
+        let iv = _mm512_set1_epi64(i as i64);
+        let eight = _mm512_set1_epi64(8);
+        let mut idx = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+        let (mut ma, mut mf) = (inf, inf);
+        let none = _mm512_set1_epi64(-1);
+        let (mut ia, mut jf) = (none, none);
+        let (rp, vp, dp, pp, qp) = (
+            row.as_ptr(),
+            v.as_ptr(),
+            d.as_mut_ptr(),
+            pred.as_mut_ptr().cast::<i64>(),
+            pen.as_ptr(),
+        );
+        let pf_end = m.saturating_sub(PREFETCH / size_of::<C>());
+        let mut k = 0;
+        while k < split {
+            // SAFETY: k + 8 <= split <= m, and every slice has at least m elements (of 4 bytes
+            // each for an `i32` row, 8 otherwise); the prefetched element is below m.
+            unsafe {
+                if k < pf_end {
+                    _mm_prefetch::<_MM_HINT_T1>(rp.add(k + PREFETCH / size_of::<C>()).cast::<i8>());
+                }
+                let raw = if narrow {
+                    _mm512_cvtepi32_epi64(_mm256_loadu_si256(rp.add(k).cast()))
+                } else {
+                    _mm512_loadu_si512(rp.add(k).cast())
+                };
+                let forb =
+                    _mm512_cmpeq_epi64_mask(raw, fmaxv) | _mm512_cmpeq_epi64_mask(raw, fminv);
+                let c = if MAX {
+                    _mm512_sub_epi64(zero, raw)
+                } else {
+                    raw
+                };
+                let w = _mm512_mask_mov_epi64(c, forb, inf);
+                let cred = _mm512_sub_epi64(
+                    _mm512_sub_epi64(w, _mm512_loadu_si512(vp.add(k).cast())),
+                    hv,
+                );
+                let dk = _mm512_loadu_si512(dp.add(k).cast());
+                let better = _mm512_cmplt_epi64_mask(cred, dk);
+                _mm512_mask_storeu_epi64(dp.add(k), better, cred);
+                _mm512_mask_storeu_epi64(pp.add(k), better, iv);
+                let nd = _mm512_mask_mov_epi64(dk, better, cred);
+                let lt = _mm512_cmplt_epi64_mask(nd, ma);
+                ma = _mm512_mask_mov_epi64(ma, lt, nd);
+                ia = _mm512_mask_mov_epi64(ia, lt, idx);
+                let f = _mm512_add_epi64(nd, _mm512_loadu_si512(qp.add(k).cast()));
+                let hit = _mm512_cmple_epi64_mask(f, lbv);
+                if hit != 0 {
+                    // The hit lane is below k + 8 <= split: in bounds, and just stored.
+                    let k = k + hit.trailing_zeros() as usize;
+                    return Best::hit(*dp.add(k), k);
+                }
+                let ltf = _mm512_cmplt_epi64_mask(f, mf);
+                mf = _mm512_mask_mov_epi64(mf, ltf, f);
+                jf = _mm512_mask_mov_epi64(jf, ltf, idx);
+            }
+            idx = _mm512_add_epi64(idx, eight);
+            k += 8;
+        }
+        let (mut a, mut b, mut c, mut e) = ([0i64; 8], [0i64; 8], [0i64; 8], [0i64; 8]);
+        // SAFETY: each array holds exactly one 512-bit vector.
+        unsafe {
+            _mm512_storeu_si512(a.as_mut_ptr().cast(), ma);
+            _mm512_storeu_si512(b.as_mut_ptr().cast(), ia);
+            _mm512_storeu_si512(c.as_mut_ptr().cast(), mf);
+            _mm512_storeu_si512(e.as_mut_ptr().cast(), jf);
+        }
+        let mut best = merge(&a, &b, &c, &e);
+        tail::<C, MAX>(split, row, v, d, pred, pen, h, lb, i, &mut best);
+        best
+    }
+
+    /// AVX2 [`super::relax_min`] for integer costs (`i64`, or `i32` widened to `i64` lanes), in
+    /// the same steps as [`relax_avx2`].
+    ///
+    /// # Safety
+    /// The CPU must support AVX2; `C` must be `i64` or `i32` (worked in `i64`); `v`, `d`,
+    /// `pred`, `pen` must be at least as long as `row`.
+    #[target_feature(enable = "avx2")]
+    #[allow(clippy::too_many_arguments)]
+    pub(super) unsafe fn relax_int_avx2<C: Cost<Work = i64>, const MAX: bool>(
+        row: &[C],
+        v: &[i64],
+        d: &mut [i64],
+        pred: &mut [usize],
+        pen: &[i64],
+        h: i64,
+        lb: i64,
+        i: usize,
+    ) -> Best<i64> {
+        let (narrow, fmax, fmin) = int_markers::<C>();
+        let m = row.len();
+        let split = m - m % 4;
+        let inf = _mm256_set1_epi64x(i64::INF);
+        let (fmaxv, fminv) = (_mm256_set1_epi64x(fmax), _mm256_set1_epi64x(fmin));
+        let zero = _mm256_setzero_si256();
+        let hv = _mm256_set1_epi64x(h);
+        // `f <= lb` is `lb + 1 > f`: lb is a distance, far below i64::MAX.
+        let lb1 = _mm256_set1_epi64x(lb + 1);
+        let iv = _mm256_set1_epi64x(i as i64);
+        let four = _mm256_set1_epi64x(4);
+        let mut idx = _mm256_set_epi64x(3, 2, 1, 0);
+        let (mut ma, mut mf) = (inf, inf);
+        let none = _mm256_set1_epi64x(-1);
+        let (mut ia, mut jf) = (none, none);
+        let (rp, vp, dp, pp, qp) = (
+            row.as_ptr(),
+            v.as_ptr(),
+            d.as_mut_ptr(),
+            pred.as_mut_ptr().cast::<i64>(),
+            pen.as_ptr(),
+        );
+        let pf_end = m.saturating_sub(PREFETCH / size_of::<C>());
+        let mut k = 0;
+        while k < split {
+            // SAFETY: k + 4 <= split <= m, and every slice has at least m elements (of 4 bytes
+            // each for an `i32` row, 8 otherwise); the prefetched element is below m.
+            unsafe {
+                if k < pf_end {
+                    _mm_prefetch::<_MM_HINT_T1>(rp.add(k + PREFETCH / size_of::<C>()).cast::<i8>());
+                }
+                let raw = if narrow {
+                    _mm256_cvtepi32_epi64(_mm_loadu_si128(rp.add(k).cast()))
+                } else {
+                    _mm256_loadu_si256(rp.add(k).cast())
+                };
+                let forb = _mm256_or_si256(
+                    _mm256_cmpeq_epi64(raw, fmaxv),
+                    _mm256_cmpeq_epi64(raw, fminv),
+                );
+                let c = if MAX {
+                    _mm256_sub_epi64(zero, raw)
+                } else {
+                    raw
+                };
+                let w = _mm256_blendv_epi8(c, inf, forb);
+                let cred = _mm256_sub_epi64(
+                    _mm256_sub_epi64(w, _mm256_loadu_si256(vp.add(k).cast())),
+                    hv,
+                );
+                let dk = _mm256_loadu_si256(dp.add(k).cast());
+                let better = _mm256_cmpgt_epi64(dk, cred);
+                let nd = _mm256_blendv_epi8(dk, cred, better);
+                _mm256_storeu_si256(dp.add(k).cast(), nd);
+                _mm256_maskstore_epi64(pp.add(k), better, iv);
+                let lt = _mm256_cmpgt_epi64(ma, nd);
+                ma = _mm256_blendv_epi8(ma, nd, lt);
+                ia = _mm256_blendv_epi8(ia, idx, lt);
+                let f = _mm256_add_epi64(nd, _mm256_loadu_si256(qp.add(k).cast()));
+                let hit = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(lb1, f)));
+                if hit != 0 {
+                    // The hit lane is below k + 4 <= split: in bounds, and just stored.
+                    let k = k + hit.trailing_zeros() as usize;
+                    return Best::hit(*dp.add(k), k);
+                }
+                let ltf = _mm256_cmpgt_epi64(mf, f);
+                mf = _mm256_blendv_epi8(mf, f, ltf);
+                jf = _mm256_blendv_epi8(jf, idx, ltf);
+            }
+            idx = _mm256_add_epi64(idx, four);
+            k += 4;
+        }
+        let (mut a, mut b, mut c, mut e) = ([0i64; 4], [0i64; 4], [0i64; 4], [0i64; 4]);
+        // SAFETY: each array holds exactly one 256-bit vector.
+        unsafe {
+            _mm256_storeu_si256(a.as_mut_ptr().cast(), ma);
+            _mm256_storeu_si256(b.as_mut_ptr().cast(), ia);
+            _mm256_storeu_si256(c.as_mut_ptr().cast(), mf);
+            _mm256_storeu_si256(e.as_mut_ptr().cast(), jf);
+        }
+        let mut best = merge(&a, &b, &c, &e);
+        tail::<C, MAX>(split, row, v, d, pred, pen, h, lb, i, &mut best);
         best
     }
 }
@@ -1948,6 +2223,75 @@ mod tests {
                             (q.0.to_bits(), q.1, q.2.to_bits(), q.3),
                             "{isa:?} m {m} seed {seed} max {max}"
                         );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The integer relaxation kernels (`i64` and `i32` costs, minimising and maximising)
+    /// agree with the portable loop, on rows with both forbidden markers and settled columns.
+    #[test]
+    fn integer_simd_kernels_match_the_portable_one() {
+        fn check<C: Cost<Work = i64>, const MAX: bool>(
+            isa: Isa,
+            row: &[C],
+            (v, d0, pen): (&[i64], &[i64], &[i64]),
+            h: i64,
+            lb: i64,
+        ) {
+            let m = row.len();
+            let (mut d, mut pred) = (d0.to_vec(), vec![7usize; m]);
+            let (mut d_p, mut pred_p) = (d0.to_vec(), vec![7usize; m]);
+            let b = relax_dispatch::<C, MAX>(isa, row, v, &mut d, &mut pred, pen, h, lb, 3);
+            let p = relax_min::<C, MAX>(row, v, &mut d_p, &mut pred_p, pen, h, lb, 3);
+            let what = format!("{isa:?} m {m} max {MAX} lb {lb}");
+            assert_eq!((b.all_d, b.all_j), (p.all_d, p.all_j), "{what}");
+            assert_eq!((b.free_d, b.free_j), (p.free_d, p.free_j), "{what}");
+            let upto = if p.free_d <= lb { p.free_j + 1 } else { m };
+            assert_eq!(d[..upto], d_p[..upto], "{what}");
+            assert_eq!(pred[..upto], pred_p[..upto], "{what}");
+        }
+        let inf = i64::INF;
+        for m in [0usize, 1, 3, 4, 7, 8, 9, 31, 64, 100, 1031] {
+            for seed in 0..20 {
+                let (row, v, d, pen) = data(m, seed);
+                let int = |x: f64, big: i64| {
+                    if x == f64::INFINITY {
+                        big
+                    } else if x == f64::NEG_INFINITY {
+                        -big
+                    } else {
+                        x as i64
+                    }
+                };
+                let r64: Vec<i64> = row
+                    .iter()
+                    .map(|&x| match x {
+                        f64::INFINITY => i64::MAX,
+                        f64::NEG_INFINITY => i64::MIN,
+                        _ => x as i64,
+                    })
+                    .collect();
+                let r32: Vec<i32> = row
+                    .iter()
+                    .map(|&x| match x {
+                        f64::INFINITY => i32::MAX,
+                        f64::NEG_INFINITY => i32::MIN,
+                        _ => x as i32,
+                    })
+                    .collect();
+                // A settled column's potential is lowered by twice the work infinity.
+                let v: Vec<i64> = v.iter().map(|&x| int(x, 2 * inf)).collect();
+                let d: Vec<i64> = d.iter().map(|&x| int(x, inf)).collect();
+                let pen: Vec<i64> = pen.iter().map(|&x| int(x, inf)).collect();
+                let w = (&v[..], &d[..], &pen[..]);
+                for isa in available() {
+                    for (h, lb) in [(0, -2 * inf), (1, 2), (-3, 0)] {
+                        check::<i64, false>(isa, &r64, w, h, lb);
+                        check::<i64, true>(isa, &r64, w, h, lb);
+                        check::<i32, false>(isa, &r32, w, h, lb);
+                        check::<i32, true>(isa, &r32, w, h, lb);
                     }
                 }
             }
