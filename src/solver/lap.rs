@@ -33,7 +33,8 @@
 //! 3. **Augmentation**: for each row still free, a Dijkstra search over reduced costs finds a
 //!    shortest augmenting path. Each step relaxes all columns in natural order against one
 //!    newly reached row and finds the nearest unsettled column in the same branch-free pass
-//!    (explicit AVX2 / AVX-512F kernels for `f64` costs, detected at run time); a free column
+//!    (explicit AVX2 / AVX-512F kernels for `f64`, `i64` and `i32` costs, detected at run
+//!    time; `i32` entries are widened to `i64` lanes as they are loaded); a free column
 //!    reached at the search level ends the pass and the search at once (this is what keeps
 //!    integer problems with many ties fast). Potentials of the settled columns are then updated
 //!    so that reduced costs stay non-negative. With many ties, the last augmentations settle
@@ -1381,8 +1382,10 @@ fn relax_int<C: Cost<Work = i64>, const MAX: bool>(
     }
 }
 
-/// Hand-written AVX2 and AVX-512F versions of [`relax_min`] for `f64` costs (LLVM does not
-/// vectorise the arg-min reductions of the portable loop).
+/// Hand-written AVX2 and AVX-512F kernels (LLVM does not vectorise the arg-min reductions of
+/// the portable loops): [`relax_min`] for `f64`, `i64` and `i32` costs, and [`row_cands`] and
+/// [`top2`] for `f64` costs. Each is checked lane for lane against the portable loop in the
+/// tests below.
 #[cfg(target_arch = "x86_64")]
 mod simd {
     use super::{Best, Cands, Cost, Two, Work, NONE, PREFETCH};
