@@ -124,6 +124,23 @@ pub enum Error {
         limit: String,
     },
 
+    /// Integer costs are too large in magnitude to be solved exactly in 64-bit arithmetic with
+    /// room for the potentials, though their span is not: subtracting a constant from every
+    /// entry (which changes no optimal assignment) makes them solvable.
+    #[error(
+        "integer costs reach {magnitude} in magnitude, too large to solve exactly in 64-bit \
+         arithmetic (at most {limit} for this size and span {span}); subtract a constant from \
+         every entry, which changes no optimal assignment, or use floating-point costs"
+    )]
+    CostMagnitude {
+        /// The largest magnitude of the finite costs, as text.
+        magnitude: String,
+        /// The span `max - min` of the finite costs, as text.
+        span: String,
+        /// The largest magnitude allowed at this size and span, as text.
+        limit: String,
+    },
+
     /// The problem has no feasible solution.
     #[error("infeasible: {reason}")]
     Infeasible {

@@ -259,6 +259,74 @@ fn integer_overflow_is_an_error() {
     assert_eq!(a.total(), i64::from(i32::MIN + 1));
 }
 
+/// Integer costs of a small span but a magnitude too large for exact 64-bit arithmetic are
+/// refused with a typed error that names the way out, never reported infeasible; after the
+/// suggested shift they solve.
+#[test]
+fn large_integer_magnitudes_are_refused_with_a_way_out() {
+    let b = 4_000_000_000_000_000_000_i64;
+    let m = [b, b + 1, b + 1, b];
+    for sense in [Sense::Minimize, Sense::Maximize] {
+        let e = solve(&m, 2, 2, sense).unwrap_err();
+        assert!(matches!(e, Error::CostMagnitude { .. }), "{e:?}");
+        assert!(e.to_string().contains("subtract a constant"), "{e}");
+        let neg: Vec<i64> = m.iter().map(|&x| -x).collect();
+        assert!(matches!(
+            solve(&neg, 2, 2, sense),
+            Err(Error::CostMagnitude { .. })
+        ));
+    }
+    let shifted: Vec<i64> = m.iter().map(|&x| x - b).collect();
+    let a = solve(&shifted, 2, 2, Sense::Minimize).unwrap();
+    assert_eq!(a.pairs().collect::<Vec<_>>(), vec![(0, 0), (1, 1)]);
+    assert_eq!(a.total(), 0);
+    // Large magnitudes well inside the limit solve as they are.
+    let b = 1_000_000_000_000_000_i64;
+    let m = [b, b + 1, b + 1, b];
+    let a = solve(&m, 2, 2, Sense::Maximize).unwrap();
+    a.verify(&m).unwrap();
+    assert_eq!(a.total(), 2 * i128::from(b) + 2);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Adding a constant to every entry changes no optimum: the total moves by the constant
+    /// per pair, the dual certificate holds, and feasibility is unchanged, for `i64` and `i32`
+    /// costs alike.
+    #[test]
+    fn a_constant_shift_moves_the_total_only(
+        (r, c, m) in int_matrix(7),
+        k in prop_oneof![-1_000_000_000_000_000i64..1_000_000_000_000_000, -1000i64..1000],
+        max in any::<bool>(),
+    ) {
+        let sense = if max { Sense::Maximize } else { Sense::Minimize };
+        let base: Vec<i64> = m.iter().map(|x| x.unwrap_or(i64::MAX)).collect();
+        let moved: Vec<i64> = m.iter().map(|x| x.map_or(i64::MAX, |v| v + k)).collect();
+        match (solve(&base, r, c, sense), solve(&moved, r, c, sense)) {
+            (Ok(a), Ok(b)) => {
+                let pairs = i128::from(r.min(c) as u32);
+                prop_assert_eq!(b.total(), a.total() + pairs * i128::from(k));
+                b.verify(&moved).unwrap();
+            }
+            (Err(Error::Infeasible { .. }), Err(Error::Infeasible { .. })) => {}
+            (a, b) => prop_assert!(false, "{:?} vs {:?}", a.map(|x| x.total()), b.map(|x| x.total())),
+        }
+        if let Ok(k32) = i32::try_from(k / 1_000_000) {
+            let narrow: Vec<i32> = m.iter().map(|x| x.map_or(i32::MAX, |v| v as i32 + k32)).collect();
+            let wide: Vec<i64> = narrow.iter().map(|&x| if x == i32::MAX { i64::MAX } else { i64::from(x) }).collect();
+            match (solve(&narrow, r, c, sense), solve(&wide, r, c, sense)) {
+                (Ok(a), Ok(b)) => {
+                    prop_assert_eq!(i128::from(a.total()), b.total());
+                    prop_assert_eq!(a.pairs().collect::<Vec<_>>(), b.pairs().collect::<Vec<_>>());
+                }
+                (Err(Error::Infeasible { .. }), Err(Error::Infeasible { .. })) => {}
+                (a, b) => prop_assert!(false, "{:?} vs {:?}", a.map(|x| x.total()), b.map(|x| x.total())),
+            }
+        }
+    }
+}
+
 #[test]
 fn larger_random_problems_verify() {
     let mut g = SplitMix(99);

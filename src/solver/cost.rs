@@ -43,10 +43,16 @@ pub trait Work:
     const ZERO: Self;
     /// The distance of a forbidden pair: larger than any reachable value.
     const INF: Self;
+    /// The least value of the type (`-inf` for `f64`).
+    const LOWEST: Self;
+    /// The greatest value of the type (`+inf` for `f64`).
+    const HIGHEST: Self;
     /// Whether a value stands for "forbidden / unreachable".
     fn is_inf(self) -> bool;
     /// The value as `f64` (for tolerances and reports).
     fn to_f64(self) -> f64;
+    /// The value as `i128` (integers only; `f64` returns `None`).
+    fn to_i128(self) -> Option<i128>;
     /// The tolerance `verify` allows on reduced costs, given the largest magnitude involved.
     fn tolerance(scale: f64, n: usize) -> f64;
 }
@@ -54,12 +60,17 @@ pub trait Work:
 impl Work for f64 {
     const ZERO: f64 = 0.0;
     const INF: f64 = f64::INFINITY;
+    const LOWEST: f64 = f64::NEG_INFINITY;
+    const HIGHEST: f64 = f64::INFINITY;
     #[inline(always)]
     fn is_inf(self) -> bool {
         self == f64::INFINITY
     }
     fn to_f64(self) -> f64 {
         self
+    }
+    fn to_i128(self) -> Option<i128> {
+        None
     }
     fn tolerance(scale: f64, n: usize) -> f64 {
         // Potentials are sums of at most ~2n rounded differences of costs.
@@ -74,12 +85,17 @@ const I64_INF: i64 = i64::MAX / 4;
 impl Work for i64 {
     const ZERO: i64 = 0;
     const INF: i64 = I64_INF;
+    const LOWEST: i64 = i64::MIN;
+    const HIGHEST: i64 = i64::MAX;
     #[inline(always)]
     fn is_inf(self) -> bool {
         self >= I64_INF / 2
     }
     fn to_f64(self) -> f64 {
         self as f64
+    }
+    fn to_i128(self) -> Option<i128> {
+        Some(i128::from(self))
     }
     fn tolerance(_scale: f64, _n: usize) -> f64 {
         0.0
@@ -190,6 +206,15 @@ fn int_span_limit(n: usize) -> i128 {
     i128::from(I64_INF / 8) / (2 * n as i128 + 2)
 }
 
+/// Largest magnitude `max(|min|, |max|)` of integer costs for `n` pairs whose span is `span`
+/// (at most [`int_span_limit`]): the solver works on the entries as they are, so potentials
+/// and path lengths stay within `magnitude + (2n + 2) * span`, which must stay as far under
+/// the work type's infinity as the span alone must.
+pub(crate) fn int_magnitude_limit(n: usize, span: i128) -> i128 {
+    let k = 2 * n as i128 + 2;
+    (int_span_limit(n) - span) * k
+}
+
 /// An integer cost type `$t`, worked in `i64`, totals in `$total`; `MIN` and `MAX` are forbidden.
 macro_rules! int_cost {
     ($t:ty, $total:ty) => {
@@ -247,6 +272,20 @@ mod tests {
         assert!(i32::MIN.to_work::<false>().is_inf());
         assert_eq!(3.5f64.to_work::<true>(), -3.5);
         assert_eq!(7i32.to_work::<true>(), -7i64);
+    }
+
+    #[test]
+    fn magnitude_limit_leaves_the_same_headroom() {
+        for n in [1, 2, 1000, 1 << 20] {
+            let lim = int_span_limit(n);
+            for span in [0, 1, lim / 2, lim] {
+                let k = 2 * n as i128 + 2;
+                assert!(int_magnitude_limit(n, span) + k * span <= i128::from(I64_INF / 8));
+                assert!(int_magnitude_limit(n, span) >= 0);
+            }
+        }
+        // Entries of up to 10^14 in magnitude fit a 1000 x 1000 problem of small span.
+        assert!(int_magnitude_limit(1000, 100) > 100_000_000_000_000);
     }
 
     #[test]

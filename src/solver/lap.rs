@@ -1012,6 +1012,41 @@ fn row_min<C: Cost, const MAX: bool>(row: &[C], v: &[C::Work]) -> C::Work {
     best
 }
 
+/// The least and greatest allowed entries of a row (forbidden ones left out), in the work
+/// arithmetic of the minimising sense; `(HIGHEST, LOWEST)` when none is allowed. The span
+/// check of integer costs reads every entry with it, branch-free (vectorised).
+#[inline(always)]
+fn row_range<C: Cost, const MAX: bool>(row: &[C]) -> (C::Work, C::Work) {
+    let mut lo = [C::Work::HIGHEST; LANES];
+    let mut hi = [C::Work::LOWEST; LANES];
+    let split = row.len() - row.len() % LANES;
+    for rc in row[..split].chunks_exact(LANES) {
+        for l in 0..LANES {
+            let (ok, w) = (!rc[l].is_forbidden(), rc[l].to_work::<false>());
+            lo[l] = if ok && w < lo[l] { w } else { lo[l] };
+            hi[l] = if ok && w > hi[l] { w } else { hi[l] };
+        }
+    }
+    let (mut a, mut b) = (C::Work::HIGHEST, C::Work::LOWEST);
+    for l in 0..LANES {
+        a = if lo[l] < a { lo[l] } else { a };
+        b = if hi[l] > b { hi[l] } else { b };
+    }
+    for &c in &row[split..] {
+        if !c.is_forbidden() {
+            let w = c.to_work::<false>();
+            a = if w < a { w } else { a };
+            b = if w > b { w } else { b };
+        }
+    }
+    (a, b)
+}
+
+/// [`row_range`] on the widest instruction set of this CPU.
+pub(crate) fn entry_range<C: Cost>(isa: Isa, row: &[C]) -> (C::Work, C::Work) {
+    entry_range_kernel::call::<C, false>(isa, row)
+}
+
 /// Which instruction set the hot loops are compiled for, detected once per solve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Isa {
@@ -1085,6 +1120,7 @@ multiversion!(column_minima, col_min, (row: &[C], v: &mut [C::Work], y: &mut [us
 multiversion!(special_entries, row_special, (row: &[C]) -> bool);
 multiversion!(row_candidates, row_cands, (row: &[C]) -> (Cands<C::Work>, bool));
 multiversion!(row_minimum, row_min, (row: &[C], v: &[C::Work]) -> C::Work);
+multiversion!(entry_range_kernel, row_range, (row: &[C]) -> (C::Work, C::Work));
 multiversion!(free_zero, first_free_zero, (row: &[C], v: &[C::Work], y: &[usize], mu: C::Work) -> Option<usize>);
 
 /// Solves the assignment on `n <= m`, checking nothing about the input (the caller rejects NaN
@@ -2296,6 +2332,52 @@ mod tests {
                         check::<i32, false>(isa, &r32, w, h, lb);
                         check::<i32, true>(isa, &r32, w, h, lb);
                     }
+                }
+            }
+        }
+    }
+
+    /// The range kernel of the integer span check equals a plain fold over the allowed entries,
+    /// on every instruction set (rows with both forbidden markers, and with none allowed).
+    #[test]
+    fn entry_range_is_the_min_and_max_of_the_allowed_entries() {
+        fn naive<C: Cost>(row: &[C]) -> (C::Work, C::Work) {
+            row.iter()
+                .filter(|c| !c.is_forbidden())
+                .map(|c| c.to_work::<false>())
+                .fold((C::Work::HIGHEST, C::Work::LOWEST), |(a, b), w| {
+                    (if w < a { w } else { a }, if w > b { w } else { b })
+                })
+        }
+        for m in [0usize, 1, 7, 8, 9, 31, 100, 1031] {
+            for seed in 0..10 {
+                let (row, ..) = data(m, seed);
+                let r64: Vec<i64> = row
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &x)| match x {
+                        f64::INFINITY => i64::MAX,
+                        f64::NEG_INFINITY => i64::MIN,
+                        _ => (x as i64 - 7) * (1 << 40) + k as i64,
+                    })
+                    .collect();
+                let r32: Vec<i32> = r64
+                    .iter()
+                    .map(|&x| match x {
+                        i64::MAX => i32::MAX,
+                        i64::MIN => i32::MIN,
+                        _ => (x >> 20) as i32,
+                    })
+                    .collect();
+                let all_forbidden = vec![i64::MIN; m];
+                for isa in available() {
+                    assert_eq!(entry_range(isa, &r64), naive(&r64), "{isa:?} m {m}");
+                    assert_eq!(entry_range(isa, &r32), naive(&r32), "{isa:?} m {m}");
+                    assert_eq!(
+                        entry_range(isa, &all_forbidden),
+                        (i64::MAX, i64::MIN),
+                        "{isa:?} m {m}"
+                    );
                 }
             }
         }

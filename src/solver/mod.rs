@@ -269,6 +269,8 @@ pub fn warm_up() {
 /// - [`Error::MatrixShape`] when `costs.len() != rows * cols`;
 /// - [`Error::NaN`] naming the first NaN entry;
 /// - [`Error::CostOverflow`] when integer costs span more than can be solved without overflow;
+/// - [`Error::CostMagnitude`] when integer costs are too large in magnitude for exact 64-bit
+///   arithmetic (subtracting a constant from every entry solves that);
 /// - [`Error::Infeasible`] when no complete assignment exists, with a Hall-type witness.
 ///
 /// # Complexity
@@ -374,21 +376,16 @@ fn check_entries<C: Cost>(costs: &[C], rows: usize, cols: usize) -> Result<()> {
     if rows == 0 || cols == 0 {
         return Ok(());
     }
-    let mut lo: Option<i128> = None;
-    let mut hi: Option<i128> = None;
+    if let Some(limit) = C::span_limit(rows.max(cols)) {
+        return check_integers(costs, rows, cols, limit);
+    }
     for (i, row) in costs.chunks_exact(cols).enumerate() {
         let mut allowed = false;
         for (j, &x) in row.iter().enumerate() {
             if x.is_nan() {
                 return Err(Error::NaN { row: i, col: j });
             }
-            if !x.is_forbidden() {
-                allowed = true;
-                if let Some(k) = x.as_i128() {
-                    lo = Some(lo.map_or(k, |l| l.min(k)));
-                    hi = Some(hi.map_or(k, |h| h.max(k)));
-                }
-            }
+            allowed |= !x.is_forbidden();
         }
         if !allowed && rows <= cols {
             return Err(Error::Infeasible {
@@ -396,6 +393,12 @@ fn check_entries<C: Cost>(costs: &[C], rows: usize, cols: usize) -> Result<()> {
             });
         }
     }
+    check_columns(costs, rows, cols)
+}
+
+/// On a matrix with at least as many rows as columns, a column with no allowed row is
+/// infeasible.
+fn check_columns<C: Cost>(costs: &[C], rows: usize, cols: usize) -> Result<()> {
     if rows >= cols {
         for j in 0..cols {
             if (0..rows).all(|i| costs[i * cols + j].is_forbidden()) {
@@ -405,13 +408,50 @@ fn check_entries<C: Cost>(costs: &[C], rows: usize, cols: usize) -> Result<()> {
             }
         }
     }
-    if let (Some(lo), Some(hi), Some(limit)) = (lo, hi, C::span_limit(rows.max(cols))) {
-        if hi - lo > limit {
-            return Err(Error::CostOverflow {
-                span: (hi - lo).to_string(),
-                limit: limit.to_string(),
-            });
+    Ok(())
+}
+
+/// [`check_entries`] for integer costs (no NaN): each row's least and greatest allowed entry in
+/// one vectorised pass, then the span and magnitude limits for this size (`limit` is the span
+/// limit).
+fn check_integers<C: Cost>(costs: &[C], rows: usize, cols: usize, limit: i128) -> Result<()> {
+    let isa = lap::Isa::detect();
+    let (mut lo, mut hi) = (i128::MAX, i128::MIN);
+    for (i, row) in costs.chunks_exact(cols).enumerate() {
+        let (a, b) = lap::entry_range(isa, row);
+        match (a.to_i128(), b.to_i128()) {
+            (Some(a), Some(b)) if a <= b => {
+                lo = lo.min(a);
+                hi = hi.max(b);
+            }
+            _ if rows <= cols => {
+                return Err(Error::Infeasible {
+                    reason: format!("row {i} has no allowed column"),
+                });
+            }
+            _ => {}
         }
+    }
+    check_columns(costs, rows, cols)?;
+    if lo > hi {
+        // Only on a tall matrix whose every entry is forbidden in some rows: nothing to bound.
+        return Ok(());
+    }
+    let span = hi - lo;
+    if span > limit {
+        return Err(Error::CostOverflow {
+            span: span.to_string(),
+            limit: limit.to_string(),
+        });
+    }
+    let magnitude = lo.abs().max(hi.abs());
+    let most = cost::int_magnitude_limit(rows.max(cols), span);
+    if magnitude > most {
+        return Err(Error::CostMagnitude {
+            magnitude: magnitude.to_string(),
+            span: span.to_string(),
+            limit: most.to_string(),
+        });
     }
     Ok(())
 }
