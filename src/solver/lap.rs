@@ -1302,7 +1302,48 @@ fn top2_dispatch<C: Cost, const MAX: bool>(
             )
         };
     }
+    #[cfg(target_arch = "x86_64")]
+    if isa != Isa::Portable
+        && (TypeId::of::<C>() == TypeId::of::<i64>() || TypeId::of::<C>() == TypeId::of::<i32>())
+    {
+        let m = row.len();
+        assert!(v.len() >= m);
+        // SAFETY: `C` is `i64` or `i32` (equal `TypeId`s), whose work type is `i64`: the
+        // potentials are reinterpreted as their own type, length unchanged.
+        let v = unsafe { std::slice::from_raw_parts(v.as_ptr().cast::<i64>(), m) };
+        let t = if TypeId::of::<C>() == TypeId::of::<i64>() {
+            // SAFETY: `C` is `i64`: the row is reinterpreted as its own type.
+            let row = unsafe { std::slice::from_raw_parts(row.as_ptr().cast::<i64>(), m) };
+            top2_int::<i64, MAX>(isa, row, v)
+        } else {
+            // SAFETY: `C` is `i32`: the row is reinterpreted as its own type.
+            let row = unsafe { std::slice::from_raw_parts(row.as_ptr().cast::<i32>(), m) };
+            top2_int::<i32, MAX>(isa, row, v)
+        };
+        // SAFETY: as above, `C::Work` is `i64`.
+        return unsafe {
+            (
+                *std::ptr::from_ref(&t.v1).cast::<C::Work>(),
+                t.j1,
+                *std::ptr::from_ref(&t.v2).cast::<C::Work>(),
+                t.j2,
+            )
+        };
+    }
     top2::<C, MAX>(row, v)
+}
+
+/// The integer [`top2`] kernels of [`simd`] for a SIMD instruction set (not [`Isa::Portable`]).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn top2_int<C: Cost<Work = i64>, const MAX: bool>(isa: Isa, row: &[C], v: &[i64]) -> Two<i64> {
+    match isa {
+        // SAFETY: `Isa::Avx512` is only made after `is_x86_feature_detected!("avx512f")`; the
+        // caller checked the slice length, and `C` is `i64` or `i32`.
+        Isa::Avx512 => unsafe { simd::top2_int_avx512::<C, MAX>(row, v) },
+        // SAFETY: `Isa::Avx2` is only made after `is_x86_feature_detected!("avx2")`; as above.
+        _ => unsafe { simd::top2_int_avx2::<C, MAX>(row, v) },
+    }
 }
 
 /// [`relax_min`] through the explicit-SIMD kernels of [`simd`] when the costs are `f64`, `i64`
@@ -1419,8 +1460,8 @@ fn relax_int<C: Cost<Work = i64>, const MAX: bool>(
 }
 
 /// Hand-written AVX2 and AVX-512F kernels (LLVM does not vectorise the arg-min reductions of
-/// the portable loops): [`relax_min`] for `f64`, `i64` and `i32` costs, and [`row_cands`] and
-/// [`top2`] for `f64` costs. Each is checked lane for lane against the portable loop in the
+/// the portable loops): [`relax_min`] and [`top2`] for `f64`, `i64` and `i32` costs, and
+/// [`row_cands`] for `f64` costs. Each is checked lane for lane against the portable loop in the
 /// tests below.
 #[cfg(target_arch = "x86_64")]
 mod simd {
@@ -1754,7 +1795,7 @@ mod simd {
             _mm512_storeu_pd(x2.as_mut_ptr(), a2);
             _mm512_storeu_si512(y2.as_mut_ptr().cast(), i2);
         }
-        finish_top2::<MAX>(&x1, &y1, &x2, &y2, split, row, v)
+        finish_top2::<f64, MAX>(&x1, &y1, &x2, &y2, split, row, v)
     }
 
     /// AVX2 [`super::top2`] for `f64`.
@@ -1805,20 +1846,19 @@ mod simd {
             _mm256_storeu_pd(x2.as_mut_ptr(), a2);
             _mm256_storeu_pd(y2.as_mut_ptr().cast(), i2);
         }
-        finish_top2::<MAX>(&x1, &y1, &x2, &y2, split, row, v)
+        finish_top2::<f64, MAX>(&x1, &y1, &x2, &y2, split, row, v)
     }
 
     /// Merges the lanes of a SIMD `top2` and adds the scalar tail from column `split`.
-    fn finish_top2<const MAX: bool>(
-        x1: &[f64],
+    fn finish_top2<C: Cost, const MAX: bool>(
+        x1: &[C::Work],
         y1: &[i64],
-        x2: &[f64],
+        x2: &[C::Work],
         y2: &[i64],
         split: usize,
-        row: &[f64],
-        v: &[f64],
-    ) -> Two<f64> {
-        use super::Cost;
+        row: &[C],
+        v: &[C::Work],
+    ) -> Two<C::Work> {
         let mut t = Two::new();
         for l in 0..x1.len() {
             t.push(x1[l], y1[l] as usize);
@@ -1826,7 +1866,7 @@ mod simd {
         }
         for k in split..row.len() {
             let h = row[k].to_work::<MAX>() - v[k];
-            if h < f64::INFINITY {
+            if h < C::Work::INF {
                 t.push(h, k);
             }
         }
@@ -2140,6 +2180,140 @@ mod simd {
         tail::<C, MAX>(split, row, v, d, pred, pen, h, lb, i, &mut best);
         best
     }
+
+    /// AVX-512F [`super::top2`] for integer costs (`i64`, or `i32` widened to `i64` lanes), in
+    /// the same steps as [`top2_avx512`].
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512F; `C` must be `i64` or `i32` (worked in `i64`); `v` must
+    /// be at least as long as `row`.
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn top2_int_avx512<C: Cost<Work = i64>, const MAX: bool>(
+        row: &[C],
+        v: &[i64],
+    ) -> Two<i64> {
+        let (narrow, fmax, fmin) = int_markers::<C>();
+        let m = row.len();
+        let split = m - m % 8;
+        let inf = _mm512_set1_epi64(i64::INF);
+        let (fmaxv, fminv) = (_mm512_set1_epi64(fmax), _mm512_set1_epi64(fmin));
+        let zero = _mm512_setzero_si512();
+        let eight = _mm512_set1_epi64(8);
+        let mut idx = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+        let none = _mm512_set1_epi64(-1);
+        let (mut a1, mut a2, mut i1, mut i2) = (inf, inf, none, none);
+        let (rp, vp) = (row.as_ptr(), v.as_ptr());
+        let pf_end = m.saturating_sub(PREFETCH / size_of::<C>());
+        let mut k = 0;
+        while k < split {
+            // SAFETY: k + 8 <= split <= m <= v.len() (elements of 4 bytes for an `i32` row, 8
+            // otherwise); the prefetched element is below m.
+            unsafe {
+                if k < pf_end {
+                    _mm_prefetch::<_MM_HINT_T1>(rp.add(k + PREFETCH / size_of::<C>()).cast::<i8>());
+                }
+                let raw = if narrow {
+                    _mm512_cvtepi32_epi64(_mm256_loadu_si256(rp.add(k).cast()))
+                } else {
+                    _mm512_loadu_si512(rp.add(k).cast())
+                };
+                let forb =
+                    _mm512_cmpeq_epi64_mask(raw, fmaxv) | _mm512_cmpeq_epi64_mask(raw, fminv);
+                let c = if MAX {
+                    _mm512_sub_epi64(zero, raw)
+                } else {
+                    raw
+                };
+                let w = _mm512_mask_mov_epi64(c, forb, inf);
+                let h = _mm512_sub_epi64(w, _mm512_loadu_si512(vp.add(k).cast()));
+                let lt1 = _mm512_cmplt_epi64_mask(h, a1);
+                let lt2 = _mm512_cmplt_epi64_mask(h, a2);
+                a2 = _mm512_mask_mov_epi64(_mm512_mask_mov_epi64(a2, lt2, h), lt1, a1);
+                i2 = _mm512_mask_mov_epi64(_mm512_mask_mov_epi64(i2, lt2, idx), lt1, i1);
+                a1 = _mm512_mask_mov_epi64(a1, lt1, h);
+                i1 = _mm512_mask_mov_epi64(i1, lt1, idx);
+            }
+            idx = _mm512_add_epi64(idx, eight);
+            k += 8;
+        }
+        let (mut x1, mut y1, mut x2, mut y2) = ([0i64; 8], [0i64; 8], [0i64; 8], [0i64; 8]);
+        // SAFETY: each array holds exactly one 512-bit vector.
+        unsafe {
+            _mm512_storeu_si512(x1.as_mut_ptr().cast(), a1);
+            _mm512_storeu_si512(y1.as_mut_ptr().cast(), i1);
+            _mm512_storeu_si512(x2.as_mut_ptr().cast(), a2);
+            _mm512_storeu_si512(y2.as_mut_ptr().cast(), i2);
+        }
+        finish_top2::<C, MAX>(&x1, &y1, &x2, &y2, split, row, v)
+    }
+
+    /// AVX2 [`super::top2`] for integer costs (`i64`, or `i32` widened to `i64` lanes), in the
+    /// same steps as [`top2_int_avx512`], four lanes at a time.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2; `C` must be `i64` or `i32` (worked in `i64`); `v` must be at
+    /// least as long as `row`.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn top2_int_avx2<C: Cost<Work = i64>, const MAX: bool>(
+        row: &[C],
+        v: &[i64],
+    ) -> Two<i64> {
+        let (narrow, fmax, fmin) = int_markers::<C>();
+        let m = row.len();
+        let split = m - m % 4;
+        let inf = _mm256_set1_epi64x(i64::INF);
+        let (fmaxv, fminv) = (_mm256_set1_epi64x(fmax), _mm256_set1_epi64x(fmin));
+        let zero = _mm256_setzero_si256();
+        let four = _mm256_set1_epi64x(4);
+        let mut idx = _mm256_set_epi64x(3, 2, 1, 0);
+        let none = _mm256_set1_epi64x(-1);
+        let (mut a1, mut a2, mut i1, mut i2) = (inf, inf, none, none);
+        let (rp, vp) = (row.as_ptr(), v.as_ptr());
+        let pf_end = m.saturating_sub(PREFETCH / size_of::<C>());
+        let mut k = 0;
+        while k < split {
+            // SAFETY: k + 4 <= split <= m <= v.len() (elements of 4 bytes for an `i32` row, 8
+            // otherwise); the prefetched element is below m.
+            unsafe {
+                if k < pf_end {
+                    _mm_prefetch::<_MM_HINT_T1>(rp.add(k + PREFETCH / size_of::<C>()).cast::<i8>());
+                }
+                let raw = if narrow {
+                    _mm256_cvtepi32_epi64(_mm_loadu_si128(rp.add(k).cast()))
+                } else {
+                    _mm256_loadu_si256(rp.add(k).cast())
+                };
+                let forb = _mm256_or_si256(
+                    _mm256_cmpeq_epi64(raw, fmaxv),
+                    _mm256_cmpeq_epi64(raw, fminv),
+                );
+                let c = if MAX {
+                    _mm256_sub_epi64(zero, raw)
+                } else {
+                    raw
+                };
+                let w = _mm256_blendv_epi8(c, inf, forb);
+                let h = _mm256_sub_epi64(w, _mm256_loadu_si256(vp.add(k).cast()));
+                let lt1 = _mm256_cmpgt_epi64(a1, h);
+                let lt2 = _mm256_cmpgt_epi64(a2, h);
+                a2 = _mm256_blendv_epi8(_mm256_blendv_epi8(a2, h, lt2), a1, lt1);
+                i2 = _mm256_blendv_epi8(_mm256_blendv_epi8(i2, idx, lt2), i1, lt1);
+                a1 = _mm256_blendv_epi8(a1, h, lt1);
+                i1 = _mm256_blendv_epi8(i1, idx, lt1);
+            }
+            idx = _mm256_add_epi64(idx, four);
+            k += 4;
+        }
+        let (mut x1, mut y1, mut x2, mut y2) = ([0i64; 4], [0i64; 4], [0i64; 4], [0i64; 4]);
+        // SAFETY: each array holds exactly one 256-bit vector.
+        unsafe {
+            _mm256_storeu_si256(x1.as_mut_ptr().cast(), a1);
+            _mm256_storeu_si256(y1.as_mut_ptr().cast(), i1);
+            _mm256_storeu_si256(x2.as_mut_ptr().cast(), a2);
+            _mm256_storeu_si256(y2.as_mut_ptr().cast(), i2);
+        }
+        finish_top2::<C, MAX>(&x1, &y1, &x2, &y2, split, row, v)
+    }
 }
 
 #[cfg(test)]
@@ -2268,8 +2442,9 @@ mod tests {
         }
     }
 
-    /// The integer relaxation kernels (`i64` and `i32` costs, minimising and maximising)
-    /// agree with the portable loop, on rows with both forbidden markers and settled columns.
+    /// The integer relaxation and two-smallest kernels (`i64` and `i32` costs, minimising and
+    /// maximising) agree with the portable loops, on rows with both forbidden markers and
+    /// settled columns.
     #[test]
     fn integer_simd_kernels_match_the_portable_one() {
         fn check<C: Cost<Work = i64>, const MAX: bool>(
@@ -2290,6 +2465,11 @@ mod tests {
             let upto = if p.free_d <= lb { p.free_j + 1 } else { m };
             assert_eq!(d[..upto], d_p[..upto], "{what}");
             assert_eq!(pred[..upto], pred_p[..upto], "{what}");
+            assert_eq!(
+                top2_dispatch::<C, MAX>(isa, row, v),
+                top2::<C, MAX>(row, v),
+                "{what}"
+            );
         }
         let inf = i64::INF;
         for m in [0usize, 1, 3, 4, 7, 8, 9, 31, 64, 100, 1031] {
