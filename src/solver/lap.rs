@@ -513,7 +513,9 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
 /// outside a pool): the pass starts at once, and a helper that starts late only takes the
 /// blocks that are left. Each block's result depends on its rows alone (the kernels of every
 /// instruction set agree bit for bit), so the outcome does not depend on the number of threads
-/// or on who took which block.
+/// or on who took which block. As with any rayon call from outside the pool, a caller outside
+/// it returns only once each helper task has been picked up by a pool thread (a late one finds
+/// no block left and ends at once).
 fn first_pass<C: Cost, const MAX: bool>(c: &[C], n: usize, m: usize) -> (RowCands<C::Work>, bool) {
     let isa = Isa::detect();
     // One block of rows: its candidates, and whether it has a NaN or forbidden entry. Each
