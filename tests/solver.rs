@@ -288,6 +288,38 @@ fn large_integer_magnitudes_are_refused_with_a_way_out() {
     assert_eq!(a.total(), 2 * i128::from(b) + 2);
 }
 
+/// The range check of a large integer matrix (read in parallel) names the first row with no
+/// allowed column and the same span, whatever the number of threads.
+#[test]
+fn large_integer_checks_are_the_same_on_any_thread_count() {
+    let n = 600; // 360,000 entries: above the parallel threshold
+    let mut rng = SplitMix(7);
+    let base: Vec<i64> = (0..n * n).map(|_| (rng.next_u64() % 1000) as i64).collect();
+    let mut m = base.clone();
+    for i in [400, 200, 599] {
+        m[i * n..(i + 1) * n].fill(i64::MIN);
+    }
+    let mut wide = base;
+    wide[5] = -(1 << 62);
+    let hi = wide.iter().max().copied().unwrap_or(0);
+    let span = (i128::from(hi) + (1 << 62)).to_string();
+    for threads in [1, 2, 3] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let e = pool
+            .install(|| solve(&m, n, n, Sense::Minimize))
+            .unwrap_err();
+        assert_eq!(e.to_string(), "infeasible: row 200 has no allowed column");
+        let e = pool
+            .install(|| solve(&wide, n, n, Sense::Minimize))
+            .unwrap_err();
+        assert!(matches!(e, Error::CostOverflow { .. }), "{e}");
+        assert!(e.to_string().contains(&format!("span {span},")), "{e}");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 

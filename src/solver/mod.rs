@@ -411,26 +411,46 @@ fn check_columns<C: Cost>(costs: &[C], rows: usize, cols: usize) -> Result<()> {
     Ok(())
 }
 
+/// Integer matrices with at least this many entries are range-checked in parallel (on the
+/// current rayon pool).
+const PAR_CHECK_ENTRIES: usize = 1 << 18;
+
 /// [`check_entries`] for integer costs (no NaN): each row's least and greatest allowed entry in
 /// one vectorised pass, then the span and magnitude limits for this size (`limit` is the span
 /// limit).
 fn check_integers<C: Cost>(costs: &[C], rows: usize, cols: usize, limit: i128) -> Result<()> {
+    use rayon::prelude::*;
     let isa = lap::Isa::detect();
-    let (mut lo, mut hi) = (i128::MAX, i128::MIN);
-    for (i, row) in costs.chunks_exact(cols).enumerate() {
+    // Per row: its least and greatest allowed entry, or the row's number if it has none.
+    // Folded with min, max and min, which are exact and order-free: the parallel fold over a
+    // large matrix gives what the sequential one gives, whatever the number of threads.
+    let empty = (i128::MAX, i128::MIN, usize::MAX);
+    let row_range = |(i, row): (usize, &[C])| {
         let (a, b) = lap::entry_range(isa, row);
         match (a.to_i128(), b.to_i128()) {
-            (Some(a), Some(b)) if a <= b => {
-                lo = lo.min(a);
-                hi = hi.max(b);
-            }
-            _ if rows <= cols => {
-                return Err(Error::Infeasible {
-                    reason: format!("row {i} has no allowed column"),
-                });
-            }
-            _ => {}
+            (Some(a), Some(b)) if a <= b => (a, b, usize::MAX),
+            _ => (i128::MAX, i128::MIN, i),
         }
+    };
+    let fold =
+        |x: (i128, i128, usize), y: (i128, i128, usize)| (x.0.min(y.0), x.1.max(y.1), x.2.min(y.2));
+    let (lo, hi, first_empty) = if costs.len() >= PAR_CHECK_ENTRIES {
+        costs
+            .par_chunks_exact(cols)
+            .enumerate()
+            .map(row_range)
+            .reduce(|| empty, fold)
+    } else {
+        costs
+            .chunks_exact(cols)
+            .enumerate()
+            .map(row_range)
+            .fold(empty, fold)
+    };
+    if first_empty != usize::MAX && rows <= cols {
+        return Err(Error::Infeasible {
+            reason: format!("row {first_empty} has no allowed column"),
+        });
     }
     check_columns(costs, rows, cols)?;
     if lo > hi {
