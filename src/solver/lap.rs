@@ -1265,7 +1265,39 @@ fn cands_dispatch<C: Cost, const MAX: bool>(isa: Isa, row: &[C]) -> (Cands<C::Wo
         // `Cands<C::Work>`; `transmute_copy` reads it as its own type.
         return (unsafe { std::mem::transmute_copy(&t) }, special);
     }
+    #[cfg(target_arch = "x86_64")]
+    if isa != Isa::Portable
+        && (TypeId::of::<C>() == TypeId::of::<i64>() || TypeId::of::<C>() == TypeId::of::<i32>())
+    {
+        let m = row.len();
+        let (t, special) = if TypeId::of::<C>() == TypeId::of::<i64>() {
+            // SAFETY: `C` is `i64`: the row is reinterpreted as its own type.
+            let row = unsafe { std::slice::from_raw_parts(row.as_ptr().cast::<i64>(), m) };
+            cands_int::<i64, MAX>(isa, row)
+        } else {
+            // SAFETY: `C` is `i32`: the row is reinterpreted as its own type.
+            let row = unsafe { std::slice::from_raw_parts(row.as_ptr().cast::<i32>(), m) };
+            cands_int::<i32, MAX>(isa, row)
+        };
+        // SAFETY: `C::Work` is `i64` (the work type of `i64` and `i32`), so `Cands<i64>` is
+        // `Cands<C::Work>`; `transmute_copy` reads it as its own type.
+        return (unsafe { std::mem::transmute_copy(&t) }, special);
+    }
     row_candidates::call::<C, MAX>(isa, row)
+}
+
+/// The integer [`row_cands`] kernels of [`simd`] for a SIMD instruction set (not
+/// [`Isa::Portable`]).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn cands_int<C: Cost<Work = i64>, const MAX: bool>(isa: Isa, row: &[C]) -> (Cands<i64>, bool) {
+    match isa {
+        // SAFETY: `Isa::Avx512` is only made after `is_x86_feature_detected!("avx512f")`, and
+        // `C` is `i64` or `i32`.
+        Isa::Avx512 => unsafe { simd::cands_int_avx512::<C, MAX>(row) },
+        // SAFETY: `Isa::Avx2` is only made after `is_x86_feature_detected!("avx2")`; as above.
+        _ => unsafe { simd::cands_int_avx2::<C, MAX>(row) },
+    }
 }
 
 /// [`top2`] through the explicit-SIMD kernels of [`simd`] when the costs are `f64` and the CPU
@@ -1462,8 +1494,8 @@ fn relax_int<C: Cost<Work = i64>, const MAX: bool>(
 }
 
 /// Hand-written AVX2 and AVX-512F kernels (LLVM does not vectorise the arg-min reductions of
-/// the portable loops): [`relax_min`] and [`top2`] for `f64`, `i64` and `i32` costs, and
-/// [`row_cands`] for `f64` costs. Each is checked lane for lane against the portable loop in the
+/// the portable loops): [`relax_min`], [`top2`] and [`row_cands`] for `f64`, `i64` and `i32`
+/// costs (`i32` entries are widened to `i64` lanes as they load). Each is checked lane for lane against the portable loop in the
 /// tests below.
 #[cfg(target_arch = "x86_64")]
 mod simd {
@@ -1474,8 +1506,12 @@ mod simd {
     /// Inserts the columns of `mask` (bits from `base`) into `t` in increasing order; the
     /// entries are re-read through [`super::Cost::to_work`], which settles forbidden ones.
     #[inline(always)]
-    fn insert_mask<const MAX: bool>(t: &mut Cands<f64>, row: &[f64], base: usize, mut mask: u32) {
-        use super::Cost;
+    fn insert_mask<C: Cost, const MAX: bool>(
+        t: &mut Cands<C::Work>,
+        row: &[C],
+        base: usize,
+        mut mask: u32,
+    ) {
         while mask != 0 {
             let k = base + mask.trailing_zeros() as usize;
             mask &= mask - 1;
@@ -1527,7 +1563,7 @@ mod simd {
             let la = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(a, last);
             let lb = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(b, last);
             if la | lb != 0 {
-                insert_mask::<MAX>(&mut t, row, k, u32::from(la) | (u32::from(lb) << 8));
+                insert_mask::<f64, MAX>(&mut t, row, k, u32::from(la) | (u32::from(lb) << 8));
                 last = _mm512_set1_pd(t.h[super::CANDS - 1]);
             }
             k += 16;
@@ -1576,7 +1612,7 @@ mod simd {
                 mask |= lt << (4 * q);
             }
             if mask != 0 {
-                insert_mask::<MAX>(&mut t, row, k, mask);
+                insert_mask::<f64, MAX>(&mut t, row, k, mask);
                 last = _mm256_set1_pd(t.h[super::CANDS - 1]);
             }
             k += 16;
@@ -2316,6 +2352,136 @@ mod simd {
         }
         finish_top2::<C, MAX>(&x1, &y1, &x2, &y2, split, row, v)
     }
+
+    /// AVX-512F [`super::row_cands`] for integer costs (`i64`, or `i32` widened to `i64`
+    /// lanes), in the same steps as [`cands_avx512`]: a block of 16 columns is compared with the
+    /// last candidate, and only the columns below it are inserted.
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512F; `C` must be `i64` or `i32` (worked in `i64`).
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn cands_int_avx512<C: Cost<Work = i64>, const MAX: bool>(
+        row: &[C],
+    ) -> (Cands<i64>, bool) {
+        let (narrow, fmax, fmin) = int_markers::<C>();
+        let m = row.len();
+        let split = m - m % 16;
+        let inf = _mm512_set1_epi64(i64::INF);
+        let (fmaxv, fminv) = (_mm512_set1_epi64(fmax), _mm512_set1_epi64(fmin));
+        let zero = _mm512_setzero_si512();
+        let mut t = Cands::new();
+        let mut last = _mm512_set1_epi64(t.h[super::CANDS - 1]);
+        let mut special = false;
+        let rp = row.as_ptr();
+        let mut k = 0;
+        while k < split {
+            // SAFETY: k + 16 <= split <= m: the loads are in bounds (16 entries of 4 bytes for
+            // an `i32` row, of 8 otherwise). A prefetch is a hint that never faults, and
+            // `wrapping_add` computes its address without the in-bounds requirement of `add`.
+            let (a, b) = unsafe {
+                _mm_prefetch::<_MM_HINT_T1>(rp.add(k).cast::<i8>().wrapping_add(PREFETCH));
+                if narrow {
+                    (
+                        _mm512_cvtepi32_epi64(_mm256_loadu_si256(rp.add(k).cast())),
+                        _mm512_cvtepi32_epi64(_mm256_loadu_si256(rp.add(k + 8).cast())),
+                    )
+                } else {
+                    _mm_prefetch::<_MM_HINT_T1>(rp.add(k).cast::<i8>().wrapping_add(PREFETCH + 64));
+                    (
+                        _mm512_loadu_si512(rp.add(k).cast()),
+                        _mm512_loadu_si512(rp.add(k + 8).cast()),
+                    )
+                }
+            };
+            let work = |raw: __m512i| {
+                let forb =
+                    _mm512_cmpeq_epi64_mask(raw, fmaxv) | _mm512_cmpeq_epi64_mask(raw, fminv);
+                let c = if MAX {
+                    _mm512_sub_epi64(zero, raw)
+                } else {
+                    raw
+                };
+                (_mm512_mask_mov_epi64(c, forb, inf), forb)
+            };
+            let ((a, fa), (b, fb)) = (work(a), work(b));
+            special |= fa | fb != 0;
+            let la = _mm512_cmplt_epi64_mask(a, last);
+            let lb = _mm512_cmplt_epi64_mask(b, last);
+            if la | lb != 0 {
+                insert_mask::<C, MAX>(&mut t, row, k, u32::from(la) | (u32::from(lb) << 8));
+                last = _mm512_set1_epi64(t.h[super::CANDS - 1]);
+            }
+            k += 16;
+        }
+        for (k, &c) in row.iter().enumerate().skip(split) {
+            special |= c.is_special();
+            t.insert(c.to_work::<MAX>(), k);
+        }
+        (t, special)
+    }
+
+    /// AVX2 [`super::row_cands`] for integer costs (`i64`, or `i32` widened to `i64` lanes), as
+    /// [`cands_int_avx512`] in four 4-lane vectors.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2; `C` must be `i64` or `i32` (worked in `i64`).
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn cands_int_avx2<C: Cost<Work = i64>, const MAX: bool>(
+        row: &[C],
+    ) -> (Cands<i64>, bool) {
+        let (narrow, fmax, fmin) = int_markers::<C>();
+        let m = row.len();
+        let split = m - m % 16;
+        let inf = _mm256_set1_epi64x(i64::INF);
+        let (fmaxv, fminv) = (_mm256_set1_epi64x(fmax), _mm256_set1_epi64x(fmin));
+        let zero = _mm256_setzero_si256();
+        let mut t = Cands::new();
+        let mut last = _mm256_set1_epi64x(t.h[super::CANDS - 1]);
+        let mut forbidden = _mm256_setzero_si256();
+        let rp = row.as_ptr();
+        let mut k = 0;
+        while k < split {
+            // SAFETY: k + 16 <= split <= m: the loads are in bounds; the prefetch as in
+            // `cands_int_avx512`.
+            let x = unsafe {
+                _mm_prefetch::<_MM_HINT_T1>(rp.add(k).cast::<i8>().wrapping_add(PREFETCH));
+                if narrow {
+                    [0, 4, 8, 12]
+                        .map(|q| _mm256_cvtepi32_epi64(_mm_loadu_si128(rp.add(k + q).cast())))
+                } else {
+                    _mm_prefetch::<_MM_HINT_T1>(rp.add(k).cast::<i8>().wrapping_add(PREFETCH + 64));
+                    [0, 4, 8, 12].map(|q| _mm256_loadu_si256(rp.add(k + q).cast()))
+                }
+            };
+            let mut mask = 0u32;
+            for (q, &raw) in x.iter().enumerate() {
+                let forb = _mm256_or_si256(
+                    _mm256_cmpeq_epi64(raw, fmaxv),
+                    _mm256_cmpeq_epi64(raw, fminv),
+                );
+                forbidden = _mm256_or_si256(forbidden, forb);
+                let c = if MAX {
+                    _mm256_sub_epi64(zero, raw)
+                } else {
+                    raw
+                };
+                let w = _mm256_blendv_epi8(c, inf, forb);
+                let lt = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(last, w)));
+                mask |= (lt as u32) << (4 * q);
+            }
+            if mask != 0 {
+                insert_mask::<C, MAX>(&mut t, row, k, mask);
+                last = _mm256_set1_epi64x(t.h[super::CANDS - 1]);
+            }
+            k += 16;
+        }
+        let mut special = _mm256_testz_si256(forbidden, forbidden) == 0;
+        for (k, &c) in row.iter().enumerate().skip(split) {
+            special |= c.is_special();
+            t.insert(c.to_work::<MAX>(), k);
+        }
+        (t, special)
+    }
 }
 
 #[cfg(test)]
@@ -2515,6 +2681,68 @@ mod tests {
                         check::<i32, true>(isa, &r32, w, h, lb);
                     }
                 }
+            }
+        }
+    }
+
+    /// The integer first-pass kernels (`i64` and `i32`, minimising and maximising) agree with
+    /// the portable loop and with a sort, on rows with both forbidden markers, ties, and rows
+    /// that insert at every column.
+    #[test]
+    fn integer_candidate_kernels_match_the_portable_one_and_a_sort() {
+        fn check<C: Cost<Work = i64>, const MAX: bool>(row: &[C]) {
+            let (want, special) = row_cands::<C, MAX>(row);
+            let mut all: Vec<(i64, usize)> = row
+                .iter()
+                .enumerate()
+                .map(|(k, &c)| (c.to_work::<MAX>(), k))
+                .filter(|&(h, _)| h < i64::INF)
+                .collect();
+            all.sort_unstable();
+            for s in 0..CANDS {
+                let (h, j) = all.get(s).copied().unwrap_or((i64::INF, NONE));
+                assert_eq!((want.h[s], want.j[s]), (h, j));
+            }
+            assert_eq!(special, row.iter().any(|c| c.is_forbidden()));
+            for isa in available() {
+                let got = cands_dispatch::<C, MAX>(isa, row);
+                assert_eq!(
+                    (got.0.h, got.0.j, got.1),
+                    (want.h, want.j, special),
+                    "{isa:?}"
+                );
+            }
+        }
+        for m in [
+            0usize, 1, 3, 4, 7, 8, 15, 16, 17, 31, 33, 64, 100, 257, 1031,
+        ] {
+            for seed in 0..20 {
+                let (row, ..) = data(m, seed);
+                let r64: Vec<i64> = row
+                    .iter()
+                    .map(|&x| match x {
+                        f64::INFINITY => i64::MAX,
+                        f64::NEG_INFINITY => i64::MIN,
+                        _ => x as i64 - 8,
+                    })
+                    .collect();
+                let r32: Vec<i32> = r64
+                    .iter()
+                    .map(|&x| match x {
+                        i64::MAX => i32::MAX,
+                        i64::MIN => i32::MIN,
+                        _ => x as i32,
+                    })
+                    .collect();
+                let allowed: Vec<i64> = r64.iter().map(|&x| x.clamp(-100, 100)).collect();
+                let desc: Vec<i32> = (0..m).map(|k| (m - k) as i32).collect();
+                check::<i64, false>(&r64);
+                check::<i64, true>(&r64);
+                check::<i32, false>(&r32);
+                check::<i32, true>(&r32);
+                check::<i64, false>(&allowed);
+                check::<i32, true>(&desc);
+                check::<i32, false>(&desc);
             }
         }
     }
