@@ -2016,6 +2016,119 @@ mod simd {
         }
     }
 
+    /// Integer costs as `i64` work lanes, eight at a time (AVX-512F): `C` is `i64`, or `i32`
+    /// widened as it loads; entries are negated when maximising, and the forbidden markers
+    /// become [`Work::INF`], as [`super::Cost::to_work`] does one by one.
+    #[derive(Clone, Copy)]
+    struct IntLanes512 {
+        narrow: bool,
+        fmax: __m512i,
+        fmin: __m512i,
+        inf: __m512i,
+    }
+
+    impl IntLanes512 {
+        #[target_feature(enable = "avx512f")]
+        #[inline]
+        fn new<C: Cost>() -> Self {
+            let (narrow, fmax, fmin) = int_markers::<C>();
+            IntLanes512 {
+                narrow,
+                fmax: _mm512_set1_epi64(fmax),
+                fmin: _mm512_set1_epi64(fmin),
+                inf: _mm512_set1_epi64(i64::INF),
+            }
+        }
+
+        /// The eight entries at `p`, as `i64`.
+        ///
+        /// # Safety
+        /// Eight entries of `C` (the type given to [`IntLanes512::new`]) must be readable at `p`.
+        #[target_feature(enable = "avx512f")]
+        #[inline]
+        unsafe fn load<C>(self, p: *const C) -> __m512i {
+            // SAFETY: the caller's contract: eight entries of 4 bytes (`i32`) or 8 are readable.
+            unsafe {
+                if self.narrow {
+                    _mm512_cvtepi32_epi64(_mm256_loadu_si256(p.cast()))
+                } else {
+                    _mm512_loadu_si512(p.cast())
+                }
+            }
+        }
+
+        /// The work values of eight loaded entries, and which of them are forbidden.
+        #[target_feature(enable = "avx512f")]
+        #[inline]
+        fn work<const MAX: bool>(self, raw: __m512i) -> (__m512i, __mmask8) {
+            let forb =
+                _mm512_cmpeq_epi64_mask(raw, self.fmax) | _mm512_cmpeq_epi64_mask(raw, self.fmin);
+            let c = if MAX {
+                _mm512_sub_epi64(_mm512_setzero_si512(), raw)
+            } else {
+                raw
+            };
+            (_mm512_mask_mov_epi64(c, forb, self.inf), forb)
+        }
+    }
+
+    /// [`IntLanes512`] for AVX2, four lanes at a time; the forbidden lanes come as a full-width
+    /// mask.
+    #[derive(Clone, Copy)]
+    struct IntLanes256 {
+        narrow: bool,
+        fmax: __m256i,
+        fmin: __m256i,
+        inf: __m256i,
+    }
+
+    impl IntLanes256 {
+        #[target_feature(enable = "avx2")]
+        #[inline]
+        fn new<C: Cost>() -> Self {
+            let (narrow, fmax, fmin) = int_markers::<C>();
+            IntLanes256 {
+                narrow,
+                fmax: _mm256_set1_epi64x(fmax),
+                fmin: _mm256_set1_epi64x(fmin),
+                inf: _mm256_set1_epi64x(i64::INF),
+            }
+        }
+
+        /// The four entries at `p`, as `i64`.
+        ///
+        /// # Safety
+        /// Four entries of `C` (the type given to [`IntLanes256::new`]) must be readable at `p`.
+        #[target_feature(enable = "avx2")]
+        #[inline]
+        unsafe fn load<C>(self, p: *const C) -> __m256i {
+            // SAFETY: the caller's contract: four entries of 4 bytes (`i32`) or 8 are readable.
+            unsafe {
+                if self.narrow {
+                    _mm256_cvtepi32_epi64(_mm_loadu_si128(p.cast()))
+                } else {
+                    _mm256_loadu_si256(p.cast())
+                }
+            }
+        }
+
+        /// The work values of four loaded entries, and which of them are forbidden.
+        #[target_feature(enable = "avx2")]
+        #[inline]
+        fn work<const MAX: bool>(self, raw: __m256i) -> (__m256i, __m256i) {
+            let forb = _mm256_or_si256(
+                _mm256_cmpeq_epi64(raw, self.fmax),
+                _mm256_cmpeq_epi64(raw, self.fmin),
+            );
+            let c = if MAX {
+                _mm256_sub_epi64(_mm256_setzero_si256(), raw)
+            } else {
+                raw
+            };
+            (_mm256_blendv_epi8(c, self.inf, forb), forb)
+        }
+    }
+
     /// AVX-512F [`super::relax_min`] for integer costs (`i64`, or `i32` widened to `i64`
     /// lanes), in the same steps as [`relax_avx512`].
     ///
@@ -2034,12 +2147,10 @@ mod simd {
         lb: i64,
         i: usize,
     ) -> Best<i64> {
-        let (narrow, fmax, fmin) = int_markers::<C>();
+        let lanes = IntLanes512::new::<C>();
         let m = row.len();
         let split = m - m % 8;
-        let inf = _mm512_set1_epi64(i64::INF);
-        let (fmaxv, fminv) = (_mm512_set1_epi64(fmax), _mm512_set1_epi64(fmin));
-        let zero = _mm512_setzero_si512();
+        let inf = lanes.inf;
         let hv = _mm512_set1_epi64(h);
         let lbv = _mm512_set1_epi64(lb);
         let iv = _mm512_set1_epi64(i as i64);
@@ -2064,19 +2175,7 @@ mod simd {
                 if k < pf_end {
                     _mm_prefetch::<_MM_HINT_T1>(rp.add(k + PREFETCH / size_of::<C>()).cast::<i8>());
                 }
-                let raw = if narrow {
-                    _mm512_cvtepi32_epi64(_mm256_loadu_si256(rp.add(k).cast()))
-                } else {
-                    _mm512_loadu_si512(rp.add(k).cast())
-                };
-                let forb =
-                    _mm512_cmpeq_epi64_mask(raw, fmaxv) | _mm512_cmpeq_epi64_mask(raw, fminv);
-                let c = if MAX {
-                    _mm512_sub_epi64(zero, raw)
-                } else {
-                    raw
-                };
-                let w = _mm512_mask_mov_epi64(c, forb, inf);
+                let (w, _) = lanes.work::<MAX>(lanes.load(rp.add(k)));
                 let cred = _mm512_sub_epi64(
                     _mm512_sub_epi64(w, _mm512_loadu_si512(vp.add(k).cast())),
                     hv,
@@ -2134,12 +2233,10 @@ mod simd {
         lb: i64,
         i: usize,
     ) -> Best<i64> {
-        let (narrow, fmax, fmin) = int_markers::<C>();
+        let lanes = IntLanes256::new::<C>();
         let m = row.len();
         let split = m - m % 4;
-        let inf = _mm256_set1_epi64x(i64::INF);
-        let (fmaxv, fminv) = (_mm256_set1_epi64x(fmax), _mm256_set1_epi64x(fmin));
-        let zero = _mm256_setzero_si256();
+        let inf = lanes.inf;
         let hv = _mm256_set1_epi64x(h);
         // `f <= lb` is `lb + 1 > f`: lb is a distance, far below i64::MAX.
         let lb1 = _mm256_set1_epi64x(lb + 1);
@@ -2165,21 +2262,7 @@ mod simd {
                 if k < pf_end {
                     _mm_prefetch::<_MM_HINT_T1>(rp.add(k + PREFETCH / size_of::<C>()).cast::<i8>());
                 }
-                let raw = if narrow {
-                    _mm256_cvtepi32_epi64(_mm_loadu_si128(rp.add(k).cast()))
-                } else {
-                    _mm256_loadu_si256(rp.add(k).cast())
-                };
-                let forb = _mm256_or_si256(
-                    _mm256_cmpeq_epi64(raw, fmaxv),
-                    _mm256_cmpeq_epi64(raw, fminv),
-                );
-                let c = if MAX {
-                    _mm256_sub_epi64(zero, raw)
-                } else {
-                    raw
-                };
-                let w = _mm256_blendv_epi8(c, inf, forb);
+                let (w, _) = lanes.work::<MAX>(lanes.load(rp.add(k)));
                 let cred = _mm256_sub_epi64(
                     _mm256_sub_epi64(w, _mm256_loadu_si256(vp.add(k).cast())),
                     hv,
@@ -2230,12 +2313,10 @@ mod simd {
         row: &[C],
         v: &[i64],
     ) -> Two<i64> {
-        let (narrow, fmax, fmin) = int_markers::<C>();
+        let lanes = IntLanes512::new::<C>();
         let m = row.len();
         let split = m - m % 8;
-        let inf = _mm512_set1_epi64(i64::INF);
-        let (fmaxv, fminv) = (_mm512_set1_epi64(fmax), _mm512_set1_epi64(fmin));
-        let zero = _mm512_setzero_si512();
+        let inf = lanes.inf;
         let eight = _mm512_set1_epi64(8);
         let mut idx = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
         let none = _mm512_set1_epi64(-1);
@@ -2250,19 +2331,7 @@ mod simd {
                 if k < pf_end {
                     _mm_prefetch::<_MM_HINT_T1>(rp.add(k + PREFETCH / size_of::<C>()).cast::<i8>());
                 }
-                let raw = if narrow {
-                    _mm512_cvtepi32_epi64(_mm256_loadu_si256(rp.add(k).cast()))
-                } else {
-                    _mm512_loadu_si512(rp.add(k).cast())
-                };
-                let forb =
-                    _mm512_cmpeq_epi64_mask(raw, fmaxv) | _mm512_cmpeq_epi64_mask(raw, fminv);
-                let c = if MAX {
-                    _mm512_sub_epi64(zero, raw)
-                } else {
-                    raw
-                };
-                let w = _mm512_mask_mov_epi64(c, forb, inf);
+                let (w, _) = lanes.work::<MAX>(lanes.load(rp.add(k)));
                 let h = _mm512_sub_epi64(w, _mm512_loadu_si512(vp.add(k).cast()));
                 let lt1 = _mm512_cmplt_epi64_mask(h, a1);
                 let lt2 = _mm512_cmplt_epi64_mask(h, a2);
@@ -2296,12 +2365,10 @@ mod simd {
         row: &[C],
         v: &[i64],
     ) -> Two<i64> {
-        let (narrow, fmax, fmin) = int_markers::<C>();
+        let lanes = IntLanes256::new::<C>();
         let m = row.len();
         let split = m - m % 4;
-        let inf = _mm256_set1_epi64x(i64::INF);
-        let (fmaxv, fminv) = (_mm256_set1_epi64x(fmax), _mm256_set1_epi64x(fmin));
-        let zero = _mm256_setzero_si256();
+        let inf = lanes.inf;
         let four = _mm256_set1_epi64x(4);
         let mut idx = _mm256_set_epi64x(3, 2, 1, 0);
         let none = _mm256_set1_epi64x(-1);
@@ -2316,21 +2383,7 @@ mod simd {
                 if k < pf_end {
                     _mm_prefetch::<_MM_HINT_T1>(rp.add(k + PREFETCH / size_of::<C>()).cast::<i8>());
                 }
-                let raw = if narrow {
-                    _mm256_cvtepi32_epi64(_mm_loadu_si128(rp.add(k).cast()))
-                } else {
-                    _mm256_loadu_si256(rp.add(k).cast())
-                };
-                let forb = _mm256_or_si256(
-                    _mm256_cmpeq_epi64(raw, fmaxv),
-                    _mm256_cmpeq_epi64(raw, fminv),
-                );
-                let c = if MAX {
-                    _mm256_sub_epi64(zero, raw)
-                } else {
-                    raw
-                };
-                let w = _mm256_blendv_epi8(c, inf, forb);
+                let (w, _) = lanes.work::<MAX>(lanes.load(rp.add(k)));
                 let h = _mm256_sub_epi64(w, _mm256_loadu_si256(vp.add(k).cast()));
                 let lt1 = _mm256_cmpgt_epi64(a1, h);
                 let lt2 = _mm256_cmpgt_epi64(a2, h);
@@ -2363,12 +2416,9 @@ mod simd {
     pub(super) unsafe fn cands_int_avx512<C: Cost<Work = i64>, const MAX: bool>(
         row: &[C],
     ) -> (Cands<i64>, bool) {
-        let (narrow, fmax, fmin) = int_markers::<C>();
+        let lanes = IntLanes512::new::<C>();
         let m = row.len();
         let split = m - m % 16;
-        let inf = _mm512_set1_epi64(i64::INF);
-        let (fmaxv, fminv) = (_mm512_set1_epi64(fmax), _mm512_set1_epi64(fmin));
-        let zero = _mm512_setzero_si512();
         let mut t = Cands::new();
         let mut last = _mm512_set1_epi64(t.h[super::CANDS - 1]);
         let mut special = false;
@@ -2380,30 +2430,12 @@ mod simd {
             // `wrapping_add` computes its address without the in-bounds requirement of `add`.
             let (a, b) = unsafe {
                 _mm_prefetch::<_MM_HINT_T1>(rp.add(k).cast::<i8>().wrapping_add(PREFETCH));
-                if narrow {
-                    (
-                        _mm512_cvtepi32_epi64(_mm256_loadu_si256(rp.add(k).cast())),
-                        _mm512_cvtepi32_epi64(_mm256_loadu_si256(rp.add(k + 8).cast())),
-                    )
-                } else {
+                if !lanes.narrow {
                     _mm_prefetch::<_MM_HINT_T1>(rp.add(k).cast::<i8>().wrapping_add(PREFETCH + 64));
-                    (
-                        _mm512_loadu_si512(rp.add(k).cast()),
-                        _mm512_loadu_si512(rp.add(k + 8).cast()),
-                    )
                 }
+                (lanes.load(rp.add(k)), lanes.load(rp.add(k + 8)))
             };
-            let work = |raw: __m512i| {
-                let forb =
-                    _mm512_cmpeq_epi64_mask(raw, fmaxv) | _mm512_cmpeq_epi64_mask(raw, fminv);
-                let c = if MAX {
-                    _mm512_sub_epi64(zero, raw)
-                } else {
-                    raw
-                };
-                (_mm512_mask_mov_epi64(c, forb, inf), forb)
-            };
-            let ((a, fa), (b, fb)) = (work(a), work(b));
+            let ((a, fa), (b, fb)) = (lanes.work::<MAX>(a), lanes.work::<MAX>(b));
             special |= fa | fb != 0;
             let la = _mm512_cmplt_epi64_mask(a, last);
             let lb = _mm512_cmplt_epi64_mask(b, last);
@@ -2429,12 +2461,9 @@ mod simd {
     pub(super) unsafe fn cands_int_avx2<C: Cost<Work = i64>, const MAX: bool>(
         row: &[C],
     ) -> (Cands<i64>, bool) {
-        let (narrow, fmax, fmin) = int_markers::<C>();
+        let lanes = IntLanes256::new::<C>();
         let m = row.len();
         let split = m - m % 16;
-        let inf = _mm256_set1_epi64x(i64::INF);
-        let (fmaxv, fminv) = (_mm256_set1_epi64x(fmax), _mm256_set1_epi64x(fmin));
-        let zero = _mm256_setzero_si256();
         let mut t = Cands::new();
         let mut last = _mm256_set1_epi64x(t.h[super::CANDS - 1]);
         let mut forbidden = _mm256_setzero_si256();
@@ -2445,27 +2474,15 @@ mod simd {
             // `cands_int_avx512`.
             let x = unsafe {
                 _mm_prefetch::<_MM_HINT_T1>(rp.add(k).cast::<i8>().wrapping_add(PREFETCH));
-                if narrow {
-                    [0, 4, 8, 12]
-                        .map(|q| _mm256_cvtepi32_epi64(_mm_loadu_si128(rp.add(k + q).cast())))
-                } else {
+                if !lanes.narrow {
                     _mm_prefetch::<_MM_HINT_T1>(rp.add(k).cast::<i8>().wrapping_add(PREFETCH + 64));
-                    [0, 4, 8, 12].map(|q| _mm256_loadu_si256(rp.add(k + q).cast()))
                 }
+                [0, 4, 8, 12].map(|q| lanes.load(rp.add(k + q)))
             };
             let mut mask = 0u32;
             for (q, &raw) in x.iter().enumerate() {
-                let forb = _mm256_or_si256(
-                    _mm256_cmpeq_epi64(raw, fmaxv),
-                    _mm256_cmpeq_epi64(raw, fminv),
-                );
+                let (w, forb) = lanes.work::<MAX>(raw);
                 forbidden = _mm256_or_si256(forbidden, forb);
-                let c = if MAX {
-                    _mm256_sub_epi64(zero, raw)
-                } else {
-                    raw
-                };
-                let w = _mm256_blendv_epi8(c, inf, forb);
                 let lt = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(last, w)));
                 mask |= (lt as u32) << (4 * q);
             }
