@@ -17,7 +17,7 @@ use std::time::Instant;
 use citypair::candidates::{self, CandidateOptions};
 use citypair::eligibility::classify;
 use citypair::scoring::WeightedScorer;
-use citypair::{io, synthetic, City, Objective, Pairing};
+use citypair::{bench, synthetic, City, Objective, Pairing};
 
 fn main() -> ExitCode {
     match run() {
@@ -77,7 +77,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!(
         "peak RSS:           {}",
-        io::peak_rss_mib().map_or("unknown".into(), |m| format!("{m:.0} MiB"))
+        bench::peak_rss_mib().map_or("unknown".into(), |m| format!("{m:.0} MiB"))
     );
     println!("certified optimal:  {}", s.certified_optimal);
     println!(

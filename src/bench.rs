@@ -9,6 +9,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Instant;
 
+#[cfg(feature = "serde")]
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -66,7 +67,8 @@ impl FromStr for BenchFamily {
 }
 
 /// One timed run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct BenchRun {
     /// The family's name.
     pub family: &'static str,
@@ -80,7 +82,8 @@ pub struct BenchRun {
     pub solve_ms: f64,
     /// The optimum: the total cost (matrix families) or total score (`cities`).
     pub total: f64,
-    /// The process's peak resident memory so far, in MiB (Linux; `None` elsewhere).
+    /// The process's peak resident memory so far, in MiB ([`peak_rss_mib`]; Linux, `None`
+    /// elsewhere).
     pub peak_rss_mib: Option<f64>,
 }
 
@@ -133,8 +136,22 @@ pub fn run(family: BenchFamily, n: usize, seed: u64) -> Result<BenchRun> {
         build_ms,
         solve_ms,
         total,
-        peak_rss_mib: crate::io::peak_rss_mib(),
+        peak_rss_mib: peak_rss_mib(),
     })
+}
+
+/// The peak resident set size of this process so far, in MiB: `VmHWM` in `/proc/self/status`
+/// (the only file this crate reads outside [`crate::io`]); `None` where that file does not
+/// exist (outside Linux).
+///
+/// `getrusage`'s `ru_maxrss` would need no file, but it counts the memory of the process this
+/// one was forked from before `exec` (a `cargo bench` or a shell), which can exceed a small
+/// run's own peak.
+pub fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
 }
 
 fn ms(since: Instant) -> f64 {

@@ -96,6 +96,7 @@
 use std::time::Instant;
 
 use rayon::prelude::*;
+#[cfg(feature = "serde")]
 use serde::Serialize;
 
 use crate::eligibility::Side as CitySide;
@@ -157,7 +158,8 @@ impl Default for CandidateOptions {
 }
 
 /// Wall-clock timings of a candidate-mode run, in milliseconds.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct CandidateTimings {
     /// Preparing the cities and generating the candidate lists (with any widening).
     pub candidates: f64,

@@ -40,6 +40,7 @@
 
 use std::fmt;
 
+#[cfg(feature = "serde")]
 use serde::Serialize;
 
 use crate::model::{Country, Dataset, Date};
@@ -183,8 +184,9 @@ pub fn is_known_country(country: Country) -> bool {
 }
 
 /// The side of the pairing a city belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Side {
     /// A city of an EU member state.
     Eu,
@@ -209,7 +211,8 @@ impl fmt::Display for Side {
 }
 
 /// A city that cannot take part in the call, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct Exclusion {
     /// The city's id.
     pub id: String,
@@ -250,6 +253,7 @@ impl Eligibility {
 ///
 /// # Examples
 /// ```
+/// # #[cfg(feature = "serde")] {
 /// use citypair::eligibility::classify;
 ///
 /// let dataset = citypair::io::parse_dataset(r#"{
@@ -264,6 +268,7 @@ impl Eligibility {
 /// assert_eq!(dataset.cities[e.eu[0]].id, "lublin");
 /// assert_eq!(dataset.cities[e.partners[0]].id, "recife");
 /// assert!(e.excluded[0].reason.starts_with("GB was not an EU member state on 2021-03-01"));
+/// # }
 /// # Ok::<(), citypair::Error>(())
 /// ```
 pub fn classify(dataset: &Dataset) -> Eligibility {
@@ -415,6 +420,7 @@ mod tests {
     #[test]
     fn side_display_and_serialize() {
         assert_eq!(Side::Eu.to_string(), "eu");
+        #[cfg(feature = "serde")]
         assert_eq!(
             serde_json::to_string(&Side::Partner).unwrap(),
             "\"partner\""

@@ -150,8 +150,17 @@ pub enum Error {
 }
 
 impl Error {
-    /// Shorthand for [`Error::Invalid`].
-    pub(crate) fn invalid(location: impl fmt::Display, message: impl fmt::Display) -> Self {
+    /// An [`Error::Invalid`]: `location` names where the bad value is, `message` what is wrong
+    /// with it; displayed as `location: message`.
+    ///
+    /// For tools built on citypair that report problems with their own inputs or options the
+    /// way the library reports its own (the command-line tool does, for its options).
+    ///
+    /// ```
+    /// let e = citypair::Error::invalid("--sizes", "0 is not a size");
+    /// assert_eq!(e.to_string(), "--sizes: 0 is not a size");
+    /// ```
+    pub fn invalid(location: impl fmt::Display, message: impl fmt::Display) -> Self {
         Error::Invalid {
             location: location.to_string(),
             message: message.to_string(),

@@ -4,10 +4,12 @@
 //! All figures are computed in a fixed order (pairs by EU id, then partner id) so that they are
 //! bit-identical whatever the input order or thread count.
 
+#[cfg(feature = "serde")]
 use serde::Serialize;
 
 /// The `fairness` object of a pairing (see `CONTRACT.md`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct Fairness {
     /// The lowest pair score; `None` (JSON `null`) when there is no pair.
     pub min_score: Option<f64>,
@@ -29,7 +31,8 @@ pub struct Fairness {
 }
 
 /// Figures for one group of cities (a country or a region) on one side.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct GroupFigures {
     /// The country code or region name.
     pub group: String,
@@ -116,7 +119,8 @@ pub fn group_figures<'a>(
 }
 
 /// The lowest-scoring pair of a pairing.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct WorstOff {
     /// EU city id.
     pub eu: String,

@@ -98,7 +98,6 @@
 
 pub mod bench;
 pub mod candidates;
-pub mod cli;
 pub mod eligibility;
 pub mod error;
 pub mod fairness;

@@ -5,13 +5,15 @@
 //! Every cell is computed on its own by the same function, whether the matrix is built
 //! sequentially or in parallel (rayon, by rows with `par_chunks_mut`), and written to its own
 //! place; nothing is summed across cells. The parallel build is therefore bit-identical to the
-//! sequential one, whatever the number of threads.
+//! sequential one, whatever the number of threads. Without the `rayon` feature every build is
+//! sequential (the `parallel` arguments are then ignored), with the same result.
 //!
 //! # Complexity
 //!
 //! Building with [`WeightedScorer`] takes O(rows + cols) to prepare the cities and
 //! O(rows·cols·15) for the cells (one multiply-add per theme and vector), in O(rows·cols) memory.
 
+#[cfg(feature = "rayon")]
 use rayon::prelude::*;
 
 use crate::model::City;
@@ -32,8 +34,9 @@ impl ScoreMatrix {
     /// The score matrix of `eu` (rows) against `partners` (columns) under the default scoring
     /// model, with each city's features computed once.
     ///
-    /// With `parallel`, rows are computed on the current rayon thread pool; the result is
-    /// bit-identical to the sequential build and to [`Scorer::score`] on each pair.
+    /// With `parallel` (and the `rayon` feature), rows are computed on the current rayon thread
+    /// pool; the result is bit-identical to the sequential build and to [`Scorer::score`] on
+    /// each pair.
     ///
     /// # Complexity
     /// O(rows·cols·15) time, O(rows·cols) memory.
@@ -43,7 +46,7 @@ impl ScoreMatrix {
     /// use citypair::matrix::ScoreMatrix;
     /// use citypair::scoring::{Scorer, WeightedScorer};
     ///
-    /// let dataset = citypair::io::embedded_dataset()?;
+    /// let dataset = citypair::synthetic::call(40, 30, 7);
     /// let cities: Vec<_> = dataset.cities.iter().collect();
     /// let scorer = WeightedScorer::default();
     /// let m = ScoreMatrix::build(&cities, &cities, &scorer, true);
@@ -51,7 +54,6 @@ impl ScoreMatrix {
     /// if let (Some(a), Some(b)) = (cities.first(), cities.last()) {
     ///     assert_eq!(m.get(0, cities.len() - 1), scorer.score(a, b));
     /// }
-    /// # Ok::<(), citypair::Error>(())
     /// ```
     pub fn build(
         eu: &[&City],
@@ -60,11 +62,11 @@ impl ScoreMatrix {
         parallel: bool,
     ) -> ScoreMatrix {
         let prepare = |cities: &[&City]| -> Vec<PreparedCity> {
+            #[cfg(feature = "rayon")]
             if parallel {
-                cities.par_iter().map(|c| PreparedCity::new(c)).collect()
-            } else {
-                cities.iter().map(|c| PreparedCity::new(c)).collect()
+                return cities.par_iter().map(|c| PreparedCity::new(c)).collect();
             }
+            cities.iter().map(|c| PreparedCity::new(c)).collect()
         };
         let (rows, cols) = (prepare(eu), prepare(partners));
         ScoreMatrix::from_fn(
@@ -96,9 +98,11 @@ impl ScoreMatrix {
 
     /// A `rows x cols` matrix whose cell `(i, j)` is `f(i, j)`.
     ///
-    /// `f` is called exactly once per cell; with `parallel`, rows are filled on the current rayon
-    /// thread pool, in no particular order, so `f` should be a pure function of `(i, j)` (it then
-    /// gives the same matrix as the sequential build, to the last bit).
+    /// `f` is called exactly once per cell; with `parallel` (and the `rayon` feature), rows are
+    /// filled on the current rayon thread pool, in no particular order, so `f` should be a pure
+    /// function of `(i, j)` (it then gives the same matrix as the sequential build, to the last
+    /// bit). `f` must be `Sync` whatever the features, so that enabling `rayon` never breaks a
+    /// caller.
     ///
     /// # Panics
     /// Only if `rows · cols` overflows `usize` or cannot be allocated, or if `f` panics.
@@ -116,11 +120,14 @@ impl ScoreMatrix {
                     *cell = f(i, j);
                 }
             };
+            #[cfg(feature = "rayon")]
             if parallel {
                 data.par_chunks_mut(cols).enumerate().for_each(fill);
-            } else {
-                data.chunks_mut(cols).enumerate().for_each(fill);
+                return ScoreMatrix { rows, cols, data };
             }
+            #[cfg(not(feature = "rayon"))]
+            let _ = parallel; // sequential without the `rayon` feature
+            data.chunks_mut(cols).enumerate().for_each(fill);
         }
         ScoreMatrix { rows, cols, data }
     }

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -13,8 +14,9 @@ use crate::error::{Error, Result};
 ///
 /// The order of [`Theme::ALL`] is the order of profile vectors and of every table that lists
 /// themes; it never depends on the input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Theme {
     /// Exposure to PM2.5, PM10 and NO2 above WHO/EU limits.
     AirQuality,
@@ -113,7 +115,8 @@ impl fmt::Display for Theme {
 ///
 /// Used both for challenges (how pressing a theme is for the city) and for expertise (what the
 /// city can teach).
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct Profile {
     values: [f64; Theme::COUNT],
 }
@@ -216,6 +219,7 @@ impl fmt::Display for Country {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for Country {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -298,6 +302,7 @@ impl fmt::Display for Date {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Serialize for Date {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         s.collect_str(self)
@@ -305,7 +310,8 @@ impl Serialize for Date {
 }
 
 /// One city of a call, EU or partner side alike.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct City {
     /// Unique id within the input, e.g. `"poznan"`.
     pub id: String,
@@ -330,7 +336,8 @@ pub struct City {
 /// Weights of the three score components; they need not sum to one (they are normalised).
 ///
 /// Defaults: challenge similarity 0.6, expertise complementarity 0.25, size similarity 0.15.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct Weights {
     /// Weight of challenge similarity (IUC's stated pairing key).
     pub challenges: f64,
@@ -351,7 +358,8 @@ impl Default for Weights {
 }
 
 /// A call for cities: its name, date, eligibility thresholds and scoring weights.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct Call {
     /// Display name, e.g. `"IUC 2017"`.
     pub name: String,
@@ -372,7 +380,8 @@ pub struct Call {
 /// A call's programme rules (`call.min_score`, `call.forbidden`, `call.locked`, `call.quotas`
 /// in the input). The default has no rule. Pairs are `(EU id, partner id)`; ids are checked
 /// against the eligible cities when the pairing is built ([`crate::rules`]).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct Rules {
     /// No pair scores below it, unless locked.
     pub min_score: Option<f64>,
@@ -396,7 +405,8 @@ impl Rules {
 
 /// A quota: the number of pairs whose city (on whichever side the group's countries are) lies
 /// in `countries` or in one of `regions` is at least `min` and at most `max`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct Quota {
     /// Countries of the group.
     pub countries: Vec<Country>,
@@ -412,7 +422,8 @@ pub struct Quota {
 /// components ([`Regions::iuc`]); a call's `regions` object overrides the country list of the
 /// regions it names (and may add regions), moving the countries it lists out of any other
 /// region.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct Regions {
     list: Vec<(String, Vec<Country>)>,
 }
@@ -504,7 +515,8 @@ impl Regions {
 }
 
 /// A whole input: one call and its candidate cities, in input order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct Dataset {
     /// The call.
     pub call: Call,

@@ -19,6 +19,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Instant;
 
+#[cfg(feature = "serde")]
 use serde::Serialize;
 
 use crate::eligibility::{classify, Eligibility, Exclusion, Side};
@@ -34,8 +35,9 @@ use crate::solver::{solve, solve_bottleneck, stable_pairing, Assignment, Sense};
 pub(crate) const SHARED_THEMES: usize = 3;
 
 /// What a pairing optimises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Objective {
     /// The largest total score; among pairings with that total, one with the most pairs.
     #[default]
@@ -83,7 +85,8 @@ impl FromStr for Objective {
 }
 
 /// A paired EU city and partner city.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct Pair {
     /// EU city id.
     pub eu: String,
@@ -96,7 +99,8 @@ pub struct Pair {
 }
 
 /// An eligible city left without a partner, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct Unmatched {
     /// The city's id.
     pub id: String,
@@ -109,7 +113,8 @@ pub struct Unmatched {
 /// A Hall violator proving that no pairing of as many pairs has a lowest score above the
 /// `maxmin` threshold: using only pairs scoring strictly above it, the `cities` can reach only
 /// the `reachable` cities of the other side, and there are fewer of those.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct MaxMinWitness {
     /// The side of `cities` (the smaller side of the call).
     pub side: Side,
@@ -120,7 +125,8 @@ pub struct MaxMinWitness {
 }
 
 /// Wall-clock timings of one pairing run, in milliseconds.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct Timings {
     /// Classifying and scoring (building the score matrix).
     pub score: f64,
@@ -129,7 +135,8 @@ pub struct Timings {
 }
 
 /// What a fair objective costs in total score against the `sum` optimum.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct PriceOfFairness {
     /// The total score of the `sum` optimum on the same call.
     pub sum_total: f64,
@@ -140,7 +147,8 @@ pub struct PriceOfFairness {
 /// A solved pairing: pairs, unmatched and excluded cities, totals and fairness figures.
 ///
 /// Its JSON form (via `serde`) is the output of `citypair pair --json`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct Solution {
     /// The call's name.
     pub call: String,
@@ -166,11 +174,11 @@ pub struct Solution {
     /// reports whether it has zero blocking pairs.
     pub certified_optimal: bool,
     /// For `maxmin`: the optimal lowest score (the threshold); `None` otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub threshold: Option<f64>,
     /// For `maxmin`: why no higher lowest score is possible; `None` otherwise, or when the
     /// threshold is already the best score of the matrix.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub witness: Option<MaxMinWitness>,
     /// Timings (not deterministic; everything else is).
     pub timings_ms: Timings,

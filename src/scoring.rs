@@ -39,6 +39,7 @@
 
 use std::fmt;
 
+#[cfg(feature = "serde")]
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -367,7 +368,8 @@ fn ratio(num: f64, den: f64) -> f64 {
 }
 
 /// One component of an [`Explanation`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct Component {
     /// The raw component value, in `[0, 1]`.
     pub value: f64,
@@ -378,7 +380,8 @@ pub struct Component {
 }
 
 /// One theme's row in an [`Explanation`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct ThemeRow {
     /// The theme.
     pub theme: Theme,
@@ -397,7 +400,8 @@ pub struct ThemeRow {
 }
 
 /// A theme and its contribution to a pair's score (see [`WeightedScorer::shared_themes`]).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct ThemeContribution {
     /// The theme.
     pub theme: Theme,
@@ -408,7 +412,8 @@ pub struct ThemeContribution {
 /// How one score was made up; see [`WeightedScorer::explain`].
 ///
 /// Its `Display` is the readable multi-line report printed by `citypair scores --explain`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct Explanation {
     /// The EU city's id.
     pub eu: String,

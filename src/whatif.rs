@@ -11,10 +11,10 @@
 //! - [`Planner::alternatives`] (`pair --alternatives K`): Murty's ranking. The children of a
 //!   pairing forbid its `k`-th pair and keep the pairs before it; the optimum of a child costs
 //!   exactly the parent's plus the shortest residual detour around the forbidden pair, so each
-//!   child is priced by one search over the parent's potentials (in parallel with rayon), and
-//!   only the children that are popped as the next best are re-solved.
+//!   child is priced by one search over the parent's potentials (in parallel with the `rayon`
+//!   feature), and only the children that are popped as the next best are re-solved.
 //! - [`Planner::regrets`]: the score lost if a pair were forbidden, one detour search per pair,
-//!   in parallel.
+//!   in parallel (with `rayon`).
 //!
 //! # Determinism
 //! Searches break ties by node index, children are ranked by (cost, creation order), and the
@@ -25,7 +25,7 @@ use std::collections::BinaryHeap;
 use std::sync::Arc;
 use std::time::Instant;
 
-use rayon::prelude::*;
+#[cfg(feature = "serde")]
 use serde::Serialize;
 
 use crate::eligibility::Side;
@@ -36,7 +36,8 @@ use crate::rules::{self, PairList};
 use crate::solver::flow::{FlowCost, Lex, Network, PairState};
 
 /// A pair by ids and score.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct PairRef {
     /// EU city id.
     pub eu: String,
@@ -47,7 +48,8 @@ pub struct PairRef {
 }
 
 /// How a pairing differs from the `sum` optimum it was derived from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct Diff {
     /// The optimum's total score.
     pub baseline_total: f64,
@@ -73,20 +75,22 @@ pub struct Resolved {
 }
 
 /// One of the K best pairings ([`Planner::alternatives`]).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct Alternative {
     /// 1 for the optimum, 2 for the next best, ...
     pub rank: usize,
     /// How it differs from the optimum (`loss` is the score it gives up).
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub diff: Diff,
     /// Its pairs, by EU id.
-    #[serde(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub pairs: Vec<PairRef>,
 }
 
 /// A pair's regret ([`Planner::regrets`]).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct Regret {
     /// EU city id.
     pub eu: String,
@@ -480,21 +484,42 @@ impl<'p, 'a> Planner<'p, 'a> {
 /// Regrets of the used pairs of `net`, in `net.used_pairs()` order merged with fixed pairs
 /// (`None`) in `net.pairs()` order.
 fn regrets<C: Delta>(net: &Network<C>) -> Vec<Option<f64>> {
-    let pairs = net.pairs();
-    pairs
-        .par_iter()
-        .map_init(
-            || net.scratch(),
-            |scratch, &(i, j)| {
-                if net.state(i, j) == PairState::Fixed {
-                    return None;
-                }
-                net.detour(scratch, i, j, &|_, _| false, None)
-                    .filter(|d| d.keeps_bounds())
-                    .map(Delta::loss)
-            },
-        )
-        .collect()
+    map_with_scratch(
+        &net.pairs(),
+        || net.scratch(),
+        |scratch, &(i, j)| {
+            if net.state(i, j) == PairState::Fixed {
+                return None;
+            }
+            net.detour(scratch, i, j, &|_, _| false, None)
+                .filter(|d| d.keeps_bounds())
+                .map(Delta::loss)
+        },
+    )
+}
+
+/// `items` mapped by `f` in order, each worker with a scratch space of its own made by `init`:
+/// on the current rayon pool with the `rayon` feature, on this thread without it. `f` only
+/// reads shared state, so the result is the same either way.
+fn map_with_scratch<T, S, R>(
+    items: &[T],
+    init: impl Fn() -> S + Sync + Send,
+    f: impl Fn(&mut S, &T) -> R + Sync + Send,
+) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+{
+    #[cfg(feature = "rayon")]
+    {
+        use rayon::prelude::*;
+        items.par_iter().map_init(init, f).collect()
+    }
+    #[cfg(not(feature = "rayon"))]
+    {
+        let mut scratch = init();
+        items.iter().map(|x| f(&mut scratch, x)).collect()
+    }
 }
 
 /// A candidate child in Murty's ranking: the parent's state, which of its used pairs is
@@ -548,19 +573,17 @@ fn murty<C: Delta>(root: &Network<C>, k: usize) -> Vec<Vec<(usize, usize)>> {
         let parent = &node.0;
         for chunk in (0..used.len()).collect::<Vec<_>>().chunks(CHUNK) {
             let limit = kth_cost(&heap, need).map(|c| c.sub(node.1));
-            let costs: Vec<Option<C>> = chunk
-                .par_iter()
-                .map_init(
-                    || parent.scratch(),
-                    |scratch, &m| {
-                        let (i, j) = used[m];
-                        let keep = |a: usize, b: usize| used[..m].binary_search(&(a, b)).is_ok();
-                        parent
-                            .detour(scratch, i, j, &keep, limit)
-                            .filter(|d| d.keeps_bounds())
-                    },
-                )
-                .collect();
+            let costs: Vec<Option<C>> = map_with_scratch(
+                chunk,
+                || parent.scratch(),
+                |scratch, &m| {
+                    let (i, j) = used[m];
+                    let keep = |a: usize, b: usize| used[..m].binary_search(&(a, b)).is_ok();
+                    parent
+                        .detour(scratch, i, j, &keep, limit)
+                        .filter(|d| d.keeps_bounds())
+                },
+            );
             for (&m, cost) in chunk.iter().zip(costs) {
                 if let Some(d) = cost {
                     heap.push(Reverse(Child {

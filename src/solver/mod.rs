@@ -240,7 +240,8 @@ impl<C: Cost> Assignment<C> {
 /// Does ahead of time the once-per-process set-up that the first [`solve`] would otherwise
 /// pay for: starts rayon's global thread pool (unless it runs already) and detects the CPU's
 /// instruction set for the solver's kernels (the detection runs on a pool thread, so this call
-/// returns as soon as the pool is up).
+/// returns as soon as the pool is up). Without the `rayon` feature there is no pool to start,
+/// and the detection runs on the calling thread.
 ///
 /// Optional: results never depend on it. Measured on this project's 2-core virtual machine,
 /// starting the pool takes about 0.3 ms and the detection about 0.15 ms (each CPUID instruction
@@ -254,9 +255,12 @@ impl<C: Cost> Assignment<C> {
 /// # Ok::<(), citypair::Error>(())
 /// ```
 pub fn warm_up() {
+    #[cfg(feature = "rayon")]
     rayon::spawn(|| {
         lap::Isa::detect();
     });
+    #[cfg(not(feature = "rayon"))]
+    lap::Isa::detect();
 }
 
 /// Solves the linear assignment problem on a dense row-major `rows x cols` matrix.
@@ -412,14 +416,14 @@ fn check_columns<C: Cost>(costs: &[C], rows: usize, cols: usize) -> Result<()> {
 }
 
 /// Integer matrices with at least this many entries are range-checked in parallel (on the
-/// current rayon pool).
+/// current rayon pool; sequentially without the `rayon` feature).
+#[cfg(feature = "rayon")]
 const PAR_CHECK_ENTRIES: usize = 1 << 18;
 
 /// [`check_entries`] for integer costs (no NaN): each row's least and greatest allowed entry in
 /// one vectorised pass, then the span and magnitude limits for this size (`limit` is the span
 /// limit).
 fn check_integers<C: Cost>(costs: &[C], rows: usize, cols: usize, limit: i128) -> Result<()> {
-    use rayon::prelude::*;
     let isa = lap::Isa::detect();
     // Per row: its least and greatest allowed entry, or the row's number if it has none.
     // Folded with min, max and min, which are exact and order-free: the parallel fold over a
@@ -434,19 +438,26 @@ fn check_integers<C: Cost>(costs: &[C], rows: usize, cols: usize, limit: i128) -
     };
     let fold =
         |x: (i128, i128, usize), y: (i128, i128, usize)| (x.0.min(y.0), x.1.max(y.1), x.2.min(y.2));
-    let (lo, hi, first_empty) = if costs.len() >= PAR_CHECK_ENTRIES {
-        costs
-            .par_chunks_exact(cols)
-            .enumerate()
-            .map(row_range)
-            .reduce(|| empty, fold)
-    } else {
+    let sequential = || {
         costs
             .chunks_exact(cols)
             .enumerate()
             .map(row_range)
             .fold(empty, fold)
     };
+    #[cfg(feature = "rayon")]
+    let (lo, hi, first_empty) = if costs.len() >= PAR_CHECK_ENTRIES {
+        use rayon::prelude::*;
+        costs
+            .par_chunks_exact(cols)
+            .enumerate()
+            .map(row_range)
+            .reduce(|| empty, fold)
+    } else {
+        sequential()
+    };
+    #[cfg(not(feature = "rayon"))]
+    let (lo, hi, first_empty) = sequential();
     if first_empty != usize::MAX && rows <= cols {
         return Err(Error::Infeasible {
             reason: format!("row {first_empty} has no allowed column"),

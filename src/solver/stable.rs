@@ -13,9 +13,10 @@
 //! Because only the order of scores matters, the result is invariant under any strictly
 //! increasing transform of the scores.
 //!
-//! Complexity: `O(r c log c)` for the row sorts (parallel over rows, deterministic), plus
-//! `O(r c)` proposals at most.
+//! Complexity: `O(r c log c)` for the row sorts (parallel over rows with the `rayon` feature,
+//! deterministic either way), plus `O(r c)` proposals at most.
 
+#[cfg(feature = "rayon")]
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
@@ -55,18 +56,17 @@ pub fn stable_pairing(scores: &[f64], rows: usize, cols: usize) -> Result<Vec<Op
         return Ok(vec![None; rows]);
     }
     // Each row's acceptable columns, best first (score descending, then column index).
-    let prefs: Vec<Vec<u32>> = scores
-        .par_chunks_exact(cols)
-        .map(|row| {
-            let mut idx: Vec<u32> = (0..cols as u32)
-                .filter(|&j| row[j as usize].is_finite())
-                .collect();
-            idx.sort_unstable_by(|&a, &b| {
-                row[b as usize].total_cmp(&row[a as usize]).then(a.cmp(&b))
-            });
-            idx
-        })
-        .collect();
+    let row_prefs = |row: &[f64]| {
+        let mut idx: Vec<u32> = (0..cols as u32)
+            .filter(|&j| row[j as usize].is_finite())
+            .collect();
+        idx.sort_unstable_by(|&a, &b| row[b as usize].total_cmp(&row[a as usize]).then(a.cmp(&b)));
+        idx
+    };
+    #[cfg(feature = "rayon")]
+    let prefs: Vec<Vec<u32>> = scores.par_chunks_exact(cols).map(row_prefs).collect();
+    #[cfg(not(feature = "rayon"))]
+    let prefs: Vec<Vec<u32>> = scores.chunks_exact(cols).map(row_prefs).collect();
     let mut next = vec![0usize; rows];
     let mut holder: Vec<Option<usize>> = vec![None; cols];
     let mut row_mate: Vec<Option<usize>> = vec![None; rows];

@@ -1,0 +1,277 @@
+//! The `citypair` command line: argument parsing, the dispatch to one file per command, and
+//! the exit codes. It uses only the library's public API; the outside contract (subcommands,
+//! JSON fields, exit codes) is documented in the README.
+//!
+//! Exit codes: 0 success, 1 bad input or infeasible problem, 2 usage error (clap's).
+
+mod bench;
+mod compare;
+mod generate;
+mod json;
+mod pair;
+mod scores;
+mod solve;
+mod tables;
+mod whatif;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use citypair::io;
+use citypair::{Dataset, Error, Objective, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Pairs EU cities with partner cities for sustainable-development cooperation, optimally.
+#[derive(Debug, Parser)]
+#[command(name = "citypair", version, about, long_about = None)]
+pub(crate) struct Cli {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Pair the cities of one call (default input: the embedded IUC 2017 dataset).
+    Pair {
+        /// The call and its cities (JSON); the embedded IUC 2017 dataset when omitted.
+        input: Option<PathBuf>,
+        /// What to optimise.
+        #[arg(long, value_enum, default_value_t = ObjectiveArg::Sum)]
+        objective: ObjectiveArg,
+        /// What if this city withdraws? Re-solves warm from the optimum and prints what changed
+        /// (repeatable; `sum` only).
+        #[arg(long, value_name = "CITY_ID")]
+        without: Vec<String>,
+        /// What if this pair is locked? Re-solves warm from the optimum and prints what changed
+        /// (repeatable; `sum` only).
+        #[arg(long, num_args = 2, value_names = ["EU_ID", "PARTNER_ID"], action = clap::ArgAction::Append)]
+        lock: Vec<String>,
+        /// The K best pairings in order of total score, each as its difference from the best
+        /// (Murty's ranking; `sum` only).
+        #[arg(long, value_name = "K")]
+        alternatives: Option<usize>,
+        /// For each pair, the total score lost if it were forbidden (`sum` only).
+        #[arg(long)]
+        regret: bool,
+        /// Candidate mode for large calls: keep only each city's K best counterparts in memory
+        /// instead of the full score matrix; the result is still proved optimal against every
+        /// pair (`"certified_optimal": true`). `sum` only, without rules.
+        #[arg(long, value_name = "K")]
+        candidates: Option<usize>,
+        /// Print one JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The full score matrix of the eligible cities, or how one score was made up.
+    Scores {
+        /// The call and its cities (JSON); the embedded IUC 2017 dataset when omitted.
+        input: Option<PathBuf>,
+        /// Explain the score of one EU city with one partner city.
+        #[arg(long, num_args = 2, value_names = ["EU_ID", "PARTNER_ID"])]
+        explain: Option<Vec<String>>,
+        /// Print one JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Solve the call for every objective and compare them side by side (fairness and the
+    /// price of fairness).
+    Compare {
+        /// The call and its cities (JSON); the embedded IUC 2017 dataset when omitted.
+        input: Option<PathBuf>,
+        /// Print one JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Benchmark pairing runs on generated instances (seeded, reproducible).
+    Bench {
+        /// Sizes: cities per side (`cities`) or matrix side (the matrix families).
+        #[arg(long, value_delimiter = ',', default_values_t = [100usize, 1000])]
+        sizes: Vec<usize>,
+        /// `cities` (synthetic calls, scored and paired), or a cost-matrix family.
+        #[arg(long, default_value = "cities", value_parser = ["uniform", "profile", "int100", "geo", "cities"])]
+        family: String,
+        /// Runs seeds 0 to K-1 for each size.
+        #[arg(long, default_value_t = 1)]
+        seeds: u64,
+        /// Print one JSON document instead of a table.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print CSV instead of a table.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Write a generated call (seeded synthetic cities: Zipf-like populations, per-country
+    /// counts, skewed profiles) as a call-and-cities JSON document, e.g. to time
+    /// `pair --candidates` on calls of any size.
+    Generate {
+        /// EU cities.
+        #[arg(long, default_value_t = 1000)]
+        eu: usize,
+        /// Partner cities (default: as many as EU cities).
+        #[arg(long)]
+        partners: Option<usize>,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
+    /// Solve a raw linear assignment problem given as a matrix text file.
+    Solve {
+        /// The matrix: `rows cols` (or OR-Library `n`) then the entries; `inf`, `-inf` or `x`
+        /// forbid a pair.
+        matrix: PathBuf,
+        /// Maximise the total instead of minimising it.
+        #[arg(long)]
+        maximize: bool,
+        /// `sum`: best total; `bottleneck`: best worst pair, then best total.
+        #[arg(long, value_enum, default_value_t = SolveObjective::Sum)]
+        objective: SolveObjective,
+        /// Print one JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `--objective` of `pair`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ObjectiveArg {
+    /// Largest total score.
+    Sum,
+    /// Largest lowest pair score, then largest total.
+    Maxmin,
+    /// No blocking pair.
+    Stable,
+}
+
+impl From<ObjectiveArg> for Objective {
+    fn from(o: ObjectiveArg) -> Objective {
+        match o {
+            ObjectiveArg::Sum => Objective::Sum,
+            ObjectiveArg::Maxmin => Objective::MaxMin,
+            ObjectiveArg::Stable => Objective::Stable,
+        }
+    }
+}
+
+/// `--objective` of `solve`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SolveObjective {
+    /// Best total.
+    Sum,
+    /// Best worst pair (smallest largest cost, or largest smallest score with `--maximize`).
+    Bottleneck,
+}
+
+/// Parses the process arguments and runs; returns the exit code.
+pub(crate) fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(text) => emit(&text),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Writes `text` to stdout; a closed pipe (`citypair pair | head`) is not an error.
+fn emit(text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write the output: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Runs one parsed command and returns what it prints on stdout.
+///
+/// # Errors
+/// Every input, rule or infeasibility error, for the caller to print as `error: ...`.
+pub(crate) fn run(cli: &Cli) -> Result<String> {
+    // The commands that solve start the thread pool and the CPU detection while they read
+    // their input (see `solver::warm_up`).
+    if matches!(
+        cli.command,
+        Command::Pair { .. }
+            | Command::Compare { .. }
+            | Command::Bench { .. }
+            | Command::Solve { .. }
+    ) {
+        citypair::solver::warm_up();
+    }
+    match &cli.command {
+        Command::Pair {
+            input,
+            objective,
+            without,
+            lock,
+            alternatives,
+            regret,
+            candidates,
+            json,
+        } => {
+            let what_if = whatif::WhatIfArgs {
+                without,
+                lock,
+                alternatives: *alternatives,
+                regret: *regret,
+            };
+            pair::command(input.as_deref(), *objective, &what_if, *candidates, *json)
+        }
+        Command::Scores {
+            input,
+            explain,
+            json,
+        } => scores::command(input.as_deref(), explain.as_deref(), *json),
+        Command::Compare { input, json } => compare::command(input.as_deref(), *json),
+        Command::Bench {
+            sizes,
+            family,
+            seeds,
+            json,
+            csv,
+        } => bench::command(sizes, family, *seeds, *json, *csv),
+        Command::Solve {
+            matrix,
+            maximize,
+            objective,
+            json,
+        } => solve::command(matrix, *maximize, *objective, *json),
+        Command::Generate { eu, partners, seed } => {
+            Ok(generate::command(*eu, partners.unwrap_or(*eu), *seed))
+        }
+    }
+}
+
+/// Loads the input, or the embedded dataset; errors without a file name get the path in front.
+fn load(input: Option<&Path>) -> Result<Dataset> {
+    match input {
+        None => io::embedded_dataset(),
+        Some(path) => io::load_dataset(path).map_err(|e| in_file(e, Some(path))),
+    }
+}
+
+/// Puts the input file in front of an error about its content that does not name it yet
+/// (I/O, JSON and matrix errors already do).
+fn in_file(e: Error, input: Option<&Path>) -> Error {
+    let Some(path) = input else { return e };
+    match e {
+        Error::Invalid { location, message } => Error::Invalid {
+            location: format!("{}: {location}", path.display()),
+            message,
+        },
+        Error::DuplicateCity { .. } | Error::NoPairs { .. } | Error::UnknownCity { .. } => {
+            Error::Invalid {
+                location: path.display().to_string(),
+                message: e.to_string(),
+            }
+        }
+        other => other,
+    }
+}
