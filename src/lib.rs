@@ -9,27 +9,32 @@
 //!
 //! | step | module | what it does |
 //! |---|---|---|
-//! | input | [`io`] | reads a call and its cities (JSON) or a raw matrix, with errors that name the city, field, line or file |
+//! | input | [`io`] | reads a call and its cities (JSON, feature `serde`) or a raw matrix, writes a dataset as JSON, with errors that name the city, field, line or file |
 //! | data | [`model`] | themes, challenge profiles, cities, calls, dates |
 //! | eligibility | [`eligibility`] | EU membership on the call's date, partner countries, population threshold |
 //! | scoring | [`scoring`] | challenge similarity, expertise complementarity and size similarity, each explainable |
-//! | matrix | [`matrix`] | the score matrix, built in parallel, bit-identical to the sequential build |
+//! | matrix | [`matrix`] | the score matrix, built in parallel (feature `rayon`), bit-identical to the sequential build |
 //! | solver | [`solver`] | our own exact shortest-augmenting-path (Jonker-Volgenant) assignment solver, and the bottleneck objective |
 //! | rules | [`rules`] | programme rules: minimum score, forbidden and locked pairs, quotas, capacities; solved exactly as a min-cost circulation |
 //! | pairing | [`pairing`] | objectives `sum`, `maxmin` and `stable`, unmatched cities and why, what-ifs |
 //! | candidates | [`candidates`] | candidate mode: each city's K best counterparts, a sparse solve, pricing against every pair until the optimum is certified |
 //! | what-ifs | [`whatif`] | warm re-solves after a withdrawal or a lock, the K best pairings (Murty), regrets |
 //! | fairness | [`fairness`] | lowest and mean score, Gini, blocking pairs, worst-off pair |
-//! | bench | [`mod@bench`] | timed runs on generated instances (`citypair bench`) |
-//! | cli | [`cli`] | the thin `citypair` command-line tool |
+//! | bench | [`mod@bench`] | timed runs on generated instances (`citypair bench`), peak memory |
 //! | synthetic | [`synthetic`] | seeded generators of realistic calls and cost matrices, for benchmarks and tests |
+//! | testing | `testing` (feature `testing`) | proptest strategies and the fairness properties as checking functions |
+//!
+//! The command-line tool `citypair` is not part of the library: it is the crate's binary
+//! (`src/main.rs` and its private module tree `src/cli/`, feature `cli`), built on the public API
+//! above.
 //!
 //! ## Quick start
 //!
 //! ```
+//! # #[cfg(feature = "serde")] {
 //! use citypair::{io, Objective, Pairing};
 //!
-//! // The IUC 2017 call compiled into the crate (`fixtures/iuc-2017.json`).
+//! // The IUC 2017 call compiled into the crate (`fixtures/iuc-2017.json`, feature `serde`).
 //! let dataset = io::embedded_dataset()?;
 //! let pairing = Pairing::new(&dataset)?;
 //! let solution = pairing.solve(Objective::Sum)?;
@@ -44,6 +49,7 @@
 //! let first = &solution.pairs[0];
 //! let why = pairing.explain(&first.eu, &first.partner)?;
 //! assert_eq!(why.score, first.score);
+//! # }
 //! # Ok::<(), citypair::Error>(())
 //! ```
 //!
@@ -61,7 +67,54 @@
 //!
 //! | feature | default | what it adds |
 //! |---|---|---|
+//! | `cli` | on | the `citypair` command-line tool (the binary; needs `clap` and `indicatif`, and turns on `serde`). The library never depends on them: `default-features = false` leaves them out |
+//! | `rayon` | on | parallel work on rayon's current thread pool: the score matrix, candidate scans, the solver's first pass and range check on large matrices, stable pairing's row sorts, what-if searches. Without it the same results come out, sequentially (`parallel` options are then ignored) |
+//! | `serde` | on | `Serialize` on the result and model types (their JSON form is what `citypair ... --json` prints), and call-and-cities JSON: [`io::parse_dataset`], [`io::load_dataset`], [`io::embedded_dataset`], [`io::dataset_json`] (with `serde_json`) |
 //! | `testing` | off | [`testing`](crate#crate-features) (module `citypair::testing`): proptest strategies for cities, calls and score matrices, and the fairness properties as public checking functions |
+//!
+//! With no feature at all (`default-features = false`) the crate is the model, eligibility,
+//! scoring, score matrix, solvers, rules, pairing, what-ifs, candidate mode and fairness, on a
+//! [`Dataset`] built in code, and the matrix text reader ([`io::parse_matrix`]):
+//!
+//! ```
+//! use citypair::model::{Call, City, Date, Profile, Regions, Rules, Theme, Weights};
+//! use citypair::{Dataset, Objective, Pairing};
+//!
+//! let city = |id: &str, country: &str, theme: Theme| -> citypair::Result<City> {
+//!     Ok(City {
+//!         id: id.into(),
+//!         name: id.into(),
+//!         country: country.parse().expect("two letters"),
+//!         population: 500_000,
+//!         lat: None,
+//!         lon: None,
+//!         challenges: Profile::from_pairs([(theme, 0.9)])?,
+//!         expertise: Profile::default(),
+//!         capacity: 1,
+//!     })
+//! };
+//! let dataset = Dataset {
+//!     call: Call {
+//!         name: "built in code".into(),
+//!         date: Date::new(2017, 9, 21)?,
+//!         min_population: 50_000,
+//!         partner_countries: vec!["BR".parse().expect("two letters")],
+//!         weights: Weights::default(),
+//!         rules: Rules::default(),
+//!         regions: Regions::default(),
+//!     },
+//!     cities: vec![
+//!         city("lyon", "FR", Theme::UrbanMobility)?,
+//!         city("poznan", "PL", Theme::AirQuality)?,
+//!         city("curitiba", "BR", Theme::UrbanMobility)?,
+//!         city("recife", "BR", Theme::AirQuality)?,
+//!     ],
+//! };
+//! let best = Pairing::new(&dataset)?.solve(Objective::Sum)?;
+//! assert_eq!(best.partner_of("lyon"), Some("curitiba"));
+//! assert_eq!(best.partner_of("poznan"), Some("recife"));
+//! # Ok::<(), citypair::Error>(())
+//! ```
 //!
 //! ## Assumptions
 //!
@@ -83,8 +136,8 @@
 //!
 //! ## Threads
 //!
-//! Parallel work uses rayon's current thread pool (the global one when called outside any
-//! pool); the library never configures the global pool. Results never depend on the number of
+//! With the `rayon` feature, parallel work uses rayon's current thread pool (the global one when
+//! called outside any pool); the library never configures the global pool. Results never depend on the number of
 //! threads. To choose it, run inside `rayon::ThreadPoolBuilder::new().num_threads(k)
 //! .build()?.install(|| ...)`, or set `RAYON_NUM_THREADS` (also for the command-line tool).
 //!
@@ -118,7 +171,7 @@ pub use error::{Error, Result};
 pub use model::{Call, City, Dataset, Theme};
 pub use pairing::{Objective, Pairing, Solution};
 
-/// The README's examples, run as doc tests.
-#[cfg(doctest)]
+/// The README's examples, run as doc tests (they read the embedded dataset: feature `serde`).
+#[cfg(all(doctest, feature = "serde"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;

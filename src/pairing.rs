@@ -205,6 +205,7 @@ impl Solution {
 /// A call's eligible cities and their score matrix, ready to be solved for any [`Objective`].
 ///
 /// ```
+/// # #[cfg(feature = "serde")] {
 /// use citypair::{io, Objective, Pairing};
 ///
 /// let dataset = io::embedded_dataset()?;
@@ -214,6 +215,7 @@ impl Solution {
 /// assert!(best.total_score >= fair.total_score);
 /// assert!(fair.min_score >= best.min_score);
 /// assert!(best.certified_optimal);
+/// # }
 /// # Ok::<(), citypair::Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -234,8 +236,9 @@ pub struct PairingBuilder<'a> {
 }
 
 impl<'a> PairingBuilder<'a> {
-    /// Whether to build the score matrix in parallel with rayon (default `true`). The result is
-    /// bit-identical either way. Run inside `pool.install(..)` to choose the thread pool.
+    /// Whether to build the score matrix in parallel with rayon (default `true`; without the
+    /// `rayon` feature the build is always sequential). The result is bit-identical either way.
+    /// Run inside `pool.install(..)` to choose the thread pool.
     #[must_use]
     pub fn parallel(mut self, yes: bool) -> Self {
         self.parallel = yes;
@@ -554,12 +557,14 @@ impl<'a> Pairing<'a> {
     /// `verify` on [`Pairing::matrix`] checks optimality in `O(rows * cols)`.
     ///
     /// ```
+    /// # #[cfg(feature = "serde")] {
     /// use citypair::{io, Pairing};
     /// let dataset = io::embedded_dataset()?;
     /// let pairing = Pairing::new(&dataset)?;
     /// let best = pairing.assignment()?;
     /// best.verify(pairing.matrix().as_slice())?;
     /// assert_eq!(best.len(), pairing.partner_cities().len());
+    /// # }
     /// # Ok::<(), citypair::Error>(())
     /// ```
     ///

@@ -157,6 +157,7 @@ macro_rules! with_net {
 /// The `sum` optimum of a call, ready for warm what-ifs.
 ///
 /// ```
+/// # #[cfg(feature = "serde")] {
 /// use citypair::{io, Pairing};
 /// use citypair::whatif::Planner;
 ///
@@ -168,6 +169,7 @@ macro_rules! with_net {
 /// let best = planner.alternatives(3)?;
 /// assert_eq!(best.len(), 3);
 /// assert!(best[1].diff.loss >= 0.0 && best[2].diff.loss >= best[1].diff.loss);
+/// # }
 /// # Ok::<(), citypair::Error>(())
 /// ```
 #[derive(Debug, Clone)]

@@ -3,7 +3,7 @@
 //! that pricing rounds and widening are needed, the candidate optimum must equal the dense
 //! `sum` optimum, be certified, and its potentials must prove it against the dense matrix.
 
-use citypair::candidates::{self, CandidateOptions, CandidateSolution, CandidateTimings};
+use citypair::candidates::{self, CandidateOptions, CandidateSolution};
 use citypair::matrix::ScoreMatrix;
 use citypair::model::{City, Profile, Theme};
 use citypair::scoring::WeightedScorer;
@@ -347,6 +347,7 @@ fn identical_cities_need_widening() {
     assert_eq!(t.total.to_bits(), s.total.to_bits());
 }
 
+#[cfg(feature = "rayon")]
 #[test]
 fn the_thread_count_does_not_matter() {
     let call = synthetic::call(140, 90, 17);
@@ -363,7 +364,7 @@ fn the_thread_count_does_not_matter() {
     };
     let (one, two) = (run(1), run(2));
     let without_timings = |s: &CandidateSolution| CandidateSolution {
-        timings_ms: CandidateTimings::default(),
+        timings_ms: candidates::CandidateTimings::default(),
         ..s.clone()
     };
     assert_eq!(without_timings(&one), without_timings(&two));

@@ -185,6 +185,7 @@ proptest! {
     }
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn capacities_let_a_city_join_several_pairs() {
     let mut ds = citypair::io::embedded_dataset().unwrap();

@@ -241,6 +241,7 @@ fn known_components() {
     let mobility = 0.6 * 0.56 / (1.3f64 * 0.89).sqrt() + 0.25 * 0.5 * (0.7 / 1.6);
     assert!((shared[0].contribution - mobility).abs() < 1e-12);
     assert_eq!(shared[0].theme, Theme::UrbanMobility);
+    #[cfg(feature = "serde")]
     assert_eq!(
         serde_json::to_value(shared[0]).unwrap()["theme"],
         "urban_mobility"

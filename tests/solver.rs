@@ -290,6 +290,7 @@ fn large_integer_magnitudes_are_refused_with_a_way_out() {
 
 /// The range check of a large integer matrix (read in parallel) names the first row with no
 /// allowed column and the same span, whatever the number of threads.
+#[cfg(feature = "rayon")]
 #[test]
 fn large_integer_checks_are_the_same_on_any_thread_count() {
     let n = 600; // 360,000 entries: above the parallel threshold

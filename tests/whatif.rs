@@ -5,7 +5,7 @@
 mod common;
 
 use citypair::whatif::Planner;
-use citypair::{io, testing, Error, Objective, Pairing};
+use citypair::{testing, Error, Objective, Pairing};
 use common::SplitMix;
 use proptest::prelude::*;
 
@@ -122,9 +122,10 @@ proptest! {
     }
 }
 
+#[cfg(all(feature = "serde", feature = "rayon"))]
 #[test]
 fn embedded_what_ifs() {
-    let ds = io::embedded_dataset().unwrap();
+    let ds = citypair::io::embedded_dataset().unwrap();
     let p = Pairing::new(&ds).unwrap();
     let planner = Planner::new(&p).unwrap();
     planner.verify().unwrap();

@@ -127,6 +127,7 @@ pub const EU_COUNTRIES: [&str; 8] = ["PL", "DE", "FR", "IT", "ES", "NL", "SE", "
 pub const PARTNER_COUNTRIES: [&str; 6] = ["BR", "AR", "US", "JP", "IN", "MX"];
 
 /// One city as a JSON value; `expertise` is left out when empty.
+#[cfg(feature = "serde")]
 pub fn city_value(
     id: &str,
     country: &str,
@@ -157,6 +158,7 @@ pub fn city_value(
 
 /// A call-and-cities document as JSON text. `min_population: None` leaves the field out (the
 /// default, 50000, applies).
+#[cfg(feature = "serde")]
 pub fn call_text(
     date: &str,
     min_population: Option<u64>,
@@ -205,6 +207,7 @@ pub fn random_profile(rng: &mut SplitMix, density: f64) -> Vec<(&'static str, f6
 /// `n_eu` EU cities then `n_partner` partner cities with random profiles, expertise,
 /// populations (all at least 50000, with repeats) and random unique ids (so that input order and
 /// id order differ).
+#[cfg(feature = "serde")]
 pub fn random_cities(rng: &mut SplitMix, n_eu: usize, n_partner: usize) -> Vec<serde_json::Value> {
     let populations = [50_000, 120_000, 534_813, 1_000_000];
     (0..n_eu + n_partner)
@@ -233,6 +236,7 @@ pub fn random_cities(rng: &mut SplitMix, n_eu: usize, n_partner: usize) -> Vec<s
 
 /// A random call with `n_eu` EU and `n_partner` partner cities (dated 2017-09-21, every
 /// generated city eligible).
+#[cfg(feature = "serde")]
 pub fn random_call(seed: u64, n_eu: usize, n_partner: usize) -> String {
     let mut rng = SplitMix(seed);
     let cities = random_cities(&mut rng, n_eu, n_partner);
@@ -240,6 +244,7 @@ pub fn random_call(seed: u64, n_eu: usize, n_partner: usize) -> String {
 }
 
 /// The same call with its cities and partner countries in a shuffled order.
+#[cfg(feature = "serde")]
 pub fn shuffled_call(text: &str, seed: u64) -> String {
     let mut rng = SplitMix(seed);
     let mut doc: serde_json::Value = serde_json::from_str(text).unwrap();
@@ -254,6 +259,7 @@ pub fn shuffled_call(text: &str, seed: u64) -> String {
 
 /// The JSON form of `value` with its `timings_ms` field removed (the only field allowed to
 /// change between runs).
+#[cfg(feature = "serde")]
 pub fn without_timings<T: serde::Serialize>(value: &T) -> serde_json::Value {
     let mut v = serde_json::to_value(value).unwrap();
     if let Some(map) = v.as_object_mut() {
