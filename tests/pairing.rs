@@ -645,6 +645,7 @@ fn tied_calls_are_deterministic_by_id() {
     }
 }
 
+#[cfg(feature = "rayon")]
 #[test]
 fn thread_count_does_not_change_anything() {
     let texts = [

@@ -46,8 +46,8 @@ const CITY_FIELDS: [&str; 9] = [
 
 /// Parses and validates a call-and-cities JSON document; `file` names it in errors.
 ///
-/// The fields and their checks are listed in the [module docs](self). Cities are kept in input
-/// order. An empty `cities` list is accepted.
+/// The fields and their checks are listed in the [module docs](crate::io). Cities are kept in
+/// input order. An empty `cities` list is accepted.
 ///
 /// # Errors
 /// * [`Error::Json`] with `file`, line and column when the text is not JSON;

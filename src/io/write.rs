@@ -5,9 +5,9 @@ use serde_json::Value;
 
 use crate::model::{Country, Dataset, Profile, Regions};
 
-/// A dataset as a call-and-cities JSON document that [`parse_dataset`] reads back to an equal
-/// dataset: optional fields at their defaults are left out, profiles list their non-zero
-/// themes, and the regions are written only when they differ from IUC's.
+/// A dataset as a call-and-cities JSON document that [`parse_dataset`](super::parse_dataset)
+/// reads back to an equal dataset: optional fields at their defaults are left out, profiles
+/// list their non-zero themes, and the regions are written only when they differ from IUC's.
 ///
 /// ```
 /// use citypair::{io, synthetic};
