@@ -99,9 +99,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::eligibility::Side as CitySide;
+use crate::certificate::Certificate;
 use crate::error::{Error, Result};
 use crate::model::{City, Dataset, Theme};
 use crate::pairing::{assemble, eligible, plain_reason, Objective, Solution, Timings, Unmatched};
+use crate::rules::Compiled;
 use crate::scoring::{PreparedCity, WeightedScorer};
 use crate::solver::{solve_sparse, solve_sparse_warm, Sense, SparseAssignment, SparseMatrix, Work};
 
@@ -266,7 +268,15 @@ pub fn pair(dataset: &Dataset, k: usize, options: &CandidateOptions) -> Result<S
     for &(i, j, _) in &found.pairs {
         col_mate[j] = Some(i);
     }
-    let blocking = blocking_pairs(&eu, &partners, &scorer, &found, &col_mate, options.parallel);
+    let prep_eu: Vec<PreparedCity> = eu.iter().map(|c| PreparedCity::new(c)).collect();
+    let prep_p: Vec<PreparedCity> = partners.iter().map(|c| PreparedCity::new(c)).collect();
+    let blocking = blocking_pairs(
+        (&prep_eu, &prep_p),
+        &scorer,
+        &found,
+        &col_mate,
+        options.parallel,
+    );
     let mut solution = assemble(
         &dataset.call,
         &scorer,
@@ -315,7 +325,23 @@ pub fn pair(dataset: &Dataset, k: usize, options: &CandidateOptions) -> Result<S
     }
     solution.unmatched = unmatched;
     solution.excluded = sides.excluded;
-    solution.certified_optimal = found.certified_optimal;
+    // The certificate: the sparse solver's potentials (priced against every pair), checked
+    // again over every pair with the exact scores, computed on the fly.
+    let ids = |cities: &[&City]| cities.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    let conditions = Compiled {
+        row_cap: vec![1; eu.len()],
+        col_cap: vec![1; partners.len()],
+        ..Compiled::default()
+    };
+    solution.certificate = Some(Certificate::from_assignment(
+        (ids(&eu), ids(&partners)),
+        &conditions,
+        (&found.row_potentials, &found.col_potentials),
+        &found.pairs,
+    ));
+    let exact = |i: usize, j: usize| scorer.score_prepared(&prep_eu[i], &prep_p[j]);
+    // The outcome is recorded in `certified_optimal`.
+    let _ = solution.certify(&exact);
     let t = found.timings_ms;
     solution.timings_ms = Timings {
         score: t.candidates,
@@ -328,15 +354,12 @@ pub fn pair(dataset: &Dataset, k: usize, options: &CandidateOptions) -> Result<S
 /// blocks when both are unpaired or score each other strictly above their partners. A paired
 /// city whose partner is its best counterpart wants no one, so its row is skipped.
 fn blocking_pairs(
-    eu: &[&City],
-    partners: &[&City],
+    (prep_eu, prep_p): (&[PreparedCity], &[PreparedCity]),
     scorer: &WeightedScorer,
     found: &CandidateSolution,
     col_mate: &[Option<usize>],
     parallel: bool,
 ) -> usize {
-    let prep_eu: Vec<PreparedCity> = eu.iter().map(|c| PreparedCity::new(c)).collect();
-    let prep_p: Vec<PreparedCity> = partners.iter().map(|c| PreparedCity::new(c)).collect();
     let current = |mate: Option<usize>, score: &dyn Fn(usize) -> f64| mate.map(score);
     let row_now: Vec<Option<f64>> = found
         .assignment
@@ -356,7 +379,7 @@ fn blocking_pairs(
                 return 0;
             }
         }
-        (0..partners.len())
+        (0..prep_p.len())
             .filter(|&j| found.assignment[i] != Some(j))
             .filter(|&j| {
                 let s = scorer.score_prepared(&prep_eu[i], &prep_p[j]);
@@ -365,9 +388,9 @@ fn blocking_pairs(
             .count()
     };
     if parallel {
-        (0..eu.len()).into_par_iter().map(row).sum()
+        (0..prep_eu.len()).into_par_iter().map(row).sum()
     } else {
-        (0..eu.len()).map(row).sum()
+        (0..prep_eu.len()).map(row).sum()
     }
 }
 

@@ -21,6 +21,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use crate::certificate::{Certificate, Scores, Violation};
 use crate::eligibility::{classify, Eligibility, Exclusion, Side};
 use crate::error::{Error, Result};
 use crate::fairness::{blocking_pairs_of, gini, group_figures, Fairness, Standing, WorstOff};
@@ -28,6 +29,7 @@ use crate::matrix::ScoreMatrix;
 use crate::model::{Call, City, Dataset};
 use crate::rules::{self, Compiled};
 use crate::scoring::{Explanation, ThemeContribution, WeightedScorer};
+use crate::solver::flow::PairingDuals;
 use crate::solver::{solve, solve_bottleneck, stable_pairing, Assignment, Sense};
 
 /// How many strongest themes each pair lists.
@@ -160,11 +162,16 @@ pub struct Solution {
     pub fairness: Fairness,
     /// The `sum` optimum's total and what this objective gives up against it.
     pub price_of_fairness: PriceOfFairness,
-    /// For `sum`: whether the dual certificate proved the total optimal (checked in
-    /// `O(rows * cols)` over every pair). For `maxmin`: whether the threshold search proved no
-    /// higher lowest score feasible. Always `true` for a result this crate returns; `stable`
-    /// reports whether it has zero blocking pairs.
+    /// For `sum`: the outcome of checking [`Solution::certificate`] against the scores
+    /// ([`Solution::verify`], `O(rows * cols)` over every pair); `false`, not an error, when
+    /// the check fails. For `maxmin`: whether the threshold search proved no higher lowest
+    /// score feasible. `stable` reports whether it has zero blocking pairs.
     pub certified_optimal: bool,
+    /// For `sum`: the LP dual that proves the total optimal, and the conditions it was
+    /// computed under (see [`crate::certificate`]); `None` for `maxmin` and `stable`, whose
+    /// claims are of another kind (`threshold` and `witness`, `blocking_pairs`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<Certificate>,
     /// For `maxmin`: the optimal lowest score (the threshold); `None` otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
@@ -177,6 +184,61 @@ pub struct Solution {
 }
 
 impl Solution {
+    /// The certificate of a `sum` result; `None` for `maxmin` and `stable`.
+    pub fn certificate(&self) -> Option<&Certificate> {
+        self.certificate.as_ref()
+    }
+
+    /// Checks that the certificate proves this solution optimal: its pairs' scores are
+    /// `scores`' (bit for bit), `total_score` is their sum, every locked pair is paired, the
+    /// certificate lists exactly the unlocked pairs, and [`Certificate::verify`] passes.
+    /// `scores` are those of [`Pairing::matrix`] (or, for a call too large for one, any
+    /// [`Scores`] that computes the same values).
+    ///
+    /// ```
+    /// use citypair::{io, Objective, Pairing};
+    /// use citypair::certificate::Violation;
+    ///
+    /// let dataset = io::embedded_dataset()?;
+    /// let pairing = Pairing::new(&dataset)?;
+    /// let mut best = pairing.solve(Objective::Sum)?;
+    /// assert!(best.verify(pairing.matrix()).is_ok());
+    ///
+    /// // Drop a pair: the certificate no longer matches, and certifying again says so.
+    /// best.pairs.pop();
+    /// assert!(matches!(best.certify(pairing.matrix()), Err(Violation::PairingMismatch { .. })));
+    /// assert!(!best.certified_optimal);
+    /// # Ok::<(), citypair::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// The first [`Violation`]; [`Violation::Missing`] without a certificate.
+    pub fn verify<S: Scores + ?Sized>(&self, scores: &S) -> std::result::Result<(), Violation> {
+        let Some(certificate) = &self.certificate else {
+            return Err(Violation::Missing);
+        };
+        certificate.verify_solution(
+            self.pairs
+                .iter()
+                .map(|p| (p.eu.as_str(), p.partner.as_str(), p.score)),
+            self.total_score,
+            scores,
+        )
+    }
+
+    /// [`Solution::verify`], recording the outcome in `certified_optimal` when the solution has
+    /// a certificate (this is how every `sum` result gets its flag).
+    ///
+    /// # Errors
+    /// As [`Solution::verify`].
+    pub fn certify<S: Scores + ?Sized>(&mut self, scores: &S) -> std::result::Result<(), Violation> {
+        let outcome = self.verify(scores);
+        if self.certificate.is_some() {
+            self.certified_optimal = outcome.is_ok();
+        }
+        outcome
+    }
+
     /// The partner of an EU city, if it is paired.
     pub fn partner_of(&self, eu: &str) -> Option<&str> {
         self.pairs
@@ -383,6 +445,7 @@ pub(crate) fn assemble(
             loss: 0.0,
         },
         certified_optimal: false,
+        certificate: None,
         threshold: None,
         witness: None,
         timings_ms: Timings {
@@ -589,11 +652,10 @@ impl<'a> Pairing<'a> {
         let (r, c) = (self.matrix.rows(), self.matrix.cols());
         let scores = self.matrix.as_slice();
         let sum = self.assignment()?;
-        sum.verify(scores)?;
         let sum_pairs: Vec<(usize, usize)> = sum.pairs().collect();
         let mut witness = None;
         let (pairs, certified, threshold) = match objective {
-            Objective::Sum => (sum_pairs.clone(), true, None),
+            Objective::Sum => (sum_pairs.clone(), false, None),
             Objective::MaxMin => {
                 let b = solve_bottleneck(scores, r, c, Sense::Maximize)?;
                 witness = b.witness.map(|w| {
@@ -628,12 +690,51 @@ impl<'a> Pairing<'a> {
                 (pairs, true, None)
             }
         };
-        let solve_ms = start.elapsed().as_secs_f64() * 1e3;
         let sum_total = self.total(&sum_pairs);
-        let mut solution =
-            self.solution_for(objective, &pairs, certified, threshold, sum_total, solve_ms);
+        let mut solution = self.solution_for(objective, &pairs, certified, threshold, sum_total, 0.0);
         solution.witness = witness;
+        if objective == Objective::Sum {
+            let assigned: Vec<(usize, usize, f64)> = sum_pairs
+                .iter()
+                .map(|&(i, j)| (i, j, self.matrix.get(i, j)))
+                .collect();
+            solution.certificate = Some(Certificate::from_assignment(
+                self.ids(),
+                &self.rules,
+                (sum.row_potentials(), sum.col_potentials()),
+                &assigned,
+            ));
+            // The outcome is recorded in `certified_optimal`.
+            let _ = solution.certify(&self.matrix);
+        }
+        solution.timings_ms.solve = start.elapsed().as_secs_f64() * 1e3;
         Ok(solution)
+    }
+
+    /// The eligible cities' ids: rows, then columns.
+    fn ids(&self) -> (Vec<String>, Vec<String>) {
+        (
+            self.eu_cities().map(|c| c.id.clone()).collect(),
+            self.partner_cities().map(|c| c.id.clone()).collect(),
+        )
+    }
+
+    /// Gives a `sum` solution its certificate, from the circulation's `duals` under
+    /// `conditions` (the call's rules, or those of a what-if), and records whether it checks
+    /// out. Without duals (which only a circulation that is not optimal gives) there is no
+    /// certificate and the solution is not certified.
+    pub(crate) fn attach_certificate(
+        &self,
+        solution: &mut Solution,
+        conditions: &Compiled,
+        duals: Option<PairingDuals>,
+    ) {
+        solution.certified_optimal = false;
+        solution.certificate = duals.map(|d| {
+            Certificate::new(self.ids(), conditions, (d.u, d.v), d.w, &d.y)
+        });
+        // The outcome is recorded in `certified_optimal`.
+        let _ = solution.certify(&self.matrix);
     }
 
     /// Total score of pairs, added in their order.
@@ -664,15 +765,20 @@ impl<'a> Pairing<'a> {
             return Err(Error::NoPairs { reason: why });
         }
         let (sum_pairs, net) = rules::solve_sum(&self.rules, scores, &eu, &partners)?;
-        let certified = net.check(|_| false).is_ok();
+        let certified = objective != Objective::Sum && net.check(|_| false).is_ok();
         let (pairs, threshold) = match objective {
             Objective::Sum => (sum_pairs.clone(), None),
             Objective::MaxMin => rules::solve_maxmin(&self.rules, scores, &eu, &partners)?,
             Objective::Stable => (rules::solve_stable(&self.rules, scores)?, None),
         };
-        let solve_ms = start.elapsed().as_secs_f64() * 1e3;
         let sum_total = self.total(&sum_pairs);
-        Ok(self.solution_for(objective, &pairs, certified, threshold, sum_total, solve_ms))
+        let mut solution =
+            self.solution_for(objective, &pairs, certified, threshold, sum_total, 0.0);
+        if objective == Objective::Sum {
+            self.attach_certificate(&mut solution, &self.rules, net.pairing_duals());
+        }
+        solution.timings_ms.solve = start.elapsed().as_secs_f64() * 1e3;
+        Ok(solution)
     }
 
     /// Assembles a [`Solution`] from its pairs `(row, col)`, sorted.
