@@ -129,6 +129,7 @@
 //!
 //! # Examples
 //! ```
+//! use citypair::certificate::Violation;
 //! use citypair::{io, Objective, Pairing};
 //!
 //! let dataset = io::embedded_dataset()?;
@@ -141,13 +142,14 @@
 //! assert!(certificate.verify(pairing.matrix()).is_ok());
 //! assert!(best.verify(pairing.matrix()).is_ok());
 //!
-//! // A certificate that claims too little fails, naming the condition, the cities and the numbers.
+//! // A forged certificate fails, naming the condition, the cities and the numbers.
 //! let mut forged = certificate.clone();
-//! forged.u[0] = 0.0;
-//! forged.v.iter_mut().for_each(|v| *v = 0.0);
+//! let paired = forged.pairs[0].eu;
+//! forged.u[paired] += 0.5;
 //! let err = forged.verify(pairing.matrix()).unwrap_err();
+//! assert!(matches!(err, Violation::NotTight { .. }));
 //! assert_eq!(err.condition(), "u_i + v_j + w_ij = s_ij on a paired pair");
-//! println!("{err}");
+//! println!("{err}"); // certificate fails "u_i + v_j + w_ij = s_ij on a paired pair": ...
 //! # Ok::<(), citypair::Error>(())
 //! ```
 
@@ -628,9 +630,18 @@ impl Certificate {
         pairs: Vec<(usize, usize, f64)>,
         y: &[f64],
     ) -> Certificate {
+        // `x + 0.0` turns a negated zero into 0 (so that JSON shows `0.0`, not `-0.0`).
+        let (u, v) = (
+            u.into_iter().map(|x| x + 0.0).collect(),
+            v.into_iter().map(|x| x + 0.0).collect(),
+        );
         let mut pairs: Vec<DualPair> = pairs
             .into_iter()
-            .map(|(eu, partner, w)| DualPair { eu, partner, w })
+            .map(|(eu, partner, w)| DualPair {
+                eu,
+                partner,
+                w: w + 0.0,
+            })
             .collect();
         pairs.sort_by_key(|p| (p.eu, p.partner));
         let quotas = rules
@@ -645,8 +656,8 @@ impl Certificate {
                     members: q.members.clone(),
                     min: q.min,
                     max: q.max,
-                    y_max: y.max(0.0),
-                    y_min: (-y).max(0.0),
+                    y_max: y.max(0.0) + 0.0,
+                    y_min: (-y).max(0.0) + 0.0,
                 }
             })
             .collect();
