@@ -108,6 +108,31 @@
 //!   `r_score >= 0`). The smallest such integer `M` is computed exactly (in the circulation's
 //!   fixed-point integers), and the duals are read off `P` as above.
 //!
+//! # `maxmin` under rules
+//! Without rules, a `maxmin` threshold `t` is proved by a Hall violator: cities of the smaller
+//! side that, by pairs scoring above `t`, reach fewer cities than they are
+//! ([`Solution::witness`](crate::Solution::witness)). Under capacities, quotas and locks that
+//! is not enough (a city may take several pairs, a quota may cap a group), but the same linear
+//! program, with other pair weights, proves it:
+//!
+//! 1. with weight 1 on every allowed, unlocked pair, a certificate (`most_pairs`) of a pairing
+//!    with `n` unlocked pairs proves that no pairing keeping the rules has more;
+//! 2. with weight 1 on the allowed, unlocked pairs scoring **above** `t` and 0 on the others, a
+//!    certificate (`above`) of a pairing with `k < n` pairs above `t` proves that every pairing
+//!    keeping the rules has at most `k` of them. A pairing with `n` unlocked pairs whose lowest
+//!    score is above `t` would have `n > k`: none exists. (The pairs at or below `t` stay in
+//!    the problem, at weight 0, since a quota minimum may need them.)
+//!
+//! Then a solution that keeps the rules, has `n` unlocked pairs and the lowest unlocked score
+//! `t` is optimal for the first two criteria of `maxmin`.
+//! [`MaxMinCertificate::verify`] checks both certificates (conditions 1 to 7 with those
+//! weights; `min_score` still reads the scores) and `k < n`; `certified_optimal` of a `maxmin`
+//! result under rules is that check plus the solution's own (it keeps the rules, `n` pairs,
+//! lowest unlocked score `t`). The third criterion, the best total among those pairings, is
+//! the exact optimum of the circulation, but is not part of the proof. In JSON:
+//! `"maxmin_certificate": {"threshold": t, "pairs": n, "most_pairs": {...}, "above": {...}}`,
+//! each certificate in the form below.
+//!
 //! # JSON
 //! `pair --json` prints the certificate as
 //!
@@ -454,6 +479,34 @@ pub enum Violation {
         /// The dual.
         dual: f64,
     },
+    /// `maxmin`: the pairs above the threshold are not proved too few: the pairing of the
+    /// proof `above` has `above` of them, not fewer than the `pairs` the rules allow.
+    ThresholdNotProved {
+        /// The threshold.
+        threshold: f64,
+        /// The most unlocked pairs the rules allow.
+        pairs: usize,
+        /// The unlocked pairs above the threshold in the proof's pairing.
+        above: usize,
+    },
+    /// `maxmin`: the solution has `pairs` unlocked pairs, not the `most` the rules allow.
+    PairCount {
+        /// The solution's unlocked pairs.
+        pairs: usize,
+        /// The most the rules allow.
+        most: usize,
+    },
+    /// `maxmin`: an unlocked pair scores below the threshold, or none scores at it.
+    Threshold {
+        /// EU city id of the lowest unlocked pair (empty without pairs).
+        eu: String,
+        /// Its partner city id.
+        partner: String,
+        /// Its score.
+        score: f64,
+        /// The threshold.
+        threshold: f64,
+    },
     /// The dual objective differs from the total of the unlocked pairs.
     Totals {
         /// `Σ c' u + Σ c' v + Σ w + Σ (max' y_max - min' y_min)`.
@@ -480,6 +533,11 @@ impl Violation {
             Violation::NotTight { .. } => "u_i + v_j + w_ij = s_ij on a paired pair",
             Violation::UnusedCapacity { .. } => "u_i = 0 for a city with unused capacity",
             Violation::QuotaSlack { .. } => "a quota's dual is 0 unless its bound is reached",
+            Violation::ThresholdNotProved { .. } => {
+                "fewer pairs fit above the threshold than the rules allow"
+            }
+            Violation::PairCount { .. } => "maxmin has as many pairs as the rules allow",
+            Violation::Threshold { .. } => "the lowest unlocked score is the threshold",
             Violation::Totals { .. } => "the dual objective equals the total",
         }
     }
@@ -599,6 +657,28 @@ impl fmt::Display for Violation {
                     None => write!(f, "quota #{quota} has no maximum but {name} is {dual}"),
                 }
             }
+            Violation::ThresholdNotProved {
+                threshold,
+                pairs,
+                above,
+            } => write!(
+                f,
+                "{above} unlocked pairs above {threshold} fit, not fewer than the {pairs} the \
+                 rules allow"
+            ),
+            Violation::PairCount { pairs, most } => {
+                write!(f, "{pairs} unlocked pairs, the rules allow {most}")
+            }
+            Violation::Threshold {
+                eu,
+                partner,
+                score,
+                threshold,
+            } => write!(
+                f,
+                "the lowest unlocked pair {eu} - {partner} scores {score}, the threshold is \
+                 {threshold}"
+            ),
             Violation::Totals { dual, primal } => write!(
                 f,
                 "the dual objective is {dual}, the unlocked pairs total {primal}"
@@ -709,6 +789,17 @@ impl Certificate {
     /// # Errors
     /// The first [`Violation`].
     pub fn verify<S: Scores + ?Sized>(&self, scores: &S) -> Result<(), Violation> {
+        self.verify_weighted(scores, &|s| s)
+    }
+
+    /// [`Certificate::verify`] for the problem whose pair weights are `weight(s_ij)` (the
+    /// scores themselves for `sum`; pair counts for the proofs of `maxmin`): the rules
+    /// (`min_score`) still read the scores.
+    pub(crate) fn verify_weighted<S: Scores + ?Sized>(
+        &self,
+        scores: &S,
+        weight: &(dyn Fn(f64) -> f64 + Sync),
+    ) -> Result<(), Violation> {
         let (r, c) = (self.eu.len(), self.partners.len());
         self.check_parts(scores)?;
         let (row_places, col_places) = self.places()?;
@@ -732,9 +823,10 @@ impl Certificate {
             let mut max_abs = 0.0_f64;
             let mut worst: Option<(usize, f64)> = None;
             for j in 0..c {
-                let s = scores.score(i, j);
+                let raw = scores.score(i, j);
+                let s = weight(raw);
                 max_abs = max_abs.max(s.abs());
-                let allowed = self.min_score.is_none_or(|m| s >= m) || s.is_nan();
+                let allowed = self.min_score.is_none_or(|m| raw >= m) || raw.is_nan();
                 if !allowed || skip[i].binary_search(&j).is_ok() {
                     continue;
                 }
@@ -763,7 +855,7 @@ impl Certificate {
         for (i, row) in rows.iter().enumerate() {
             if let Some((j, slack)) = row.worst {
                 if slack < -tol {
-                    let s = scores.score(i, j);
+                    let s = weight(scores.score(i, j));
                     return Err(Violation::Uncovered {
                         eu: self.eu[i].clone(),
                         partner: self.partners[j].clone(),
@@ -776,7 +868,7 @@ impl Certificate {
         // 5. Every paired pair is tight.
         for p in &self.pairs {
             let (i, j) = (p.eu, p.partner);
-            let s = scores.score(i, j);
+            let s = weight(scores.score(i, j));
             let sum = self.u[i] + self.v[j] + row_y[i] + col_y[j] + p.w;
             if !((sum - s).abs() <= tol) {
                 return Err(Violation::NotTight {
@@ -839,7 +931,11 @@ impl Certificate {
             + places(&self.v, &col_places)
             + self.pairs.iter().map(|p| p.w).sum::<f64>()
             + quota_term;
-        let primal: f64 = self.pairs.iter().map(|p| scores.score(p.eu, p.partner)).sum();
+        let primal: f64 = self
+            .pairs
+            .iter()
+            .map(|p| weight(scores.score(p.eu, p.partner)))
+            .sum();
         if !((dual - primal).abs() <= TOTAL_TOLERANCE * primal.abs().max(1.0)) {
             return Err(Violation::Totals { dual, primal });
         }
@@ -1125,6 +1221,170 @@ impl Certificate {
             }
         }
         Ok(())
+    }
+}
+
+/// The proof of a `maxmin` result under rules (see the
+/// [module documentation](self#maxmin-under-rules)): two certificates of the same problem with
+/// other pair weights.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct MaxMinCertificate {
+    /// The threshold: the solution's lowest unlocked score.
+    pub threshold: f64,
+    /// A pairing with the most unlocked pairs the rules allow, and its dual for pair weights
+    /// 1: no pairing has more.
+    pub most_pairs: Certificate,
+    /// A pairing with the most unlocked pairs scoring above the threshold, and its dual for
+    /// pair weights `1` above the threshold and `0` at or below it: no pairing that keeps the
+    /// rules has more, and it has fewer than `most_pairs`.
+    pub above: Certificate,
+}
+
+impl MaxMinCertificate {
+    /// The most unlocked pairs the rules allow.
+    pub fn pairs(&self) -> usize {
+        self.most_pairs.pairs.len()
+    }
+
+    /// The most unlocked pairs above the threshold that a pairing keeping the rules can have
+    /// (fewer than [`MaxMinCertificate::pairs`]).
+    pub fn above_threshold<S: Scores + ?Sized>(&self, scores: &S) -> usize {
+        self.above
+            .pairs
+            .iter()
+            .filter(|p| scores.score(p.eu, p.partner) > self.threshold)
+            .count()
+    }
+
+    /// Checks both certificates against `scores` (with their weights: 1 for every pair, then 1
+    /// above the threshold and 0 at or below it) and that fewer pairs fit above the threshold
+    /// than the rules allow: then no pairing with as many pairs has a higher lowest score.
+    ///
+    /// # Errors
+    /// The first [`Violation`].
+    pub fn verify<S: Scores + ?Sized>(&self, scores: &S) -> Result<(), Violation> {
+        let (a, b) = (&self.most_pairs, &self.above);
+        let same = a.eu == b.eu
+            && a.partners == b.partners
+            && a.eu_capacity == b.eu_capacity
+            && a.partner_capacity == b.partner_capacity
+            && a.forbidden == b.forbidden
+            && a.min_score.map(f64::to_bits) == b.min_score.map(f64::to_bits)
+            && a.locked == b.locked
+            && a.quotas.len() == b.quotas.len()
+            && a.quotas.iter().zip(&b.quotas).all(|(x, y)| {
+                (x.number, x.side, &x.members, x.min, x.max)
+                    == (y.number, y.side, &y.members, y.min, y.max)
+            });
+        if !same {
+            return Err(Violation::Malformed {
+                what: "the maxmin proofs' conditions differ",
+                expected: 0,
+                found: 1,
+            });
+        }
+        a.verify_weighted(scores, &|_| 1.0)?;
+        let t = self.threshold;
+        b.verify_weighted(scores, &|s| if s > t { 1.0 } else { 0.0 })?;
+        let above = self.above_threshold(scores);
+        if above >= self.pairs() {
+            return Err(Violation::ThresholdNotProved {
+                threshold: t,
+                pairs: self.pairs(),
+                above,
+            });
+        }
+        Ok(())
+    }
+
+    /// [`MaxMinCertificate::verify`], then that the solution's pairs (`(EU id, partner id,
+    /// score)`, locked pairs included) keep the rules, include every locked pair, number as
+    /// many unlocked pairs as the rules allow, and have the threshold as their lowest unlocked
+    /// score.
+    pub(crate) fn verify_solution<'p, S: Scores + ?Sized>(
+        &self,
+        pairs: impl Iterator<Item = (&'p str, &'p str, f64)>,
+        scores: &S,
+    ) -> Result<(), Violation> {
+        self.verify(scores)?;
+        let c = &self.most_pairs;
+        let eu = index_of(&c.eu);
+        let partners = index_of(&c.partners);
+        let mut locked = c.locked.clone();
+        locked.sort_unstable();
+        let mut listed = Vec::new();
+        for (e, p, score) in pairs {
+            let (Some(&i), Some(&j)) = (eu.get(e), partners.get(p)) else {
+                return Err(Violation::PairingMismatch {
+                    eu: e.to_owned(),
+                    partner: p.to_owned(),
+                    in_solution: true,
+                });
+            };
+            let s = scores.score(i, j);
+            if s.to_bits() != score.to_bits() {
+                return Err(Violation::ScoreMismatch {
+                    eu: e.to_owned(),
+                    partner: p.to_owned(),
+                    reported: score,
+                    actual: s,
+                });
+            }
+            listed.push((i, j));
+        }
+        listed.sort_unstable();
+        if let Some(&(i, j)) = locked.iter().find(|l| listed.binary_search(l).is_err()) {
+            return Err(c.mismatch(i, j, false));
+        }
+        // The solution's unlocked pairs in a copy of the conditions: they keep the rules.
+        let mut probe = c.clone();
+        probe.pairs = listed
+            .iter()
+            .filter(|l| locked.binary_search(l).is_err())
+            .map(|&(eu, partner)| DualPair { eu, partner, w: 0.0 })
+            .collect();
+        let (row_places, col_places) = probe.places()?;
+        probe.check_pairs(scores, &row_places, &col_places)?;
+        if probe.pairs.len() != self.pairs() {
+            return Err(Violation::PairCount {
+                pairs: probe.pairs.len(),
+                most: self.pairs(),
+            });
+        }
+        let lowest = probe
+            .pairs
+            .iter()
+            .map(|p| (scores.score(p.eu, p.partner), p.eu, p.partner))
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        match lowest {
+            Some((s, i, j)) if s.to_bits() != self.threshold.to_bits() => {
+                Err(Violation::Threshold {
+                    eu: c.eu[i].clone(),
+                    partner: c.partners[j].clone(),
+                    score: s,
+                    threshold: self.threshold,
+                })
+            }
+            None => Err(Violation::Threshold {
+                eu: String::new(),
+                partner: String::new(),
+                score: f64::NAN,
+                threshold: self.threshold,
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Serialize for MaxMinCertificate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("MaxMinCertificate", 4)?;
+        s.serialize_field("threshold", &self.threshold)?;
+        s.serialize_field("pairs", &self.pairs())?;
+        s.serialize_field("most_pairs", &self.most_pairs)?;
+        s.serialize_field("above", &self.above)?;
+        s.end()
     }
 }
 

@@ -267,7 +267,7 @@ impl<'p, 'a> Planner<'p, 'a> {
         // locks are locked pairs.
         let duals = match &engine {
             Engine::Plain(net) => Some(net.pairing_duals()),
-            Engine::Ruled(net) => net.pairing_duals(),
+            Engine::Ruled(net) => net.pairing_duals(Lex::SCALE),
         };
         self.pairing
             .attach_certificate(&mut solution, &conditions, duals);

@@ -400,3 +400,75 @@ mod properties {
         }
     }
 }
+
+#[cfg(feature = "testing")]
+mod maxmin_properties {
+    use super::*;
+    use citypair::testing;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        /// `maxmin` under random rules is certified by its proof, which matches brute force:
+        /// the most unlocked pairs, and fewer of them above the threshold.
+        #[test]
+        fn maxmin_proofs_match_brute_force(ds in testing::calls(1..5, 1..5), seed in any::<u64>()) {
+            let Some(ruled) = common::with_rules(&ds, seed) else { return Ok(()) };
+            let Ok(p) = Pairing::new(&ruled) else { return Ok(()) };
+            if !p.rules().is_active() {
+                return Ok(());
+            }
+            let Ok(s) = p.solve(Objective::MaxMin) else { return Ok(()) };
+            prop_assert!(s.certified_optimal);
+            let rules = p.rules();
+            let m = p.matrix();
+            let all = common::feasible_pairings(&p);
+            let unlocked = |set: &[(usize, usize)]| set.iter().filter(|&&(i, j)| !rules.is_locked(i, j)).count();
+            let most = all.iter().map(|(set, _)| unlocked(set)).max().unwrap();
+            match s.maxmin_certificate() {
+                Some(proof) => {
+                    prop_assert_eq!(proof.pairs(), most);
+                    prop_assert_eq!(Some(proof.threshold), s.threshold);
+                    prop_assert_eq!(proof.verify(m), Ok(()));
+                    // Brute force: the most unlocked pairs above the threshold.
+                    let above = all
+                        .iter()
+                        .map(|(set, _)| set.iter().filter(|&&(i, j)| !rules.is_locked(i, j) && m.get(i, j) > proof.threshold).count())
+                        .max()
+                        .unwrap();
+                    prop_assert_eq!(proof.above_threshold(m), above);
+                    prop_assert!(above < most);
+                }
+                None => prop_assert_eq!(most, 0),
+            }
+        }
+    }
+}
+
+#[test]
+fn maxmin_proofs_hold_and_fail_when_tampered() {
+    // Without rules: the Hall witness.
+    let ds = synthetic::call(40, 30, 5);
+    let p = Pairing::new(&ds).unwrap();
+    let s = p.solve(Objective::MaxMin).unwrap();
+    assert!(s.certified_optimal && s.witness.is_some());
+    // Under rules: the two certificates.
+    let ds = ruled(60, 40, 3, true);
+    let p = Pairing::new(&ds).unwrap();
+    let s = p.solve(Objective::MaxMin).unwrap();
+    assert!(s.certified_optimal);
+    let proof = s.maxmin_certificate().unwrap();
+    assert_eq!(proof.verify(p.matrix()), Ok(()));
+    assert!(proof.above_threshold(p.matrix()) < proof.pairs());
+    // A higher threshold claimed: more pairs fit above it than the rules allow... or the
+    // `above` certificate no longer covers.
+    let mut forged = proof.clone();
+    forged.threshold = s.min_score.unwrap() - 1e-6;
+    assert!(forged.verify(p.matrix()).is_err());
+    let mut forged = proof.clone();
+    forged.most_pairs.u.iter_mut().for_each(|u| *u = 0.0);
+    forged.most_pairs.v.iter_mut().for_each(|v| *v = 0.0);
+    let e = forged.verify(p.matrix()).unwrap_err();
+    assert!(matches!(e, Violation::Uncovered { .. } | Violation::NotTight { .. }), "{e}");
+}

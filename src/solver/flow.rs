@@ -1012,12 +1012,13 @@ impl Network<f64> {
 }
 
 impl Network<Lex> {
-    /// The pairing duals of the lexicographic circulation, exactly: potentials for the score
-    /// tier alone, `P = M p_tier + p_score`, with the smallest integer `M` that keeps every
-    /// residual edge's score reduced cost non-negative, the quotas' lower parts excepted (their
-    /// flow is the quota minimum, fixed; see [`crate::certificate`]). `None` when the
-    /// circulation is not lexicographically optimal or the numbers overflow.
-    pub(crate) fn pairing_duals(&self) -> Option<PairingDuals> {
+    /// The pairing duals of the lexicographic circulation, exactly: potentials for the second
+    /// tier alone (the scores, in units of `unit`: [`Lex::SCALE`] for scores in fixed point, 1
+    /// for pair counts), `P = M p_tier + p_score`, with the smallest integer `M` that keeps
+    /// every residual edge's second-tier reduced cost non-negative, the quotas' lower parts
+    /// excepted (their flow is the quota minimum, fixed; see [`crate::certificate`]). `None`
+    /// when the circulation is not lexicographically optimal or the numbers overflow.
+    pub(crate) fn pairing_duals(&self, unit: f64) -> Option<PairingDuals> {
         let lower: Vec<u32> = self.group_edges.iter().map(|&(a, _)| a).collect();
         let mut m: i128 = 0;
         // A residual direction with reduced cost `rho` (lexicographically >= 0).
@@ -1064,7 +1065,7 @@ impl Network<Lex> {
                     .filter(|x| x.abs() < limit)
             })
             .collect::<Option<_>>()?;
-        let scale = |x: i128| x as f64 / Lex::SCALE;
+        let scale = |x: i128| x as f64 / unit;
         let c = self.cols;
         Some(self.duals_from(
             |a, b| scale(pot[a] - pot[b]),
