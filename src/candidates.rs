@@ -98,8 +98,8 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::eligibility::Side as CitySide;
 use crate::certificate::Certificate;
+use crate::eligibility::Side as CitySide;
 use crate::error::{Error, Result};
 use crate::model::{City, Dataset, Theme};
 use crate::pairing::{assemble, eligible, plain_reason, Objective, Solution, Timings, Unmatched};
@@ -220,8 +220,11 @@ pub struct CandidateSolution {
 /// [`Solution`] (pairs with their themes, unmatched and excluded cities, fairness figures),
 /// without ever building the dense score matrix.
 ///
-/// `certified_optimal` is `true` only when the pricing proved the total optimal against every
-/// pair. The blocking pairs of the fairness figures are counted exactly with one pass over all
+/// The result carries the certificate of a dense `sum` result
+/// ([`Solution::certificate`], from the sparse solver's potentials, see
+/// [`crate::certificate`]), and `certified_optimal` is the outcome of checking it against every
+/// pair with the exact scores, computed on the fly (`O(E P)`, in parallel by rows; the pricing
+/// has checked the same potentials already). The blocking pairs of the fairness figures are counted exactly with one pass over all
 /// pairs (exact scores, in parallel), skipping the cities that hold their best counterpart.
 ///
 /// ```

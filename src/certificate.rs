@@ -569,7 +569,10 @@ impl fmt::Display for Violation {
                 partner,
                 reported,
                 actual,
-            } => write!(f, "{eu} - {partner} reports score {reported}, the scores say {actual}"),
+            } => write!(
+                f,
+                "{eu} - {partner} reports score {reported}, the scores say {actual}"
+            ),
             Violation::ReportedTotal { reported, actual } => {
                 write!(f, "total_score {reported}, the pairs sum to {actual}")
             }
@@ -771,8 +774,12 @@ impl Certificate {
         let mut v: Vec<f64> = col_pot.iter().map(|&p| -p).collect();
         let t = (-u.iter().copied().fold(f64::INFINITY, f64::min)).max(0.0);
         if t > 0.0 {
-            u.iter_mut().for_each(|x| *x += t);
-            v.iter_mut().for_each(|x| *x -= t);
+            for x in &mut u {
+                *x += t;
+            }
+            for x in &mut v {
+                *x -= t;
+            }
         }
         let pairs = assigned
             .iter()
@@ -822,7 +829,8 @@ impl Certificate {
         let scan = |i: usize| -> RowScan {
             let mut max_abs = 0.0_f64;
             let mut worst: Option<(usize, f64)> = None;
-            for j in 0..c {
+            let row_cover = self.u[i] + row_y[i];
+            for (j, (&v, &y)) in self.v.iter().zip(&col_y).enumerate() {
                 let raw = scores.score(i, j);
                 let s = weight(raw);
                 max_abs = max_abs.max(s.abs());
@@ -830,7 +838,7 @@ impl Certificate {
                 if !allowed || skip[i].binary_search(&j).is_ok() {
                     continue;
                 }
-                let cover = self.u[i] + self.v[j] + row_y[i] + col_y[j];
+                let cover = row_cover + v + y;
                 let mut slack = cover - s;
                 if slack.is_nan() {
                     slack = f64::NEG_INFINITY;
@@ -870,7 +878,7 @@ impl Certificate {
             let (i, j) = (p.eu, p.partner);
             let s = weight(scores.score(i, j));
             let sum = self.u[i] + self.v[j] + row_y[i] + col_y[j] + p.w;
-            if !((sum - s).abs() <= tol) {
+            if !within(sum - s, tol) {
                 return Err(Violation::NotTight {
                     eu: self.eu[i].clone(),
                     partner: self.partners[j].clone(),
@@ -882,7 +890,13 @@ impl Certificate {
         // 6. Complementary slackness of the places and the quota bounds.
         for (side, ids, duals, places, pairs) in [
             (Side::Eu, &self.eu, &self.u, &row_places, &row_pairs),
-            (Side::Partner, &self.partners, &self.v, &col_places, &col_pairs),
+            (
+                Side::Partner,
+                &self.partners,
+                &self.v,
+                &col_places,
+                &col_pairs,
+            ),
         ] {
             for k in 0..ids.len() {
                 if pairs[k] < places[k] && duals[k] > tol {
@@ -925,7 +939,9 @@ impl Certificate {
             .quotas
             .iter()
             .zip(&bounds)
-            .map(|(q, &(_, min, max))| max.map_or(0.0, |m| m as f64 * q.y_max) - min as f64 * q.y_min)
+            .map(|(q, &(_, min, max))| {
+                max.map_or(0.0, |m| m as f64 * q.y_max) - min as f64 * q.y_min
+            })
             .sum();
         let dual = places(&self.u, &row_places)
             + places(&self.v, &col_places)
@@ -936,7 +952,7 @@ impl Certificate {
             .iter()
             .map(|p| weight(scores.score(p.eu, p.partner)))
             .sum();
-        if !((dual - primal).abs() <= TOTAL_TOLERANCE * primal.abs().max(1.0)) {
+        if !within(dual - primal, TOTAL_TOLERANCE * primal.abs().max(1.0)) {
             return Err(Violation::Totals { dual, primal });
         }
         Ok(())
@@ -972,18 +988,36 @@ impl Certificate {
         }
         let pairs = self.pairs.iter().map(|p| (p.eu, p.partner));
         for (what, list) in [
-            ("a pair's EU city (row index)", pairs.clone().map(|p| p.0).collect::<Vec<_>>()),
-            ("a forbidden pair's EU city", self.forbidden.iter().map(|p| p.0).collect()),
-            ("a locked pair's EU city", self.locked.iter().map(|p| p.0).collect()),
+            (
+                "a pair's EU city (row index)",
+                pairs.clone().map(|p| p.0).collect::<Vec<_>>(),
+            ),
+            (
+                "a forbidden pair's EU city",
+                self.forbidden.iter().map(|p| p.0).collect(),
+            ),
+            (
+                "a locked pair's EU city",
+                self.locked.iter().map(|p| p.0).collect(),
+            ),
         ] {
             if let Some(&x) = list.iter().find(|&&x| x >= r) {
                 return malformed(what, r, x);
             }
         }
         for (what, list) in [
-            ("a pair's partner city (column index)", pairs.map(|p| p.1).collect::<Vec<_>>()),
-            ("a forbidden pair's partner city", self.forbidden.iter().map(|p| p.1).collect()),
-            ("a locked pair's partner city", self.locked.iter().map(|p| p.1).collect()),
+            (
+                "a pair's partner city (column index)",
+                pairs.map(|p| p.1).collect::<Vec<_>>(),
+            ),
+            (
+                "a forbidden pair's partner city",
+                self.forbidden.iter().map(|p| p.1).collect(),
+            ),
+            (
+                "a locked pair's partner city",
+                self.locked.iter().map(|p| p.1).collect(),
+            ),
         ] {
             if let Some(&x) = list.iter().find(|&&x| x >= c) {
                 return malformed(what, c, x);
@@ -1010,7 +1044,13 @@ impl Certificate {
         for &(i, j) in &locked {
             for (side, places, caps, ids, k) in [
                 (Side::Eu, &mut rows, &self.eu_capacity, &self.eu, i),
-                (Side::Partner, &mut cols, &self.partner_capacity, &self.partners, j),
+                (
+                    Side::Partner,
+                    &mut cols,
+                    &self.partner_capacity,
+                    &self.partners,
+                    j,
+                ),
             ] {
                 if places[k] == 0 {
                     let pairs = locked
@@ -1085,7 +1125,7 @@ impl Certificate {
                 Some(PairRule::Forbidden)
             } else if locked.binary_search(&(i, j)).is_ok() {
                 Some(PairRule::Locked)
-            } else if self.min_score.is_some_and(|m| !(s >= m)) {
+            } else if self.min_score.is_some_and(|m| s < m || s.is_nan()) {
                 Some(PairRule::BelowMinScore)
             } else {
                 None
@@ -1113,7 +1153,13 @@ impl Certificate {
             });
         }
         for (side, ids, caps, places, pairs) in [
-            (Side::Eu, &self.eu, &self.eu_capacity, row_places, &row_pairs),
+            (
+                Side::Eu,
+                &self.eu,
+                &self.eu_capacity,
+                row_places,
+                &row_pairs,
+            ),
             (
                 Side::Partner,
                 &self.partners,
@@ -1166,12 +1212,24 @@ impl Certificate {
 
     /// Each quota's unlocked pairs and its bounds after locks: `(pairs, min', max')`, with
     /// `max' = None` when the quota has no maximum or its locks exceed it.
-    fn quota_bounds(&self, row_pairs: &[usize], col_pairs: &[usize]) -> Vec<(usize, usize, Option<usize>)> {
+    fn quota_bounds(
+        &self,
+        row_pairs: &[usize],
+        col_pairs: &[usize],
+    ) -> Vec<(usize, usize, Option<usize>)> {
         self.quotas
             .iter()
             .map(|q| {
-                let counts = if q.side == Side::Eu { row_pairs } else { col_pairs };
-                let pairs = q.members.iter().map(|&m| counts.get(m).copied().unwrap_or(0)).sum();
+                let counts = if q.side == Side::Eu {
+                    row_pairs
+                } else {
+                    col_pairs
+                };
+                let pairs = q
+                    .members
+                    .iter()
+                    .map(|&m| counts.get(m).copied().unwrap_or(0))
+                    .sum();
                 let locks = self.group_locks(q);
                 (
                     pairs,
@@ -1184,7 +1242,7 @@ impl Certificate {
 
     /// Condition 3: every dual is non-negative (within `tol`).
     fn check_signs(&self, tol: f64) -> Result<(), Violation> {
-        let negative = |x: f64| !(x >= -tol);
+        let negative = |x: f64| x < -tol || x.is_nan();
         if let Some(i) = self.u.iter().position(|&x| negative(x)) {
             return Err(Violation::Negative {
                 dual: Dual::Eu(self.eu[i].clone()),
@@ -1342,7 +1400,11 @@ impl MaxMinCertificate {
         probe.pairs = listed
             .iter()
             .filter(|l| locked.binary_search(l).is_err())
-            .map(|&(eu, partner)| DualPair { eu, partner, w: 0.0 })
+            .map(|&(eu, partner)| DualPair {
+                eu,
+                partner,
+                w: 0.0,
+            })
             .collect();
         let (row_places, col_places) = probe.places()?;
         probe.check_pairs(scores, &row_places, &col_places)?;
@@ -1465,7 +1527,11 @@ impl Serialize for Quotas<'_> {
         }
         let c = self.0;
         serializer.collect_seq(c.quotas.iter().map(|q| {
-            let ids = if q.side == Side::Eu { &c.eu } else { &c.partners };
+            let ids = if q.side == Side::Eu {
+                &c.eu
+            } else {
+                &c.partners
+            };
             Entry {
                 number: q.number,
                 side: q.side,
@@ -1530,7 +1596,10 @@ impl Certificate {
             actual += s;
             listed.push((i, j));
         }
-        if !((total_score - actual).abs() <= TOTAL_TOLERANCE * actual.abs().max(1.0)) {
+        if !within(
+            total_score - actual,
+            TOTAL_TOLERANCE * actual.abs().max(1.0),
+        ) {
             return Err(Violation::ReportedTotal {
                 reported: total_score,
                 actual,
@@ -1574,7 +1643,15 @@ impl Certificate {
     }
 }
 
+/// `|x| <= tol`, false for NaN.
+fn within(x: f64, tol: f64) -> bool {
+    x.abs() <= tol
+}
+
 /// Maps ids to rows or columns (for checking a solution listed by ids).
 fn index_of(ids: &[String]) -> HashMap<&str, usize> {
-    ids.iter().enumerate().map(|(k, id)| (id.as_str(), k)).collect()
+    ids.iter()
+        .enumerate()
+        .map(|(k, id)| (id.as_str(), k))
+        .collect()
 }

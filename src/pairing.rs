@@ -245,7 +245,10 @@ impl Solution {
     ///
     /// # Errors
     /// As [`Solution::verify`].
-    pub fn certify<S: Scores + ?Sized>(&mut self, scores: &S) -> std::result::Result<(), Violation> {
+    pub fn certify<S: Scores + ?Sized>(
+        &mut self,
+        scores: &S,
+    ) -> std::result::Result<(), Violation> {
         let outcome = self.verify(scores);
         if self.certificate.is_some() {
             self.certified_optimal = outcome.is_ok();
@@ -708,7 +711,8 @@ impl<'a> Pairing<'a> {
             }
         };
         let sum_total = self.total(&sum_pairs);
-        let mut solution = self.solution_for(objective, &pairs, certified, threshold, sum_total, 0.0);
+        let mut solution =
+            self.solution_for(objective, &pairs, certified, threshold, sum_total, 0.0);
         solution.witness = witness;
         if objective == Objective::Sum {
             let assigned: Vec<(usize, usize, f64)> = sum_pairs
@@ -747,9 +751,8 @@ impl<'a> Pairing<'a> {
         duals: Option<PairingDuals>,
     ) {
         solution.certified_optimal = false;
-        solution.certificate = duals.map(|d| {
-            Certificate::new(self.ids(), conditions, (d.u, d.v), d.w, &d.y)
-        });
+        solution.certificate =
+            duals.map(|d| Certificate::new(self.ids(), conditions, (d.u, d.v), d.w, &d.y));
         // The outcome is recorded in `certified_optimal`.
         let _ = solution.certify(&self.matrix);
     }
@@ -809,9 +812,8 @@ impl<'a> Pairing<'a> {
         threshold: Option<f64>,
         proof: Option<rules::MaxMinDuals>,
     ) {
-        let certificate = |d: PairingDuals| {
-            Certificate::new(self.ids(), &self.rules, (d.u, d.v), d.w, &d.y)
-        };
+        let certificate =
+            |d: PairingDuals| Certificate::new(self.ids(), &self.rules, (d.u, d.v), d.w, &d.y);
         let pairs = || {
             solution
                 .pairs
@@ -819,7 +821,13 @@ impl<'a> Pairing<'a> {
                 .map(|p| (p.eu.as_str(), p.partner.as_str(), p.score))
         };
         solution.certified_optimal = match (threshold, proof) {
-            (Some(t), Some(rules::MaxMinDuals { most, above: Some(above) })) => {
+            (
+                Some(t),
+                Some(rules::MaxMinDuals {
+                    most,
+                    above: Some(above),
+                }),
+            ) => {
                 let proof = MaxMinCertificate {
                     threshold: t,
                     most_pairs: certificate(most),
@@ -833,7 +841,9 @@ impl<'a> Pairing<'a> {
                 let most = certificate(most);
                 most.pairs.is_empty()
                     && most.verify_weighted(&self.matrix, &|_| 1.0).is_ok()
-                    && most.verify_solution(pairs(), solution.total_score, &self.matrix).is_ok()
+                    && most
+                        .verify_solution(pairs(), solution.total_score, &self.matrix)
+                        .is_ok()
             }
             _ => false,
         };
@@ -892,7 +902,7 @@ impl<'a> Pairing<'a> {
                     && reach.len() < lines.len()
                     && lines.iter().all(|&x| x < r.min(c))
                     && lines.iter().all(|&x| {
-                        (0..other).all(|y| !(score(x, y) > t) || reach.binary_search(&y).is_ok())
+                        (0..other).all(|y| score(x, y) <= t || reach.binary_search(&y).is_ok())
                     })
             }
         }

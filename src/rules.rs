@@ -534,7 +534,9 @@ pub(crate) fn solve_maxmin(
     if target == 0 || levels.is_empty() {
         let mut net = rules.network(scores, count, |_, _, _| true);
         net.solve_cold();
-        let duals = most.pairing_duals(1.0).map(|most| MaxMinDuals { most, above: None });
+        let duals = most
+            .pairing_duals(1.0)
+            .map(|most| MaxMinDuals { most, above: None });
         return Ok((net.pairs(), None, duals));
     }
     // The largest level at which `target` free pairs and every quota minimum still fit.
@@ -561,11 +563,7 @@ pub(crate) fn solve_maxmin(
     net.solve_cold();
     // The proof: at most `target` pairs in all, and fewer above `t` (pairs at or below it may
     // still serve the quota minimums, at weight 0).
-    let mut above = rules.network(
-        scores,
-        |s| Lex([0, -i128::from(s > t), 0]),
-        |_, _, _| true,
-    );
+    let mut above = rules.network(scores, |s| Lex([0, -i128::from(s > t), 0]), |_, _, _| true);
     above.solve_cold();
     let duals = most
         .pairing_duals(1.0)

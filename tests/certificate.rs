@@ -21,9 +21,17 @@ fn dual_objective(c: &Certificate) -> f64 {
         places_r[i] -= 1;
         places_c[j] -= 1;
     }
-    let mut total: f64 = c.u.iter().zip(&places_r).map(|(u, &k)| u * k as f64).sum::<f64>()
-        + c.v.iter().zip(&places_c).map(|(v, &k)| v * k as f64).sum::<f64>()
-        + c.pairs.iter().map(|p| p.w).sum::<f64>();
+    let mut total: f64 =
+        c.u.iter()
+            .zip(&places_r)
+            .map(|(u, &k)| u * k as f64)
+            .sum::<f64>()
+            + c.v
+                .iter()
+                .zip(&places_c)
+                .map(|(v, &k)| v * k as f64)
+                .sum::<f64>()
+            + c.pairs.iter().map(|p| p.w).sum::<f64>();
     for q in &c.quotas {
         let locks = c
             .locked
@@ -67,6 +75,7 @@ fn certified(p: &Pairing<'_>) -> Solution {
 /// A generated call with rules set in code: capacities, forbidden pairs (some rows' best),
 /// a minimum score, locks (one below the minimum), and with `quotas` a maximum on the partner
 /// side's largest country and a minimum on the EU side's that binds.
+#[allow(clippy::field_reassign_with_default)] // field by field: the rules may gain fields
 fn ruled(eu: usize, partners: usize, seed: u64, quotas: bool) -> Dataset {
     let mut ds = synthetic::call(eu, partners, seed);
     let country = |ds: &Dataset, id: &str| ds.cities.iter().find(|c| c.id == id).unwrap().country;
@@ -150,7 +159,13 @@ fn the_embedded_call_is_certified_and_maxmin_and_stable_carry_none() {
 #[test]
 fn generated_calls_are_certified_wide_tall_and_square() {
     // Square calls are the case where the solver's potentials must be shifted.
-    for (eu, partners, seed) in [(30, 30, 1), (40, 40, 2), (25, 60, 3), (70, 20, 4), (1, 1, 5)] {
+    for (eu, partners, seed) in [
+        (30, 30, 1),
+        (40, 40, 2),
+        (25, 60, 3),
+        (70, 20, 4),
+        (1, 1, 5),
+    ] {
         let ds = synthetic::call(eu, partners, seed);
         let p = Pairing::new(&ds).unwrap();
         let s = certified(&p);
@@ -194,9 +209,15 @@ fn what_ifs_are_certified_under_their_own_conditions() {
         let free = base
             .pairs
             .iter()
-            .find(|x| !locked.iter().any(|l| l.0 == x.eu || l.1 == x.eu || l.1 == x.partner))
+            .find(|x| {
+                !locked
+                    .iter()
+                    .any(|l| l.0 == x.eu || l.1 == x.eu || l.1 == x.partner)
+            })
             .unwrap();
-        let r = planner.resolve(&[free.partner.clone()], &[]).unwrap();
+        let r = planner
+            .resolve(std::slice::from_ref(&free.partner), &[])
+            .unwrap();
         assert!(r.solution.certified_optimal);
         let c = r.solution.certificate().unwrap();
         let j = c.partners.iter().position(|x| *x == free.partner).unwrap();
@@ -244,7 +265,9 @@ fn tampered_solutions_fail_and_are_not_certified() {
             .iter()
             .any(|l| (l.0 == x.eu && l.1 == x.partner) || (l.1 == x.eu && l.0 == x.partner))
     };
-    let free: Vec<usize> = (0..s.pairs.len()).filter(|&k| !locked(&s.pairs[k])).collect();
+    let free: Vec<usize> = (0..s.pairs.len())
+        .filter(|&k| !locked(&s.pairs[k]))
+        .collect();
 
     // Drop a pair (and its score from the total).
     let mut t = s.clone();
@@ -279,8 +302,16 @@ fn tampered_solutions_fail_and_are_not_certified() {
     // ... and the certificate swapped the same way: now the certificate itself fails (the
     // duals, or the rules if a swapped pair is not allowed).
     let cert = t.certificate.as_mut().unwrap();
-    let ia = cert.pairs.iter().position(|q| cert.eu[q.eu] == t.pairs[a].eu).unwrap();
-    let ib = cert.pairs.iter().position(|q| cert.eu[q.eu] == t.pairs[b].eu).unwrap();
+    let ia = cert
+        .pairs
+        .iter()
+        .position(|q| cert.eu[q.eu] == t.pairs[a].eu)
+        .unwrap();
+    let ib = cert
+        .pairs
+        .iter()
+        .position(|q| cert.eu[q.eu] == t.pairs[b].eu)
+        .unwrap();
     let (ja, jb) = (cert.pairs[ia].partner, cert.pairs[ib].partner);
     cert.pairs[ia].partner = jb;
     cert.pairs[ib].partner = ja;
@@ -328,9 +359,14 @@ fn tampered_certificates_fail_naming_the_condition() {
     // Bump one u of a paired EU city: its pair is no longer tight.
     let i = c.pairs[0].eu;
     let e = fails(&|t| t.u[i] += 0.01);
-    assert!(matches!(&e, Violation::NotTight { eu, .. } if *eu == c.eu[i]), "{e}");
+    assert!(
+        matches!(&e, Violation::NotTight { eu, .. } if *eu == c.eu[i]),
+        "{e}"
+    );
     // Lower the largest v: some allowed pair is no longer covered.
-    let j = (0..c.v.len()).max_by(|&a, &b| c.v[a].total_cmp(&c.v[b])).unwrap();
+    let j = (0..c.v.len())
+        .max_by(|&a, &b| c.v[a].total_cmp(&c.v[b]))
+        .unwrap();
     let e = fails(&|t| t.v[j] = 0.0);
     assert!(
         matches!(&e, Violation::Uncovered { .. } | Violation::NotTight { .. }),
@@ -338,16 +374,37 @@ fn tampered_certificates_fail_naming_the_condition() {
     );
     // A negative dual.
     let e = fails(&|t| t.pairs[0].w = -0.5);
-    assert!(matches!(e, Violation::Negative { dual: Dual::Pair { .. }, .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            Violation::Negative {
+                dual: Dual::Pair { .. },
+                ..
+            }
+        ),
+        "{e}"
+    );
     // A positive u on a city with unused places.
     let idle = (0..c.eu.len())
         .find(|&k| !c.pairs.iter().any(|q| q.eu == k) && !c.locked.iter().any(|l| l.0 == k))
         .expect("the call has an unpaired EU city");
     let e = fails(&|t| t.u[idle] += 5.0);
-    assert!(matches!(&e, Violation::UnusedCapacity { id, .. } if *id == c.eu[idle]), "{e}");
+    assert!(
+        matches!(&e, Violation::UnusedCapacity { id, .. } if *id == c.eu[idle]),
+        "{e}"
+    );
     // A certificate whose conditions forbid one of its pairs.
     let e = fails(&|t| t.forbidden.push((c.pairs[0].eu, c.pairs[0].partner)));
-    assert!(matches!(e, Violation::NotAllowed { rule: PairRule::Forbidden, .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            Violation::NotAllowed {
+                rule: PairRule::Forbidden,
+                ..
+            }
+        ),
+        "{e}"
+    );
     // A quota dual out of place: quota #2 has no maximum (its net y is unchanged).
     let e = fails(&|t| {
         t.quotas[1].y_max += 0.3;
@@ -364,7 +421,10 @@ fn tampered_certificates_fail_naming_the_condition() {
     let e = t.certify(&|_: usize, _: usize| 0.5).unwrap_err();
     assert!(matches!(e, Violation::ScoreMismatch { .. }), "{e}");
     let e = c.verify(&|_: usize, _: usize| 0.99).unwrap_err();
-    assert!(matches!(e, Violation::Uncovered { .. } | Violation::NotTight { .. }), "{e}");
+    assert!(
+        matches!(e, Violation::Uncovered { .. } | Violation::NotTight { .. }),
+        "{e}"
+    );
     // Display names the condition and the cities.
     assert!(e.to_string().starts_with("certificate fails"), "{e}");
 }
@@ -426,8 +486,7 @@ mod maxmin_properties {
             let all = common::feasible_pairings(&p);
             let unlocked = |set: &[(usize, usize)]| set.iter().filter(|&&(i, j)| !rules.is_locked(i, j)).count();
             let most = all.iter().map(|(set, _)| unlocked(set)).max().unwrap();
-            match s.maxmin_certificate() {
-                Some(proof) => {
+            if let Some(proof) = s.maxmin_certificate() {
                     prop_assert_eq!(proof.pairs(), most);
                     prop_assert_eq!(Some(proof.threshold), s.threshold);
                     prop_assert_eq!(proof.verify(m), Ok(()));
@@ -439,8 +498,8 @@ mod maxmin_properties {
                         .unwrap();
                     prop_assert_eq!(proof.above_threshold(m), above);
                     prop_assert!(above < most);
-                }
-                None => prop_assert_eq!(most, 0),
+            } else {
+                prop_assert_eq!(most, 0);
             }
         }
     }
@@ -470,5 +529,8 @@ fn maxmin_proofs_hold_and_fail_when_tampered() {
     forged.most_pairs.u.iter_mut().for_each(|u| *u = 0.0);
     forged.most_pairs.v.iter_mut().for_each(|v| *v = 0.0);
     let e = forged.verify(p.matrix()).unwrap_err();
-    assert!(matches!(e, Violation::Uncovered { .. } | Violation::NotTight { .. }), "{e}");
+    assert!(
+        matches!(e, Violation::Uncovered { .. } | Violation::NotTight { .. }),
+        "{e}"
+    );
 }

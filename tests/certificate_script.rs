@@ -22,10 +22,8 @@ impl TempFile {
     fn new(name: &str, contents: &str) -> TempFile {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!(
-            "citypair-cert-{}-{n}-{name}",
-            std::process::id()
-        ));
+        let path =
+            std::env::temp_dir().join(format!("citypair-cert-{}-{n}-{name}", std::process::id()));
         std::fs::write(&path, contents).unwrap();
         TempFile(path)
     }
@@ -95,8 +93,10 @@ fn checked(call: Option<&str>, extra: &[&str]) -> (String, Value) {
     let input: Vec<&str> = file.iter().map(TempFile::path).collect();
     let scores = run(&[&["scores"], input.as_slice(), &["--json"]].concat());
     let pair: Value =
-        serde_json::from_str(&run(&[&["pair"], input.as_slice(), extra, &["--json"]].concat()))
-            .unwrap();
+        serde_json::from_str(&run(
+            &[&["pair"], input.as_slice(), extra, &["--json"]].concat()
+        ))
+        .unwrap();
     assert_eq!(pair["certified_optimal"], true, "{extra:?}");
     assert!(pair["certificate"].is_object());
     let (code, text) = script(&scores, &pair);
@@ -134,20 +134,44 @@ fn ruled_call(eu: usize, partners: usize, seed: u64, quotas: bool) -> String {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect())
+        .map(|r| {
+            r.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect()
+        })
         .collect();
-    let best = |i: usize| (0..p.len()).max_by(|&a, &b| s[i][a].total_cmp(&s[i][b])).unwrap();
-    let worst = |i: usize| (0..p.len()).min_by(|&a, &b| s[i][a].total_cmp(&s[i][b])).unwrap();
+    let best = |i: usize| {
+        (0..p.len())
+            .max_by(|&a, &b| s[i][a].total_cmp(&s[i][b]))
+            .unwrap()
+    };
+    let worst = |i: usize| {
+        (0..p.len())
+            .min_by(|&a, &b| s[i][a].total_cmp(&s[i][b]))
+            .unwrap()
+    };
     let mut all: Vec<f64> = s.iter().flatten().copied().collect();
     all.sort_by(f64::total_cmp);
     let min_score = all[all.len() * 3 / 10];
-    let forbidden: Vec<[&str; 2]> = (0..5).map(|i| [e[i].as_str(), p[best(i)].as_str()]).collect();
+    let forbidden: Vec<[&str; 2]> = (0..5)
+        .map(|i| [e[i].as_str(), p[best(i)].as_str()])
+        .collect();
     // Rows 10 and 11 are not among the forbidden ones; their locks use distinct columns.
     let (a, b) = (worst(10), best(11));
     assert_ne!(a, b);
-    let locked = vec![[e[10].as_str(), p[a].as_str()], [p[b].as_str(), e[11].as_str()]];
+    let locked = vec![
+        [e[10].as_str(), p[a].as_str()],
+        [p[b].as_str(), e[11].as_str()],
+    ];
     let mut call: Value = serde_json::from_str(&text).unwrap();
-    for (k, city) in call["cities"].as_array_mut().unwrap().iter_mut().enumerate() {
+    for (k, city) in call["cities"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .enumerate()
+    {
         if k % 5 == 0 {
             city["capacity"] = json!(2);
         } else if k % 7 == 0 {
@@ -159,9 +183,7 @@ fn ruled_call(eu: usize, partners: usize, seed: u64, quotas: bool) -> String {
     rules.insert("forbidden".into(), json!(forbidden));
     rules.insert("locked".into(), json!(locked));
     if quotas {
-        let country = |id: &str| {
-            call_country(&text, id).unwrap_or_else(|| panic!("no city {id}"))
-        };
+        let country = |id: &str| call_country(&text, id).unwrap_or_else(|| panic!("no city {id}"));
         let most = |list: &[String]| {
             let mut counts: Vec<(usize, String)> = Vec::new();
             for id in list {
@@ -267,7 +289,10 @@ fn the_script_rejects_tampered_outputs() {
     let rejects = |doc: &Value, needle: &str| {
         let (code, text) = script(&scores, doc);
         assert_eq!(code, 1, "tampered output accepted: {text}");
-        assert!(text.contains("FAIL") && text.contains(needle), "{needle}: {text}");
+        assert!(
+            text.contains("FAIL") && text.contains(needle),
+            "{needle}: {text}"
+        );
     };
     // Bump one u of a paired EU city: not tight, and the totals differ.
     let mut bumped = pair.clone();
@@ -294,7 +319,11 @@ fn the_script_rejects_tampered_outputs() {
     rejects(&swapped, "FAIL");
     // Drop a pair (and its score from the total): the certificate lists it, and it is missing.
     let mut dropped = pair.clone();
-    let last = pair["certificate"]["pairs"].as_array().unwrap().last().unwrap();
+    let last = pair["certificate"]["pairs"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap();
     let list = dropped["pairs"].as_array_mut().unwrap();
     let at = list
         .iter()
@@ -309,4 +338,3 @@ fn the_script_rejects_tampered_outputs() {
     bare.as_object_mut().unwrap().remove("certificate");
     rejects(&bare, "certificate present");
 }
-

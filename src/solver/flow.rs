@@ -990,7 +990,11 @@ impl<C: FlowCost> Network<C> {
         PairingDuals {
             u: self.row_in.iter().map(|&e| rise(e).max(0.0)).collect(),
             v: self.col_out.iter().map(|&e| rise(e).max(0.0)).collect(),
-            y: self.group_edges.iter().map(|&(_, rest)| rise(rest)).collect(),
+            y: self
+                .group_edges
+                .iter()
+                .map(|&(_, rest)| rise(rest))
+                .collect(),
             w: self
                 .used_pairs()
                 .into_iter()
@@ -1004,10 +1008,7 @@ impl Network<f64> {
     /// The pairing duals of a float circulation (pair costs are minus the scores; no groups).
     pub(crate) fn pairing_duals(&self) -> PairingDuals {
         let pot = &self.pot;
-        self.duals_from(
-            |a, b| pot[a] - pot[b],
-            |i, j| -self.reduced_pair(i, j),
-        )
+        self.duals_from(|a, b| pot[a] - pot[b], |i, j| -self.reduced_pair(i, j))
     }
 }
 
