@@ -224,8 +224,9 @@ pub struct CandidateSolution {
 /// ([`Solution::certificate`], from the sparse solver's potentials, see
 /// [`crate::certificate`]), and `certified_optimal` is the outcome of checking it against every
 /// pair with the exact scores, computed on the fly (`O(E P)`, in parallel by rows; the pricing
-/// has checked the same potentials already). The blocking pairs of the fairness figures are counted exactly with one pass over all
-/// pairs (exact scores, in parallel), skipping the cities that hold their best counterpart.
+/// has checked the same potentials already). The blocking pairs of the fairness figures are
+/// counted exactly with one pass over all pairs (exact scores, in parallel), skipping the cities
+/// that hold their best counterpart.
 ///
 /// ```
 /// use citypair::candidates::{pair, CandidateOptions};

@@ -62,12 +62,13 @@
 //! 7. `Σ c'_i u_i + Σ c'_j v_j + Σ w + Σ_g (max'_g ymax_g - min'_g ymin_g)` equals the total of
 //!    the unlocked pairs.
 //!
-//! Conditions 3, 4 and 7 alone prove the total optimal; 5 and 6 (complementary slackness) follow
-//! from them up to the tolerance and are checked so that a failure names the pair or the city
-//! at fault. Without quotas, every `y` is zero and the conditions are those of the contract.
-//! The first failed condition is returned as a [`Violation`] naming it, the cities and the
-//! numbers; in the row scan (conditions 4), the reported pair is the most violated pair of the
-//! first EU city (by row) that has one, ties by the lower partner index.
+//! Conditions 2, 3, 4 and 7 alone prove the total optimal; 5 and 6 (complementary slackness)
+//! follow from them up to the tolerance and are checked so that a failure names the pair or the
+//! city at fault (so 7 fails alone only through accumulated rounding). Without quotas, every
+//! `y` is zero and the conditions are those of the contract. The first failed condition is
+//! returned as a [`Violation`] naming it, the cities and the numbers; in the row scan
+//! (condition 4), the reported pair is the most violated pair of the first EU city (by row)
+//! that has one, ties by the lower partner index.
 //!
 //! # Where the numbers come from
 //! - **Dense, without rules:** the assignment solver's potentials

@@ -442,8 +442,15 @@ mod properties {
         /// objective is the brute-force optimum (weak duality makes it an upper bound on every
         /// pairing, and the solution reaches it).
         #[test]
-        fn certificates_match_brute_force(ds in testing::calls(1..5, 1..5), seed in any::<u64>()) {
-            let ruled = if seed % 4 == 0 { Some(ds.clone()) } else { common::with_rules(&ds, seed) };
+        fn certificates_match_brute_force(
+            ds in testing::calls(1..5, 1..5),
+            seed in any::<u64>(),
+        ) {
+            let ruled = if seed % 4 == 0 {
+                Some(ds.clone())
+            } else {
+                common::with_rules(&ds, seed)
+            };
             let Some(ruled) = ruled else { return Ok(()) };
             let Ok(p) = Pairing::new(&ruled) else { return Ok(()) };
             let Ok(s) = p.solve(Objective::Sum) else { return Ok(()) };
@@ -455,7 +462,8 @@ mod properties {
                 .into_iter()
                 .map(|(_, t)| t)
                 .fold(f64::NEG_INFINITY, f64::max);
-            prop_assert!((dual_objective(c) + locked - best).abs() <= 1e-9, "{} vs {best}", dual_objective(c) + locked);
+            let dual = dual_objective(c) + locked;
+            prop_assert!((dual - best).abs() <= 1e-9, "{dual} vs {best}");
             prop_assert!((s.total_score - best).abs() <= 1e-9);
         }
     }
@@ -473,7 +481,10 @@ mod maxmin_properties {
         /// `maxmin` under random rules is certified by its proof, which matches brute force:
         /// the most unlocked pairs, and fewer of them above the threshold.
         #[test]
-        fn maxmin_proofs_match_brute_force(ds in testing::calls(1..5, 1..5), seed in any::<u64>()) {
+        fn maxmin_proofs_match_brute_force(
+            ds in testing::calls(1..5, 1..5),
+            seed in any::<u64>(),
+        ) {
             let Some(ruled) = common::with_rules(&ds, seed) else { return Ok(()) };
             let Ok(p) = Pairing::new(&ruled) else { return Ok(()) };
             if !p.rules().is_active() {
@@ -484,20 +495,22 @@ mod maxmin_properties {
             let rules = p.rules();
             let m = p.matrix();
             let all = common::feasible_pairings(&p);
-            let unlocked = |set: &[(usize, usize)]| set.iter().filter(|&&(i, j)| !rules.is_locked(i, j)).count();
-            let most = all.iter().map(|(set, _)| unlocked(set)).max().unwrap();
+            // Unlocked pairs of a pairing scoring above `t`.
+            let unlocked_above = |set: &[(usize, usize)], t: f64| {
+                set.iter()
+                    .filter(|&&(i, j)| !rules.is_locked(i, j) && m.get(i, j) > t)
+                    .count()
+            };
+            let best = |t: f64| all.iter().map(|(set, _)| unlocked_above(set, t)).max().unwrap();
+            let most = best(f64::NEG_INFINITY);
             if let Some(proof) = s.maxmin_certificate() {
-                    prop_assert_eq!(proof.pairs(), most);
-                    prop_assert_eq!(Some(proof.threshold), s.threshold);
-                    prop_assert_eq!(proof.verify(m), Ok(()));
-                    // Brute force: the most unlocked pairs above the threshold.
-                    let above = all
-                        .iter()
-                        .map(|(set, _)| set.iter().filter(|&&(i, j)| !rules.is_locked(i, j) && m.get(i, j) > proof.threshold).count())
-                        .max()
-                        .unwrap();
-                    prop_assert_eq!(proof.above_threshold(m), above);
-                    prop_assert!(above < most);
+                prop_assert_eq!(proof.pairs(), most);
+                prop_assert_eq!(Some(proof.threshold), s.threshold);
+                prop_assert_eq!(proof.verify(m), Ok(()));
+                // Brute force: the most unlocked pairs above the threshold.
+                let above = best(proof.threshold);
+                prop_assert_eq!(proof.above_threshold(m), above);
+                prop_assert!(above < most);
             } else {
                 prop_assert_eq!(most, 0);
             }
