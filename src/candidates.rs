@@ -99,10 +99,12 @@ use rayon::prelude::*;
 #[cfg(feature = "serde")]
 use serde::Serialize;
 
+use crate::certificate::Certificate;
 use crate::eligibility::Side as CitySide;
 use crate::error::{Error, Result};
 use crate::model::{City, Dataset, Theme};
 use crate::pairing::{assemble, eligible, plain_reason, Objective, Solution, Timings, Unmatched};
+use crate::rules::Compiled;
 use crate::scoring::{PreparedCity, WeightedScorer};
 use crate::solver::{solve_sparse, solve_sparse_warm, Sense, SparseAssignment, SparseMatrix, Work};
 
@@ -220,9 +222,13 @@ pub struct CandidateSolution {
 /// [`Solution`] (pairs with their themes, unmatched and excluded cities, fairness figures),
 /// without ever building the dense score matrix.
 ///
-/// `certified_optimal` is `true` only when the pricing proved the total optimal against every
-/// pair. The blocking pairs of the fairness figures are counted exactly with one pass over all
-/// pairs (exact scores, in parallel), skipping the cities that hold their best counterpart.
+/// The result carries the certificate of a dense `sum` result
+/// ([`Solution::certificate`], from the sparse solver's potentials, see
+/// [`crate::certificate`]), and `certified_optimal` is the outcome of checking it against every
+/// pair with the exact scores, computed on the fly (`O(E P)`, in parallel by rows; the pricing
+/// has checked the same potentials already). The blocking pairs of the fairness figures are
+/// counted exactly with one pass over all pairs (exact scores, in parallel), skipping the cities
+/// that hold their best counterpart.
 ///
 /// ```
 /// use citypair::candidates::{pair, CandidateOptions};
@@ -268,7 +274,15 @@ pub fn pair(dataset: &Dataset, k: usize, options: &CandidateOptions) -> Result<S
     for &(i, j, _) in &found.pairs {
         col_mate[j] = Some(i);
     }
-    let blocking = blocking_pairs(&eu, &partners, &scorer, &found, &col_mate, options.parallel);
+    let prep_eu: Vec<PreparedCity> = eu.iter().map(|c| PreparedCity::new(c)).collect();
+    let prep_p: Vec<PreparedCity> = partners.iter().map(|c| PreparedCity::new(c)).collect();
+    let blocking = blocking_pairs(
+        (&prep_eu, &prep_p),
+        &scorer,
+        &found,
+        &col_mate,
+        options.parallel,
+    );
     let mut solution = assemble(
         &dataset.call,
         &scorer,
@@ -317,7 +331,23 @@ pub fn pair(dataset: &Dataset, k: usize, options: &CandidateOptions) -> Result<S
     }
     solution.unmatched = unmatched;
     solution.excluded = sides.excluded;
-    solution.certified_optimal = found.certified_optimal;
+    // The certificate: the sparse solver's potentials (priced against every pair), checked
+    // again over every pair with the exact scores, computed on the fly.
+    let ids = |cities: &[&City]| cities.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    let conditions = Compiled {
+        row_cap: vec![1; eu.len()],
+        col_cap: vec![1; partners.len()],
+        ..Compiled::default()
+    };
+    solution.certificate = Some(Certificate::from_assignment(
+        (ids(&eu), ids(&partners)),
+        &conditions,
+        (&found.row_potentials, &found.col_potentials),
+        &found.pairs,
+    ));
+    let exact = |i: usize, j: usize| scorer.score_prepared(&prep_eu[i], &prep_p[j]);
+    // The outcome is recorded in `certified_optimal`.
+    let _ = solution.certify(&exact);
     let t = found.timings_ms;
     solution.timings_ms = Timings {
         score: t.candidates,
@@ -330,15 +360,12 @@ pub fn pair(dataset: &Dataset, k: usize, options: &CandidateOptions) -> Result<S
 /// blocks when both are unpaired or score each other strictly above their partners. A paired
 /// city whose partner is its best counterpart wants no one, so its row is skipped.
 fn blocking_pairs(
-    eu: &[&City],
-    partners: &[&City],
+    (prep_eu, prep_p): (&[PreparedCity], &[PreparedCity]),
     scorer: &WeightedScorer,
     found: &CandidateSolution,
     col_mate: &[Option<usize>],
     parallel: bool,
 ) -> usize {
-    let prep_eu: Vec<PreparedCity> = eu.iter().map(|c| PreparedCity::new(c)).collect();
-    let prep_p: Vec<PreparedCity> = partners.iter().map(|c| PreparedCity::new(c)).collect();
     let current = |mate: Option<usize>, score: &dyn Fn(usize) -> f64| mate.map(score);
     let row_now: Vec<Option<f64>> = found
         .assignment
@@ -358,7 +385,7 @@ fn blocking_pairs(
                 return 0;
             }
         }
-        (0..partners.len())
+        (0..prep_p.len())
             .filter(|&j| found.assignment[i] != Some(j))
             .filter(|&j| {
                 let s = scorer.score_prepared(&prep_eu[i], &prep_p[j]);
@@ -367,9 +394,9 @@ fn blocking_pairs(
             .count()
     };
     if parallel {
-        (0..eu.len()).into_par_iter().map(row).sum()
+        (0..prep_eu.len()).into_par_iter().map(row).sum()
     } else {
-        (0..eu.len()).map(row).sum()
+        (0..prep_eu.len()).map(row).sum()
     }
 }
 

@@ -17,6 +17,7 @@
 //! | solver | [`solver`] | our own exact shortest-augmenting-path (Jonker-Volgenant) assignment solver, and the bottleneck objective |
 //! | rules | [`rules`] | programme rules: minimum score, forbidden and locked pairs, quotas, capacities; solved exactly as a min-cost circulation |
 //! | pairing | [`pairing`] | objectives `sum`, `maxmin` and `stable`, unmatched cities and why, what-ifs |
+//! | certificate | [`certificate`] | the LP dual every `sum` result carries, and a check of it that anyone can run |
 //! | candidates | [`candidates`] | candidate mode: each city's K best counterparts, a sparse solve, pricing against every pair until the optimum is certified |
 //! | what-ifs | [`whatif`] | warm re-solves after a withdrawal or a lock, the K best pairings (Murty), regrets |
 //! | fairness | [`fairness`] | lowest and mean score, Gini, blocking pairs, worst-off pair |
@@ -151,6 +152,7 @@
 
 pub mod bench;
 pub mod candidates;
+pub mod certificate;
 pub mod eligibility;
 pub mod error;
 pub mod fairness;

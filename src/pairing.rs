@@ -22,6 +22,7 @@ use std::time::Instant;
 #[cfg(feature = "serde")]
 use serde::Serialize;
 
+use crate::certificate::{Certificate, MaxMinCertificate, Scores, Violation};
 use crate::eligibility::{classify, Eligibility, Exclusion, Side};
 use crate::error::{Error, Result};
 use crate::fairness::{blocking_pairs_of, gini, group_figures, Fairness, Standing, WorstOff};
@@ -29,7 +30,8 @@ use crate::matrix::ScoreMatrix;
 use crate::model::{Call, City, Dataset};
 use crate::rules::{self, Compiled};
 use crate::scoring::{Explanation, ThemeContribution, WeightedScorer};
-use crate::solver::{solve, solve_bottleneck, stable_pairing, Assignment, Sense};
+use crate::solver::flow::{Lex, PairingDuals};
+use crate::solver::{solve, solve_bottleneck, stable_pairing, Assignment, HallWitness, Sense};
 
 /// How many strongest themes each pair lists.
 pub(crate) const SHARED_THEMES: usize = 3;
@@ -168,23 +170,100 @@ pub struct Solution {
     pub fairness: Fairness,
     /// The `sum` optimum's total and what this objective gives up against it.
     pub price_of_fairness: PriceOfFairness,
-    /// For `sum`: whether the dual certificate proved the total optimal (checked in
-    /// `O(rows * cols)` over every pair). For `maxmin`: whether the threshold search proved no
-    /// higher lowest score feasible. Always `true` for a result this crate returns; `stable`
-    /// reports whether it has zero blocking pairs.
+    /// For `sum`: the outcome of checking [`Solution::certificate`] against the scores
+    /// ([`Solution::verify`], `O(rows * cols)` over every pair); `false`, not an error, when
+    /// the check fails. For `maxmin`: the outcome of checking its proof that no higher lowest
+    /// score is feasible (without rules: every city of the smaller side paired, the lowest
+    /// score the threshold, and the Hall `witness`; under rules: `maxmin_certificate`).
+    /// `stable` reports whether it has zero blocking pairs.
     pub certified_optimal: bool,
+    /// For `sum`: the LP dual that proves the total optimal, and the conditions it was
+    /// computed under (see [`crate::certificate`]); `None` for `maxmin` and `stable`, whose
+    /// claims are of another kind (`threshold` and `witness`, `blocking_pairs`).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub certificate: Option<Certificate>,
     /// For `maxmin`: the optimal lowest score (the threshold); `None` otherwise.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub threshold: Option<f64>,
-    /// For `maxmin`: why no higher lowest score is possible; `None` otherwise, or when the
-    /// threshold is already the best score of the matrix.
+    /// For `maxmin` without rules: why no higher lowest score is possible; `None` otherwise,
+    /// or when the threshold is already the best score of the matrix. Under rules (capacities,
+    /// quotas, ...) a Hall violator is not enough: see `maxmin_certificate`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub witness: Option<MaxMinWitness>,
+    /// For `maxmin` under rules: the proof of the threshold, two certificates of pair counts
+    /// (see [`crate::certificate#maxmin-under-rules`]); `None` otherwise, and when no unlocked
+    /// pair can be formed at all.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub maxmin_certificate: Option<MaxMinCertificate>,
     /// Timings (not deterministic; everything else is).
     pub timings_ms: Timings,
 }
 
 impl Solution {
+    /// The certificate of a `sum` result; `None` for `maxmin` and `stable`.
+    pub fn certificate(&self) -> Option<&Certificate> {
+        self.certificate.as_ref()
+    }
+
+    /// The proof of a `maxmin` result under rules; `None` otherwise.
+    pub fn maxmin_certificate(&self) -> Option<&MaxMinCertificate> {
+        self.maxmin_certificate.as_ref()
+    }
+
+    /// Checks that the certificate proves this solution optimal: its pairs' scores are
+    /// `scores`' (bit for bit), `total_score` is their sum, every locked pair is paired, the
+    /// certificate lists exactly the unlocked pairs, and [`Certificate::verify`] passes.
+    /// `scores` are those of [`Pairing::matrix`] (or, for a call too large for one, any
+    /// [`Scores`] that computes the same values).
+    ///
+    /// ```
+    /// use citypair::{io, Objective, Pairing};
+    /// use citypair::certificate::Violation;
+    ///
+    /// let dataset = io::embedded_dataset()?;
+    /// let pairing = Pairing::new(&dataset)?;
+    /// let mut best = pairing.solve(Objective::Sum)?;
+    /// assert!(best.verify(pairing.matrix()).is_ok());
+    ///
+    /// // Drop a pair: the certificate no longer matches, and certifying again says so.
+    /// let dropped = best.pairs.pop().expect("the call has pairs");
+    /// best.total_score -= dropped.score;
+    /// assert!(matches!(best.certify(pairing.matrix()), Err(Violation::PairingMismatch { .. })));
+    /// assert!(!best.certified_optimal);
+    /// # Ok::<(), citypair::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// The first [`Violation`]; [`Violation::Missing`] without a certificate.
+    pub fn verify<S: Scores + ?Sized>(&self, scores: &S) -> std::result::Result<(), Violation> {
+        let Some(certificate) = &self.certificate else {
+            return Err(Violation::Missing);
+        };
+        certificate.verify_solution(
+            self.pairs
+                .iter()
+                .map(|p| (p.eu.as_str(), p.partner.as_str(), p.score)),
+            self.total_score,
+            scores,
+        )
+    }
+
+    /// [`Solution::verify`], recording the outcome in `certified_optimal` when the solution has
+    /// a certificate (this is how every `sum` result gets its flag).
+    ///
+    /// # Errors
+    /// As [`Solution::verify`].
+    pub fn certify<S: Scores + ?Sized>(
+        &mut self,
+        scores: &S,
+    ) -> std::result::Result<(), Violation> {
+        let outcome = self.verify(scores);
+        if self.certificate.is_some() {
+            self.certified_optimal = outcome.is_ok();
+        }
+        outcome
+    }
+
     /// The partner of an EU city, if it is paired.
     pub fn partner_of(&self, eu: &str) -> Option<&str> {
         self.pairs
@@ -394,8 +473,10 @@ pub(crate) fn assemble(
             loss: 0.0,
         },
         certified_optimal: false,
+        certificate: None,
         threshold: None,
         witness: None,
+        maxmin_certificate: None,
         timings_ms: Timings {
             score: 0.0,
             solve: 0.0,
@@ -602,13 +683,14 @@ impl<'a> Pairing<'a> {
         let (r, c) = (self.matrix.rows(), self.matrix.cols());
         let scores = self.matrix.as_slice();
         let sum = self.assignment()?;
-        sum.verify(scores)?;
         let sum_pairs: Vec<(usize, usize)> = sum.pairs().collect();
         let mut witness = None;
         let (pairs, certified, threshold) = match objective {
-            Objective::Sum => (sum_pairs.clone(), true, None),
+            Objective::Sum => (sum_pairs.clone(), false, None),
             Objective::MaxMin => {
                 let b = solve_bottleneck(scores, r, c, Sense::Maximize)?;
+                let pairs: Vec<(usize, usize)> = b.assignment.pairs().collect();
+                let proved = self.maxmin_proved(&pairs, b.threshold, b.witness.as_ref());
                 witness = b.witness.map(|w| {
                     let eu: Vec<&City> = self.eu_cities().collect();
                     let partners: Vec<&City> = self.partner_cities().collect();
@@ -629,7 +711,7 @@ impl<'a> Pairing<'a> {
                         }
                     }
                 });
-                (b.assignment.pairs().collect(), true, b.threshold)
+                (pairs, proved, b.threshold)
             }
             Objective::Stable => {
                 let rows = stable_pairing(scores, r, c)?;
@@ -641,12 +723,51 @@ impl<'a> Pairing<'a> {
                 (pairs, true, None)
             }
         };
-        let solve_ms = start.elapsed().as_secs_f64() * 1e3;
         let sum_total = self.total(&sum_pairs);
         let mut solution =
-            self.solution_for(objective, &pairs, certified, threshold, sum_total, solve_ms);
+            self.solution_for(objective, &pairs, certified, threshold, sum_total, 0.0);
         solution.witness = witness;
+        if objective == Objective::Sum {
+            let assigned: Vec<(usize, usize, f64)> = sum_pairs
+                .iter()
+                .map(|&(i, j)| (i, j, self.matrix.get(i, j)))
+                .collect();
+            solution.certificate = Some(Certificate::from_assignment(
+                self.ids(),
+                &self.rules,
+                (sum.row_potentials(), sum.col_potentials()),
+                &assigned,
+            ));
+            // The outcome is recorded in `certified_optimal`.
+            let _ = solution.certify(&self.matrix);
+        }
+        solution.timings_ms.solve = start.elapsed().as_secs_f64() * 1e3;
         Ok(solution)
+    }
+
+    /// The eligible cities' ids: rows, then columns.
+    fn ids(&self) -> (Vec<String>, Vec<String>) {
+        (
+            self.eu_cities().map(|c| c.id.clone()).collect(),
+            self.partner_cities().map(|c| c.id.clone()).collect(),
+        )
+    }
+
+    /// Gives a `sum` solution its certificate, from the circulation's `duals` under
+    /// `conditions` (the call's rules, or those of a what-if), and records whether it checks
+    /// out. Without duals (which only a circulation that is not optimal gives) there is no
+    /// certificate and the solution is not certified.
+    pub(crate) fn attach_certificate(
+        &self,
+        solution: &mut Solution,
+        conditions: &Compiled,
+        duals: Option<PairingDuals>,
+    ) {
+        solution.certified_optimal = false;
+        solution.certificate =
+            duals.map(|d| Certificate::new(self.ids(), conditions, (d.u, d.v), d.w, &d.y));
+        // The outcome is recorded in `certified_optimal`.
+        let _ = solution.certify(&self.matrix);
     }
 
     /// Total score of pairs, added in their order.
@@ -677,15 +798,127 @@ impl<'a> Pairing<'a> {
             return Err(Error::NoPairs { reason: why });
         }
         let (sum_pairs, net) = rules::solve_sum(&self.rules, scores, &eu, &partners)?;
-        let certified = net.check(|_| false).is_ok();
-        let (pairs, threshold) = match objective {
-            Objective::Sum => (sum_pairs.clone(), None),
+        let (pairs, threshold, proof) = match objective {
+            Objective::Sum => (sum_pairs.clone(), None, None),
             Objective::MaxMin => rules::solve_maxmin(&self.rules, scores, &eu, &partners)?,
-            Objective::Stable => (rules::solve_stable(&self.rules, scores)?, None),
+            Objective::Stable => (rules::solve_stable(&self.rules, scores)?, None, None),
         };
-        let solve_ms = start.elapsed().as_secs_f64() * 1e3;
         let sum_total = self.total(&sum_pairs);
-        Ok(self.solution_for(objective, &pairs, certified, threshold, sum_total, solve_ms))
+        let mut solution = self.solution_for(objective, &pairs, false, threshold, sum_total, 0.0);
+        match objective {
+            Objective::Sum => {
+                self.attach_certificate(&mut solution, &self.rules, net.pairing_duals(Lex::SCALE));
+            }
+            Objective::MaxMin => self.attach_maxmin_proof(&mut solution, threshold, proof),
+            Objective::Stable => {}
+        }
+        solution.timings_ms.solve = start.elapsed().as_secs_f64() * 1e3;
+        Ok(solution)
+    }
+
+    /// Gives a `maxmin` solution under rules its proof (see
+    /// [`crate::certificate#maxmin-under-rules`]) and records whether it checks out. Without a
+    /// threshold no unlocked pair can be formed: the most-pairs certificate alone proves it.
+    fn attach_maxmin_proof(
+        &self,
+        solution: &mut Solution,
+        threshold: Option<f64>,
+        proof: Option<rules::MaxMinDuals>,
+    ) {
+        let certificate =
+            |d: PairingDuals| Certificate::new(self.ids(), &self.rules, (d.u, d.v), d.w, &d.y);
+        let pairs = || {
+            solution
+                .pairs
+                .iter()
+                .map(|p| (p.eu.as_str(), p.partner.as_str(), p.score))
+        };
+        solution.certified_optimal = match (threshold, proof) {
+            (
+                Some(t),
+                Some(rules::MaxMinDuals {
+                    most,
+                    above: Some(above),
+                }),
+            ) => {
+                let proof = MaxMinCertificate {
+                    threshold: t,
+                    most_pairs: certificate(most),
+                    above: certificate(above),
+                };
+                let ok = proof.verify_solution(pairs(), &self.matrix).is_ok();
+                solution.maxmin_certificate = Some(proof);
+                ok
+            }
+            (None, Some(rules::MaxMinDuals { most, above: None })) => {
+                let most = certificate(most);
+                most.pairs.is_empty()
+                    && most.verify_weighted(&self.matrix, &|_| 1.0).is_ok()
+                    && most
+                        .verify_solution(pairs(), solution.total_score, &self.matrix)
+                        .is_ok()
+            }
+            _ => false,
+        };
+    }
+
+    /// Whether a `maxmin` result without rules is proved: every city of the smaller side is
+    /// paired once, the lowest score is the threshold, and the Hall witness holds: its lines
+    /// (of the smaller side) reach, by pairs scoring above the threshold, only `reach`, and
+    /// fewer of them; without a witness no score is above the threshold.
+    fn maxmin_proved(
+        &self,
+        pairs: &[(usize, usize)],
+        threshold: Option<f64>,
+        witness: Option<&HallWitness>,
+    ) -> bool {
+        let (r, c) = (self.matrix.rows(), self.matrix.cols());
+        let mut rows: Vec<usize> = pairs.iter().map(|p| p.0).collect();
+        let mut cols: Vec<usize> = pairs.iter().map(|p| p.1).collect();
+        rows.sort_unstable();
+        rows.dedup();
+        cols.sort_unstable();
+        cols.dedup();
+        if rows.len() != pairs.len() || cols.len() != pairs.len() || pairs.len() != r.min(c) {
+            return false;
+        }
+        let Some(t) = threshold else {
+            return pairs.is_empty();
+        };
+        let lowest = pairs
+            .iter()
+            .map(|&(i, j)| self.matrix.get(i, j))
+            .fold(f64::INFINITY, f64::min);
+        if lowest.to_bits() != t.to_bits() {
+            return false;
+        }
+        // Score of line `x` of the smaller side with line `y` of the other.
+        let score = |x: usize, y: usize| {
+            if r <= c {
+                self.matrix.get(x, y)
+            } else {
+                self.matrix.get(y, x)
+            }
+        };
+        let other = r.max(c);
+        match witness {
+            None => self.matrix.as_slice().iter().all(|&s| s <= t),
+            Some(w) => {
+                let mut lines = w.lines.clone();
+                lines.sort_unstable();
+                lines.dedup();
+                let mut reach = w.reach.clone();
+                reach.sort_unstable();
+                reach.dedup();
+                lines.len() == w.lines.len()
+                    && reach.len() == w.reach.len()
+                    && reach.len() < lines.len()
+                    && lines.iter().all(|&x| x < r.min(c))
+                    && lines.iter().all(|&x| {
+                        (0..other).all(|y| score(x, y) <= t || reach.binary_search(&y).is_ok())
+                    })
+            }
+        }
     }
 
     /// Assembles a [`Solution`] from its pairs `(row, col)`, sorted.

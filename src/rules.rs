@@ -42,7 +42,7 @@
 use crate::eligibility::{is_eu_member, Side};
 use crate::error::{Error, Result};
 use crate::model::{Call, City, Country, Quota, Rules};
-use crate::solver::flow::{GroupSpec, Lex, Network, UNBOUNDED};
+use crate::solver::flow::{GroupSpec, Lex, Network, PairingDuals, UNBOUNDED};
 
 pub use crate::model::Regions;
 
@@ -493,14 +493,27 @@ pub(crate) fn solve_sum(
     Ok((net.pairs(), net))
 }
 
+/// The proof of a `maxmin` threshold `t` under rules, as the duals of two pair-count problems
+/// (see [`crate::certificate`]): the most unlocked pairs the rules allow (weight 1 per pair),
+/// and the most unlocked pairs above `t` (weight 1 above `t`, 0 at or below it), which is fewer.
+pub(crate) struct MaxMinDuals {
+    /// The duals of the most-pairs problem (pair weights 1).
+    pub most: PairingDuals,
+    /// The duals of the most-pairs-above-the-threshold problem; `None` without a threshold
+    /// (no unlocked pair can be formed, which `most` proves alone).
+    pub above: Option<PairingDuals>,
+}
+
 /// Solves `maxmin` under the rules: the most pairs, then the highest lowest score among the
-/// pairs that are not locked, then the largest total. Returns the pairs and the threshold.
+/// pairs that are not locked, then the largest total. Returns the pairs, the threshold and,
+/// with a threshold, the duals that prove it (`None` when they cannot be read, which only a
+/// circulation that is not optimal gives).
 pub(crate) fn solve_maxmin(
     rules: &Compiled,
     scores: &[f64],
     eu: &[&City],
     partners: &[&City],
-) -> Result<(PairList, Option<f64>)> {
+) -> Result<(PairList, Option<f64>, Option<MaxMinDuals>)> {
     let count = |s: f64| Lex([0, -1, -Lex::fixed(s)]);
     let mut most = rules.network(scores, |_| Lex([0, -1, 0]), |_, _, _| true);
     most.solve_cold();
@@ -521,7 +534,10 @@ pub(crate) fn solve_maxmin(
     if target == 0 || levels.is_empty() {
         let mut net = rules.network(scores, count, |_, _, _| true);
         net.solve_cold();
-        return Ok((net.pairs(), None));
+        let duals = most
+            .pairing_duals(1.0)
+            .map(|most| MaxMinDuals { most, above: None });
+        return Ok((net.pairs(), None, duals));
     }
     // The largest level at which `target` free pairs and every quota minimum still fit.
     let reaches = |t: f64| {
@@ -545,7 +561,18 @@ pub(crate) fn solve_maxmin(
     let t = levels[lo];
     let mut net = rules.network(scores, count, |_, _, s| s >= t);
     net.solve_cold();
-    Ok((net.pairs(), Some(t)))
+    // The proof: at most `target` pairs in all, and fewer above `t` (pairs at or below it may
+    // still serve the quota minimums, at weight 0).
+    let mut above = rules.network(scores, |s| Lex([0, -i128::from(s > t), 0]), |_, _, _| true);
+    above.solve_cold();
+    let duals = most
+        .pairing_duals(1.0)
+        .zip(above.pairing_duals(1.0))
+        .map(|(most, above)| MaxMinDuals {
+            most,
+            above: Some(above),
+        });
+    Ok((net.pairs(), Some(t), duals))
 }
 
 /// The stable pairing under the rules: locked pairs, then the allowed pairs greedily by score

@@ -32,7 +32,7 @@ use crate::eligibility::Side;
 use crate::error::{Error, Result};
 use crate::model::City;
 use crate::pairing::{Objective, Pairing, Solution};
-use crate::rules::{self, PairList};
+use crate::rules::{self, Compiled, PairList};
 use crate::solver::flow::{FlowCost, Lex, Network, PairState};
 
 /// A pair by ids and score.
@@ -260,16 +260,23 @@ impl<'p, 'a> Planner<'p, 'a> {
     /// lock that cannot hold (a forbidden pair, a withdrawn city, no place left);
     /// [`Error::Infeasible`] when a quota minimum can no longer be met.
     pub fn resolve(&self, without: &[String], lock: &[(String, String)]) -> Result<Resolved> {
-        let (outcome, engine, resolve_ms) = self.resolve_engine(without, lock)?;
-        let certified = with_net!(&engine, net => net.check(Delta::rounding).is_ok());
+        let (outcome, engine, conditions, resolve_ms) = self.resolve_engine(without, lock)?;
         let mut solution = self.pairing.solution_for(
             Objective::Sum,
             &outcome,
-            certified,
+            false,
             None,
             self.total,
             resolve_ms,
         );
+        // The certificate of the changed problem: withdrawn cities have capacity 0, the new
+        // locks are locked pairs.
+        let duals = match &engine {
+            Engine::Plain(net) => Some(net.pairing_duals()),
+            Engine::Ruled(net) => net.pairing_duals(Lex::SCALE),
+        };
+        self.pairing
+            .attach_certificate(&mut solution, &conditions, duals);
         for u in &mut solution.unmatched {
             if without.contains(&u.id) {
                 "withdrawn (--without)".clone_into(&mut u.reason);
@@ -292,15 +299,18 @@ impl<'p, 'a> Planner<'p, 'a> {
         without: &[String],
         lock: &[(String, String)],
     ) -> Result<(Vec<(usize, usize)>, f64)> {
-        self.resolve_engine(without, lock).map(|(p, _, ms)| (p, ms))
+        self.resolve_engine(without, lock)
+            .map(|(p, _, _, ms)| (p, ms))
     }
 
-    /// The re-solve behind [`Planner::resolve`]: pairs, the re-solved circulation, time.
+    /// The re-solve behind [`Planner::resolve`]: pairs, the re-solved circulation, the rules
+    /// it solved (the call's, with the withdrawn cities' capacities at 0 and the new locks
+    /// among the locked pairs), time.
     fn resolve_engine(
         &self,
         without: &[String],
         lock: &[(String, String)],
-    ) -> Result<(PairList, Engine, f64)> {
+    ) -> Result<(PairList, Engine, Compiled, f64)> {
         let start = Instant::now();
         let mut withdrawn = Vec::with_capacity(without.len());
         for id in without {
@@ -388,7 +398,18 @@ impl<'p, 'a> Planner<'p, 'a> {
             }
         }
         let resolve_ms = start.elapsed().as_secs_f64() * 1e3;
-        Ok((outcome, engine, resolve_ms))
+        let mut conditions = self.pairing.rules().clone();
+        for &(side, k) in &withdrawn {
+            match side {
+                Side::Eu => conditions.row_cap[k] = 0,
+                Side::Partner => conditions.col_cap[k] = 0,
+            }
+        }
+        conditions
+            .locked
+            .extend(locks.iter().map(|&(i, j, _, _)| (i, j)));
+        conditions.locked.sort_unstable();
+        Ok((outcome, engine, conditions, resolve_ms))
     }
 
     /// The `k` best pairings under the call's rules, best first (the optimum is rank 1), by

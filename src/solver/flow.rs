@@ -960,6 +960,124 @@ impl<C: FlowCost> Network<C> {
     }
 }
 
+/// The dual of the pairing problem read off an optimal circulation, in score units (see
+/// [`crate::certificate`] for the problem and the derivation): `u` per row, `v` per column,
+/// `y = y_max - y_min` per group, and `w` on the used pairs `(row, col, w)`, sorted.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PairingDuals {
+    pub u: Vec<f64>,
+    pub v: Vec<f64>,
+    pub y: Vec<f64>,
+    pub w: Vec<(usize, usize, f64)>,
+}
+
+impl<C: FlowCost> Network<C> {
+    /// Reads the duals off node potentials: `diff(a, b)` is `p(a) - p(b)` and `slack(i, j)`
+    /// the score of used pair `(i, j)` less `p(row) - p(col)`, both in score units. A row's
+    /// `u` is `p(row) - p(parent)` (its parent is `s` or its group), a column's `v` is
+    /// `p(child) - p(col)`, both at least 0; a group's `y` is `p(group) - p(s)` for a group of
+    /// rows and `p(t) - p(group)` for a group of columns: in every case `p(to) - p(from)` of
+    /// the edge into the row, out of the column, or of the group's upper part.
+    fn duals_from(
+        &self,
+        diff: impl Fn(usize, usize) -> f64,
+        slack: impl Fn(usize, usize) -> f64,
+    ) -> PairingDuals {
+        let rise = |e: u32| {
+            let e = &self.edges[e as usize];
+            diff(e.to, e.from)
+        };
+        PairingDuals {
+            u: self.row_in.iter().map(|&e| rise(e).max(0.0)).collect(),
+            v: self.col_out.iter().map(|&e| rise(e).max(0.0)).collect(),
+            y: self
+                .group_edges
+                .iter()
+                .map(|&(_, rest)| rise(rest))
+                .collect(),
+            w: self
+                .used_pairs()
+                .into_iter()
+                .map(|(i, j)| (i, j, slack(i, j).max(0.0)))
+                .collect(),
+        }
+    }
+}
+
+impl Network<f64> {
+    /// The pairing duals of a float circulation (pair costs are minus the scores; no groups).
+    pub(crate) fn pairing_duals(&self) -> PairingDuals {
+        let pot = &self.pot;
+        self.duals_from(|a, b| pot[a] - pot[b], |i, j| -self.reduced_pair(i, j))
+    }
+}
+
+impl Network<Lex> {
+    /// The pairing duals of the lexicographic circulation, exactly: potentials for the second
+    /// tier alone (the scores, in units of `unit`: [`Lex::SCALE`] for scores in fixed point, 1
+    /// for pair counts), `P = M p_tier + p_score`, with the smallest integer `M` that keeps
+    /// every residual edge's second-tier reduced cost non-negative, the quotas' lower parts
+    /// excepted (their flow is the quota minimum, fixed; see [`crate::certificate`]). `None`
+    /// when the circulation is not lexicographically optimal or the numbers overflow.
+    pub(crate) fn pairing_duals(&self, unit: f64) -> Option<PairingDuals> {
+        let lower: Vec<u32> = self.group_edges.iter().map(|&(a, _)| a).collect();
+        let mut m: i128 = 0;
+        // A residual direction with reduced cost `rho` (lexicographically >= 0).
+        let mut need = |rho: Lex| -> Option<()> {
+            let [tier, score, _] = rho.0;
+            if tier < 0 || (tier == 0 && score < 0) {
+                return None;
+            }
+            if tier > 0 && score < 0 {
+                // ceil(-score / tier)
+                m = m.max((-score).checked_add(tier - 1)? / tier);
+            }
+            Some(())
+        };
+        for (k, e) in self.edges.iter().enumerate() {
+            if lower.contains(&u32::try_from(k).unwrap_or(u32::MAX)) {
+                continue;
+            }
+            let r = self.reduced_edge(e);
+            if e.flow < e.cap {
+                need(r)?;
+            }
+            if e.flow > 0 {
+                need(Lex::ZERO.sub(r))?;
+            }
+        }
+        for i in 0..self.rows {
+            for j in 0..self.cols {
+                match self.state(i, j) {
+                    PairState::Free => need(self.reduced_pair(i, j))?,
+                    PairState::Used => need(Lex::ZERO.sub(self.reduced_pair(i, j)))?,
+                    PairState::Forbidden | PairState::Fixed => {}
+                }
+            }
+        }
+        let limit = 1_i128 << 120;
+        let pot: Vec<i128> = self
+            .pot
+            .iter()
+            .map(|p| {
+                p.0[0]
+                    .checked_mul(m)
+                    .and_then(|x| x.checked_add(p.0[1]))
+                    .filter(|x| x.abs() < limit)
+            })
+            .collect::<Option<_>>()?;
+        let scale = |x: i128| x as f64 / unit;
+        let c = self.cols;
+        Some(self.duals_from(
+            |a, b| scale(pot[a] - pot[b]),
+            |i, j| {
+                let gain = -self.pair_cost[i * c + j].0[1];
+                scale(gain - (pot[self.row_node(i)] - pot[self.col_node(j)]))
+            },
+        ))
+    }
+}
+
 /// A search's queue and tentative distances.
 struct Frontier<'s, C> {
     scratch: &'s mut Scratch<C>,
