@@ -99,6 +99,7 @@
 pub mod bench;
 pub mod candidates;
 pub mod cli;
+mod cpu;
 pub mod eligibility;
 pub mod error;
 pub mod fairness;
