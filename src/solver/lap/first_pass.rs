@@ -5,19 +5,24 @@
 
 use super::kernels::{self, Cands};
 use super::{Cost, Isa};
+#[cfg(feature = "rayon")]
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+#[cfg(feature = "rayon")]
 use std::sync::OnceLock;
 
 /// Matrix entries per block of rows of the parallel first pass over wide input, at most (a
 /// block has a power of two of rows: for `f64`, between 0.5 and 1 MiB).
+#[cfg(feature = "rayon")]
 const TASK_ENTRIES: usize = 1 << 17;
 
 /// Wide input with fewer entries than this is read by the first pass on one thread (handing
 /// blocks to another thread costs more than it saves).
+#[cfg(feature = "rayon")]
 const PAR_ENTRIES: usize = 1 << 18;
 
 /// At most this many helper tasks in the first pass over wide input (memory bandwidth, not
 /// computation, bounds it).
+#[cfg(feature = "rayon")]
 const MAX_HELPERS: usize = 3;
 
 /// The first pass over wide input: each row's [`Cands`] (potentials are all 0 then), and
@@ -31,46 +36,47 @@ const MAX_HELPERS: usize = 3;
 /// instruction set agree bit for bit), so the outcome does not depend on the number of threads
 /// or on who took which block. As with any rayon call from outside the pool, a caller outside
 /// it returns only once each helper task has been picked up by a pool thread (a late one finds
-/// no block left and ends at once).
+/// no block left and ends at once). Without the `rayon` feature, this thread reads every row.
 pub(super) fn first_pass<C: Cost, const MAX: bool>(
     c: &[C],
     n: usize,
     m: usize,
 ) -> (RowCands<C::Work>, bool) {
     let isa = Isa::detect();
-    // One block of rows: its candidates, and whether it has a NaN or forbidden entry. Each
-    // block's list is allocated by the thread that fills it (page faults are slow in a virtual
-    // machine: one list for all rows would cost this thread tens of microseconds up front).
-    let block = |first: usize, rows: usize| {
-        let mut special = false;
-        let list = (first..(first + rows).min(n))
-            .map(|i| {
-                let (cand, sp) = kernels::cands::<C, MAX>(isa, &c[i * m..(i + 1) * m]);
-                special |= sp;
-                cand
-            })
-            .collect::<Vec<_>>();
-        (list, special)
-    };
-    // A power of two, for a cheap look-up (see `RowCands::get`).
-    let shift = (TASK_ENTRIES / m).max(1).ilog2();
-    let rows = 1 << shift;
-    // Outside a pool this asks for the global pool, and so starts it on the first call.
-    let helpers = if c.len() >= PAR_ENTRIES && n > rows {
-        (rayon::current_num_threads() - 1).min(MAX_HELPERS)
-    } else {
-        0
-    };
-    if helpers == 0 {
-        let (list, special) = block(0, n);
-        return (
-            RowCands {
-                blocks: vec![list],
-                shift: usize::BITS - 1,
-            },
-            special,
-        );
+    #[cfg(feature = "rayon")]
+    {
+        // A power of two, for a cheap look-up (see `RowCands::get`).
+        let shift = (TASK_ENTRIES / m).max(1).ilog2();
+        if c.len() >= PAR_ENTRIES && n > (1 << shift) {
+            // Outside a pool this asks for the global pool, and so starts it on the first call.
+            let helpers = (rayon::current_num_threads() - 1).min(MAX_HELPERS);
+            if helpers > 0 {
+                return in_parallel::<C, MAX>(isa, c, n, m, shift, helpers);
+            }
+        }
     }
+    let (list, special) = block::<C, MAX>(isa, c, n, m, 0, n);
+    (
+        RowCands {
+            blocks: vec![list],
+            shift: usize::BITS - 1,
+        },
+        special,
+    )
+}
+
+/// [`first_pass`] in blocks of `2^shift` rows, taken by this thread and `helpers` tasks of the
+/// current rayon pool.
+#[cfg(feature = "rayon")]
+fn in_parallel<C: Cost, const MAX: bool>(
+    isa: Isa,
+    c: &[C],
+    n: usize,
+    m: usize,
+    shift: u32,
+    helpers: usize,
+) -> (RowCands<C::Work>, bool) {
+    let rows = 1 << shift;
     let slots: Vec<OnceLock<Vec<Cands<C::Work>>>> =
         (0..n.div_ceil(rows)).map(|_| OnceLock::new()).collect();
     // Blocks are taken from the last one back: the rows read last into the matrix are the
@@ -82,7 +88,7 @@ pub(super) fn first_pass<C: Cost, const MAX: bool>(
         let Some(b) = slots.len().checked_sub(k + 1) else {
             break;
         };
-        let (list, sp) = block(b * rows, rows);
+        let (list, sp) = block::<C, MAX>(isa, c, n, m, b * rows, rows);
         if sp {
             special.store(true, Ordering::Relaxed);
         }
@@ -102,6 +108,30 @@ pub(super) fn first_pass<C: Cost, const MAX: bool>(
         .map(|b| b.into_inner().expect("every block is filled"))
         .collect();
     (RowCands { blocks, shift }, special.into_inner())
+}
+
+/// One block of rows of `c` (`n` rows of `m` entries), `rows` rows from row `first` (fewer at
+/// the end): their candidates, and whether one has a NaN or forbidden entry. Each block's list
+/// is allocated by the thread that fills it (page faults are slow in a virtual machine: one
+/// list for all rows would cost the calling thread tens of microseconds up front).
+#[inline]
+fn block<C: Cost, const MAX: bool>(
+    isa: Isa,
+    c: &[C],
+    n: usize,
+    m: usize,
+    first: usize,
+    rows: usize,
+) -> (Vec<Cands<C::Work>>, bool) {
+    let mut special = false;
+    let list = (first..(first + rows).min(n))
+        .map(|i| {
+            let (cand, sp) = kernels::cands::<C, MAX>(isa, &c[i * m..(i + 1) * m]);
+            special |= sp;
+            cand
+        })
+        .collect::<Vec<_>>();
+    (list, special)
 }
 
 /// Each row's [`Cands`], in blocks of `2^shift` rows (as [`first_pass`] makes them; `shift`
@@ -134,9 +164,9 @@ mod tests {
     use super::super::{solve_wide_with, Cost};
 
     /// Wide input gives the same assignment and potentials, bit for bit, with and without the
-    /// first pass (sequential and, at 200 x 1500, parallel: called outside any pool, so with
-    /// helpers on the global pool, and inside rayon pools of 1 and 3 threads), minimising and
-    /// maximising.
+    /// first pass (sequential and, at 200 x 1500 with the `rayon` feature, parallel: called
+    /// outside any pool, so with helpers on the global pool, and inside rayon pools of 1 and 3
+    /// threads), minimising and maximising.
     #[test]
     fn first_pass_changes_nothing() {
         fn same<C: Cost, const MAX: bool>(c: &[C], n: usize, m: usize) {
@@ -147,6 +177,7 @@ mod tests {
                 (a.x, a.y, format!("{:?}", (a.u, a.v)))
             };
             assert_eq!(streamed(), b);
+            #[cfg(feature = "rayon")]
             for threads in [1, 3] {
                 let pool = rayon::ThreadPoolBuilder::new()
                     .num_threads(threads)
