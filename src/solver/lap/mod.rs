@@ -69,7 +69,7 @@ use super::cost::{Cost, Work};
 pub(crate) use crate::cpu::Isa;
 use first_pass::{first_pass, RowCands};
 pub(crate) use kernels::entry_range;
-use kernels::{Two, CANDS};
+use kernels::{Step, Two, CANDS};
 
 /// Budget of augmenting-row-reduction steps per initially free row (see
 /// `augmenting_row_reduction`).
@@ -437,17 +437,16 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
         let (mut i, mut h, mut lb) = (start, C::Work::ZERO, -inf - inf);
         let (sink, mind) = loop {
             scanned.push(i);
-            let best = kernels::relax::<C, MAX>(
-                self.isa,
-                self.row(i),
-                &self.v,
+            let step = Step {
+                v: &self.v,
                 d,
                 pred,
-                &self.pen,
+                pen: &self.pen,
                 h,
                 lb,
                 i,
-            );
+            };
+            let best = kernels::relax::<C, MAX>(self.isa, self.row(i), step);
             if !best.free_d.is_inf() && best.free_d <= best.all_d {
                 break (best.free_j, best.free_d);
             }

@@ -10,12 +10,15 @@
 
 use super::{Isa, NONE};
 use crate::solver::{Cost, Work};
-#[cfg(target_arch = "x86_64")]
-use std::any::TypeId;
 
 mod portable;
 #[cfg(target_arch = "x86_64")]
 mod simd;
+
+#[cfg(target_arch = "x86_64")]
+mod avx2;
+#[cfg(target_arch = "x86_64")]
+mod avx512;
 
 /// Lanes of the branch-free loops: one AVX-512 vector of `f64`, two AVX2 vectors.
 pub(super) const LANES: usize = 8;
@@ -31,15 +34,34 @@ pub(super) const CANDS: usize = 6;
 /// to 1.5 times faster).
 pub(super) const PREFETCH: usize = 4096;
 
+/// The search state that one [`relax`] step reads and updates, besides the newly reached row:
+/// the column potentials `v`, distances `d` and predecessors `pred`, the penalties `pen` (0 on
+/// free columns, [`Work::INF`] on assigned ones), the offset `h` of the row's reduced costs,
+/// the level `lb` of the search (no unsettled column is nearer) and the row's number `i`.
+pub(super) struct Step<'a, W> {
+    pub(super) v: &'a [W],
+    pub(super) d: &'a mut [W],
+    pub(super) pred: &'a mut [usize],
+    pub(super) pen: &'a [W],
+    pub(super) h: W,
+    pub(super) lb: W,
+    pub(super) i: usize,
+}
+
 /// Result of one [`relax`] pass.
+#[derive(Clone, Copy)]
 pub(super) struct Best<W> {
+    /// The least distance of a column (a settled column's is [`Work::INF`])...
     pub(super) all_d: W,
+    /// ...at this column, the first of them ([`NONE`] if every distance is infinite).
     pub(super) all_j: usize,
+    /// The least distance of a free column...
     pub(super) free_d: W,
+    /// ...at this column, the first of them ([`NONE`] if every one is infinite).
     pub(super) free_j: usize,
 }
 
-impl<W: Copy> Best<W> {
+impl<W: Work> Best<W> {
     /// The pass stopped at free column `j`, reached at distance `d` no greater than the search
     /// level: it ends the search, so the minimum over all columns is not needed.
     #[inline(always)]
@@ -50,6 +72,24 @@ impl<W: Copy> Best<W> {
             free_d: d,
             free_j: j,
         }
+    }
+
+    /// The least of lane-wise minima `ma` (over all columns, at columns `ia`) and `mf` (over
+    /// free columns, at `jf`), lowest column first among equal values.
+    #[inline(always)]
+    pub(super) fn merge(ma: &[W], ia: &[usize], mf: &[W], jf: &[usize]) -> Self {
+        let mut b = Best::hit(W::INF, NONE);
+        for l in 0..ma.len() {
+            if ma[l] < b.all_d || (ma[l] == b.all_d && ia[l] < b.all_j) {
+                b.all_d = ma[l];
+                b.all_j = ia[l];
+            }
+            if mf[l] < b.free_d || (mf[l] == b.free_d && jf[l] < b.free_j) {
+                b.free_d = mf[l];
+                b.free_j = jf[l];
+            }
+        }
+        b
     }
 }
 
@@ -89,9 +129,13 @@ impl<W: Work> Cands<W> {
 /// equal values; `NONE` columns are skipped.
 #[derive(Clone, Copy)]
 pub(super) struct Two<W> {
+    /// The smallest value...
     pub(super) v1: W,
+    /// ...at this column.
     pub(super) j1: usize,
+    /// The second smallest value (equal to the smallest, at a later column, on a tie)...
     pub(super) v2: W,
+    /// ...at this column.
     pub(super) j2: usize,
 }
 
@@ -178,7 +222,7 @@ multiversion!(
 );
 multiversion!(
     /// [`portable::relax_min`] on `isa`, for the costs without explicit-SIMD kernels.
-    fn relax_loop = relax_min(row: &[C], v: &[C::Work], d: &mut [C::Work], pred: &mut [usize], pen: &[C::Work], h: C::Work, lb: C::Work, i: usize) -> Best<C::Work>
+    fn relax_loop = relax_min(row: &[C], step: Step<'_, C::Work>) -> Best<C::Work>
 );
 multiversion!(
     /// [`portable::row_cands`] on `isa`, for the costs without explicit-SIMD kernels.
@@ -190,253 +234,51 @@ pub(crate) fn entry_range<C: Cost>(isa: Isa, row: &[C]) -> (C::Work, C::Work) {
     range::<C, false>(isa, row)
 }
 
-/// [`portable::row_cands`] through the explicit-SIMD kernels of [`simd`] when the costs are `f64` and the
-/// CPU has AVX2 or AVX-512F, else through the portable loop.
+/// Returns `$call` from the enclosing kernel, with `$p` the proof of `$isa`'s instruction set,
+/// when it has explicit-SIMD kernels and lanes for the cost type `$c`; else does nothing.
+macro_rules! on_simd {
+    ($isa:expr, $c:ty, |$p:ident| $call:expr) => {
+        #[cfg(target_arch = "x86_64")]
+        if simd::has_lanes::<$c>() {
+            match $isa {
+                Isa::Avx512($p) => return $call,
+                Isa::Avx2($p) => return $call,
+                Isa::Portable => {}
+            }
+        }
+    };
+}
+
+/// [`portable::row_cands`] on `isa`: through the explicit-SIMD kernel of [`simd`] if there is
+/// one for `C` and `isa`, else through the portable loop.
 #[inline]
 pub(super) fn cands<C: Cost, const MAX: bool>(isa: Isa, row: &[C]) -> (Cands<C::Work>, bool) {
-    #[cfg(target_arch = "x86_64")]
-    if isa != Isa::Portable && TypeId::of::<C>() == TypeId::of::<f64>() {
-        // SAFETY: `C` is `f64` (equal `TypeId`s): the slice is reinterpreted as its own type,
-        // length unchanged.
-        let row = unsafe { std::slice::from_raw_parts(row.as_ptr().cast::<f64>(), row.len()) };
-        let (t, special) = match isa {
-            // SAFETY: `Isa::Avx512` is only made after `is_x86_feature_detected!("avx512f")`.
-            Isa::Avx512(_) => unsafe { simd::cands_avx512::<MAX>(row) },
-            // SAFETY: `Isa::Avx2` is only made with the proof that the CPU has AVX2 (and `isa` is not `Portable`).
-            _ => unsafe { simd::cands_avx2::<MAX>(row) },
-        };
-        // SAFETY: `C::Work` is `f64` as well (the work type of `f64`), so `Cands<f64>` is
-        // `Cands<C::Work>`; `transmute_copy` reads it as its own type.
-        return (unsafe { std::mem::transmute_copy(&t) }, special);
-    }
-    #[cfg(target_arch = "x86_64")]
-    if isa != Isa::Portable
-        && (TypeId::of::<C>() == TypeId::of::<i64>() || TypeId::of::<C>() == TypeId::of::<i32>())
-    {
-        let m = row.len();
-        let (t, special) = if TypeId::of::<C>() == TypeId::of::<i64>() {
-            // SAFETY: `C` is `i64`: the row is reinterpreted as its own type.
-            let row = unsafe { std::slice::from_raw_parts(row.as_ptr().cast::<i64>(), m) };
-            cands_int::<i64, MAX>(isa, row)
-        } else {
-            // SAFETY: `C` is `i32`: the row is reinterpreted as its own type.
-            let row = unsafe { std::slice::from_raw_parts(row.as_ptr().cast::<i32>(), m) };
-            cands_int::<i32, MAX>(isa, row)
-        };
-        // SAFETY: `C::Work` is `i64` (the work type of `i64` and `i32`), so `Cands<i64>` is
-        // `Cands<C::Work>`; `transmute_copy` reads it as its own type.
-        return (unsafe { std::mem::transmute_copy(&t) }, special);
-    }
+    on_simd!(isa, C, |p| simd::cands_on::<_, C, MAX>(p, row));
     cands_loop::<C, MAX>(isa, row)
 }
 
-/// The integer [`portable::row_cands`] kernels of [`simd`] for a SIMD instruction set (not
-/// [`Isa::Portable`]).
-#[cfg(target_arch = "x86_64")]
-#[inline]
-fn cands_int<C: Cost<Work = i64>, const MAX: bool>(isa: Isa, row: &[C]) -> (Cands<i64>, bool) {
-    match isa {
-        // SAFETY: `Isa::Avx512` is only made after `is_x86_feature_detected!("avx512f")`, and
-        // `C` is `i64` or `i32`.
-        Isa::Avx512(_) => unsafe { simd::cands_int_avx512::<C, MAX>(row) },
-        // SAFETY: `Isa::Avx2` is only made with the proof that the CPU has AVX2 (and `isa` is not `Portable`); as above.
-        _ => unsafe { simd::cands_int_avx2::<C, MAX>(row) },
-    }
-}
-
-/// [`portable::top2`] through the explicit-SIMD kernels of [`simd`] when the costs are `f64` and the CPU
-/// has AVX2 or AVX-512F, else through the portable loop.
+/// [`portable::top2`] on `isa`: through the explicit-SIMD kernel of [`simd`] if there is one
+/// for `C` and `isa`, else through the portable loop.
 #[inline]
 pub(super) fn top2<C: Cost, const MAX: bool>(
     isa: Isa,
     row: &[C],
     v: &[C::Work],
 ) -> (C::Work, usize, C::Work, usize) {
-    #[cfg(target_arch = "x86_64")]
-    if isa != Isa::Portable && TypeId::of::<C>() == TypeId::of::<f64>() {
-        let m = row.len();
-        assert!(v.len() >= m);
-        // SAFETY: `C` is `f64` (equal `TypeId`s) and so is its work type: the slices are
-        // reinterpreted as their own type, lengths unchanged.
-        let (row, v) = unsafe {
-            (
-                std::slice::from_raw_parts(row.as_ptr().cast::<f64>(), m),
-                std::slice::from_raw_parts(v.as_ptr().cast::<f64>(), m),
-            )
-        };
-        let t = match isa {
-            // SAFETY: `Isa::Avx512` is only made after `is_x86_feature_detected!("avx512f")`.
-            Isa::Avx512(_) => unsafe { simd::top2_avx512::<MAX>(row, v) },
-            // SAFETY: `Isa::Avx2` is only made with the proof that the CPU has AVX2 (and `isa` is not `Portable`).
-            _ => unsafe { simd::top2_avx2::<MAX>(row, v) },
-        };
-        // SAFETY: as above, `C::Work` is `f64`.
-        return unsafe {
-            (
-                *std::ptr::from_ref(&t.v1).cast::<C::Work>(),
-                t.j1,
-                *std::ptr::from_ref(&t.v2).cast::<C::Work>(),
-                t.j2,
-            )
-        };
-    }
-    #[cfg(target_arch = "x86_64")]
-    if isa != Isa::Portable
-        && (TypeId::of::<C>() == TypeId::of::<i64>() || TypeId::of::<C>() == TypeId::of::<i32>())
-    {
-        let m = row.len();
-        assert!(v.len() >= m);
-        // SAFETY: `C` is `i64` or `i32` (equal `TypeId`s), whose work type is `i64`: the
-        // potentials are reinterpreted as their own type, length unchanged.
-        let v = unsafe { std::slice::from_raw_parts(v.as_ptr().cast::<i64>(), m) };
-        let t = if TypeId::of::<C>() == TypeId::of::<i64>() {
-            // SAFETY: `C` is `i64`: the row is reinterpreted as its own type.
-            let row = unsafe { std::slice::from_raw_parts(row.as_ptr().cast::<i64>(), m) };
-            top2_int::<i64, MAX>(isa, row, v)
-        } else {
-            // SAFETY: `C` is `i32`: the row is reinterpreted as its own type.
-            let row = unsafe { std::slice::from_raw_parts(row.as_ptr().cast::<i32>(), m) };
-            top2_int::<i32, MAX>(isa, row, v)
-        };
-        // SAFETY: as above, `C::Work` is `i64`.
-        return unsafe {
-            (
-                *std::ptr::from_ref(&t.v1).cast::<C::Work>(),
-                t.j1,
-                *std::ptr::from_ref(&t.v2).cast::<C::Work>(),
-                t.j2,
-            )
-        };
-    }
+    on_simd!(isa, C, |p| simd::top2_on::<_, C, MAX>(p, row, v));
     portable::top2::<C, MAX>(row, v)
 }
 
-/// The integer [`portable::top2`] kernels of [`simd`] for a SIMD instruction set (not [`Isa::Portable`]).
-#[cfg(target_arch = "x86_64")]
+/// [`portable::relax_min`] on `isa`: through the explicit-SIMD kernel of [`simd`] if there is
+/// one for `C` and `isa`, else through the portable loop.
 #[inline]
-fn top2_int<C: Cost<Work = i64>, const MAX: bool>(isa: Isa, row: &[C], v: &[i64]) -> Two<i64> {
-    match isa {
-        // SAFETY: `Isa::Avx512` is only made after `is_x86_feature_detected!("avx512f")`; the
-        // caller checked the slice length, and `C` is `i64` or `i32`.
-        Isa::Avx512(_) => unsafe { simd::top2_int_avx512::<C, MAX>(row, v) },
-        // SAFETY: `Isa::Avx2` is only made with the proof that the CPU has AVX2 (and `isa` is not `Portable`); as above.
-        _ => unsafe { simd::top2_int_avx2::<C, MAX>(row, v) },
-    }
-}
-
-/// [`portable::relax_min`] through the explicit-SIMD kernels of [`simd`] when the costs are `f64`, `i64`
-/// or `i32` and the CPU has AVX2 or AVX-512F, else through the portable loop.
-#[inline]
-#[allow(clippy::too_many_arguments)]
 pub(super) fn relax<C: Cost, const MAX: bool>(
     isa: Isa,
     row: &[C],
-    v: &[C::Work],
-    d: &mut [C::Work],
-    pred: &mut [usize],
-    pen: &[C::Work],
-    h: C::Work,
-    lb: C::Work,
-    i: usize,
+    step: Step<'_, C::Work>,
 ) -> Best<C::Work> {
-    #[cfg(target_arch = "x86_64")]
-    if isa != Isa::Portable && TypeId::of::<C>() == TypeId::of::<f64>() {
-        let m = row.len();
-        assert!(v.len() >= m && d.len() >= m && pred.len() >= m && pen.len() >= m);
-        // SAFETY: `C` is `f64` (equal `TypeId`s), and `f64`'s work type is `f64`, so every
-        // slice below is reinterpreted as its own type; lengths are unchanged.
-        let (row, v, d, pen, h, lb) = unsafe {
-            (
-                std::slice::from_raw_parts(row.as_ptr().cast::<f64>(), m),
-                std::slice::from_raw_parts(v.as_ptr().cast::<f64>(), m),
-                std::slice::from_raw_parts_mut(d.as_mut_ptr().cast::<f64>(), m),
-                std::slice::from_raw_parts(pen.as_ptr().cast::<f64>(), m),
-                *std::ptr::from_ref(&h).cast::<f64>(),
-                *std::ptr::from_ref(&lb).cast::<f64>(),
-            )
-        };
-        let pred = &mut pred[..m];
-        let b = match isa {
-            // SAFETY: `Isa::Avx512` is only made after `is_x86_feature_detected!("avx512f")`.
-            Isa::Avx512(_) => unsafe { simd::relax_avx512::<MAX>(row, v, d, pred, pen, h, lb, i) },
-            // SAFETY: `Isa::Avx2` is only made with the proof that the CPU has AVX2 (and `isa` is not `Portable`).
-            _ => unsafe { simd::relax_avx2::<MAX>(row, v, d, pred, pen, h, lb, i) },
-        };
-        // SAFETY: as above, `C::Work` is `f64`.
-        return unsafe {
-            Best {
-                all_d: *std::ptr::from_ref(&b.all_d).cast::<C::Work>(),
-                all_j: b.all_j,
-                free_d: *std::ptr::from_ref(&b.free_d).cast::<C::Work>(),
-                free_j: b.free_j,
-            }
-        };
-    }
-    #[cfg(target_arch = "x86_64")]
-    if isa != Isa::Portable
-        && (TypeId::of::<C>() == TypeId::of::<i64>() || TypeId::of::<C>() == TypeId::of::<i32>())
-    {
-        let m = row.len();
-        assert!(v.len() >= m && d.len() >= m && pred.len() >= m && pen.len() >= m);
-        // SAFETY: `C` is `i64` or `i32` (equal `TypeId`s), whose work type is `i64`, so the
-        // work slices and values below are reinterpreted as their own type; lengths are
-        // unchanged.
-        let (v, d, pen, h, lb) = unsafe {
-            (
-                std::slice::from_raw_parts(v.as_ptr().cast::<i64>(), m),
-                std::slice::from_raw_parts_mut(d.as_mut_ptr().cast::<i64>(), m),
-                std::slice::from_raw_parts(pen.as_ptr().cast::<i64>(), m),
-                *std::ptr::from_ref(&h).cast::<i64>(),
-                *std::ptr::from_ref(&lb).cast::<i64>(),
-            )
-        };
-        let pred = &mut pred[..m];
-        let b = if TypeId::of::<C>() == TypeId::of::<i64>() {
-            // SAFETY: `C` is `i64`: the row is reinterpreted as its own type.
-            let row = unsafe { std::slice::from_raw_parts(row.as_ptr().cast::<i64>(), m) };
-            relax_int::<i64, MAX>(isa, row, v, d, pred, pen, h, lb, i)
-        } else {
-            // SAFETY: `C` is `i32`: the row is reinterpreted as its own type.
-            let row = unsafe { std::slice::from_raw_parts(row.as_ptr().cast::<i32>(), m) };
-            relax_int::<i32, MAX>(isa, row, v, d, pred, pen, h, lb, i)
-        };
-        // SAFETY: as above, `C::Work` is `i64`.
-        return unsafe {
-            Best {
-                all_d: *std::ptr::from_ref(&b.all_d).cast::<C::Work>(),
-                all_j: b.all_j,
-                free_d: *std::ptr::from_ref(&b.free_d).cast::<C::Work>(),
-                free_j: b.free_j,
-            }
-        };
-    }
-    relax_loop::<C, MAX>(isa, row, v, d, pred, pen, h, lb, i)
-}
-
-/// The integer kernels of [`simd`] for a SIMD instruction set (not [`Isa::Portable`]).
-#[cfg(target_arch = "x86_64")]
-#[inline]
-#[allow(clippy::too_many_arguments)]
-fn relax_int<C: Cost<Work = i64>, const MAX: bool>(
-    isa: Isa,
-    row: &[C],
-    v: &[i64],
-    d: &mut [i64],
-    pred: &mut [usize],
-    pen: &[i64],
-    h: i64,
-    lb: i64,
-    i: usize,
-) -> Best<i64> {
-    match isa {
-        // SAFETY: `Isa::Avx512` is only made after `is_x86_feature_detected!("avx512f")`; the
-        // caller checked the slice lengths, and `C` is `i64` or `i32`.
-        Isa::Avx512(_) => unsafe {
-            simd::relax_int_avx512::<C, MAX>(row, v, d, pred, pen, h, lb, i)
-        },
-        // SAFETY: `Isa::Avx2` is only made with the proof that the CPU has AVX2 (and `isa` is not `Portable`); as above.
-        _ => unsafe { simd::relax_int_avx2::<C, MAX>(row, v, d, pred, pen, h, lb, i) },
-    }
+    on_simd!(isa, C, |p| simd::relax_on::<_, C, MAX>(p, row, step));
+    relax_loop::<C, MAX>(isa, row, step)
 }
 
 #[cfg(test)]
@@ -484,6 +326,80 @@ mod tests {
         (row, v, d, pen)
     }
 
+    /// `row` as `i64` costs: the infinities become the forbidden markers `MAX` and `MIN`, the
+    /// other entries `f(column, entry)`.
+    fn to_i64(row: &[f64], f: impl Fn(usize, f64) -> i64) -> Vec<i64> {
+        let int = |(k, &x): (usize, &f64)| match x {
+            f64::INFINITY => i64::MAX,
+            f64::NEG_INFINITY => i64::MIN,
+            _ => f(k, x),
+        };
+        row.iter().enumerate().map(int).collect()
+    }
+
+    /// `row` (`i64` costs) as `i32` costs: the forbidden markers become those of `i32`, the
+    /// other entries `f(entry)`.
+    fn to_i32(row: &[i64], f: impl Fn(i64) -> i32) -> Vec<i32> {
+        let narrow = |&x: &i64| match x {
+            i64::MAX => i32::MAX,
+            i64::MIN => i32::MIN,
+            _ => f(x),
+        };
+        row.iter().map(narrow).collect()
+    }
+
+    /// Runs [`relax`] on `isa` and the portable loop on copies of `d0` (as row 3), and checks
+    /// that they agree (`bits` gives a value's bits): the same minima, and the same distances
+    /// and predecessors up to the hit, if any. Returns the portable result and distances.
+    fn check_relax<C: Cost, const MAX: bool>(
+        isa: Isa,
+        row: &[C],
+        [v, d0, pen]: [&[C::Work]; 3],
+        (h, lb): (C::Work, C::Work),
+        bits: fn(C::Work) -> u64,
+    ) -> (Best<C::Work>, Vec<C::Work>) {
+        let m = row.len();
+        let (mut d, mut pred) = (d0.to_vec(), vec![7usize; m]);
+        let (mut d_p, mut pred_p) = (d0.to_vec(), vec![7usize; m]);
+        let (v, i) = (v, 3);
+        let b = relax::<C, MAX>(
+            isa,
+            row,
+            Step {
+                v,
+                d: &mut d,
+                pred: &mut pred,
+                pen,
+                h,
+                lb,
+                i,
+            },
+        );
+        let step = Step {
+            v,
+            d: &mut d_p,
+            pred: &mut pred_p,
+            pen,
+            h,
+            lb,
+            i,
+        };
+        let p = relax_min::<C, MAX>(row, step);
+        let what = format!("{isa:?} m {m} max {MAX} lb {lb}");
+        assert_eq!((bits(b.all_d), b.all_j), (bits(p.all_d), p.all_j), "{what}");
+        assert_eq!(
+            (bits(b.free_d), b.free_j),
+            (bits(p.free_d), p.free_j),
+            "{what}"
+        );
+        // After an early exit only the columns up to the hit are relaxed.
+        let upto = if p.free_d <= lb { p.free_j + 1 } else { m };
+        let all = |d: &[C::Work]| d[..upto].iter().map(|&x| bits(x)).collect::<Vec<_>>();
+        assert_eq!(all(&d), all(&d_p), "{what}");
+        assert_eq!(pred[..upto], pred_p[..upto], "{what}");
+        (p, d_p)
+    }
+
     #[test]
     fn simd_kernels_match_the_portable_ones_bit_for_bit() {
         for m in [0usize, 1, 3, 4, 7, 8, 9, 31, 64, 100, 1031] {
@@ -492,36 +408,13 @@ mod tests {
                 for isa in Isa::available() {
                     // Without and with the early exit at a free column within `lb`.
                     for lb in [f64::NEG_INFINITY, 2.5] {
-                        let (mut d, mut pred) = (d0.clone(), vec![7usize; m]);
-                        let (mut d_p, mut pred_p) = (d0.clone(), vec![7usize; m]);
-                        let b =
-                            relax::<f64, false>(isa, &row, &v, &mut d, &mut pred, &pen, 0.5, lb, 3);
-                        let p = relax_min::<f64, false>(
+                        let (p, d_p) = check_relax::<f64, false>(
+                            isa,
                             &row,
-                            &v,
-                            &mut d_p,
-                            &mut pred_p,
-                            &pen,
-                            0.5,
-                            lb,
-                            3,
+                            [&v, &d0, &pen],
+                            (0.5, lb),
+                            f64::to_bits,
                         );
-                        assert_eq!(
-                            (b.all_d.to_bits(), b.all_j),
-                            (p.all_d.to_bits(), p.all_j),
-                            "{isa:?}"
-                        );
-                        assert_eq!(
-                            (b.free_d.to_bits(), b.free_j),
-                            (p.free_d.to_bits(), p.free_j)
-                        );
-                        // After an early exit only the columns up to the hit are relaxed.
-                        let upto = if p.free_d <= lb { p.free_j + 1 } else { m };
-                        assert_eq!(
-                            d[..upto].iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
-                            d_p[..upto].iter().map(|x| x.to_bits()).collect::<Vec<_>>()
-                        );
-                        assert_eq!(pred[..upto], pred_p[..upto]);
                         if p.free_d <= lb {
                             // The hit is the first free column within `lb`.
                             let first = (0..m).find(|&k| pen[k] == 0.0 && d_p[k] <= lb);
@@ -562,17 +455,8 @@ mod tests {
             h: i64,
             lb: i64,
         ) {
-            let m = row.len();
-            let (mut d, mut pred) = (d0.to_vec(), vec![7usize; m]);
-            let (mut d_p, mut pred_p) = (d0.to_vec(), vec![7usize; m]);
-            let b = relax::<C, MAX>(isa, row, v, &mut d, &mut pred, pen, h, lb, 3);
-            let p = relax_min::<C, MAX>(row, v, &mut d_p, &mut pred_p, pen, h, lb, 3);
-            let what = format!("{isa:?} m {m} max {MAX} lb {lb}");
-            assert_eq!((b.all_d, b.all_j), (p.all_d, p.all_j), "{what}");
-            assert_eq!((b.free_d, b.free_j), (p.free_d, p.free_j), "{what}");
-            let upto = if p.free_d <= lb { p.free_j + 1 } else { m };
-            assert_eq!(d[..upto], d_p[..upto], "{what}");
-            assert_eq!(pred[..upto], pred_p[..upto], "{what}");
+            check_relax::<C, MAX>(isa, row, [v, d0, pen], (h, lb), |x| x as u64);
+            let what = format!("{isa:?} m {} max {MAX} lb {lb}", row.len());
             assert_eq!(
                 top2::<C, MAX>(isa, row, v),
                 portable::top2::<C, MAX>(row, v),
@@ -592,22 +476,8 @@ mod tests {
                         x as i64
                     }
                 };
-                let r64: Vec<i64> = row
-                    .iter()
-                    .map(|&x| match x {
-                        f64::INFINITY => i64::MAX,
-                        f64::NEG_INFINITY => i64::MIN,
-                        _ => x as i64,
-                    })
-                    .collect();
-                let r32: Vec<i32> = row
-                    .iter()
-                    .map(|&x| match x {
-                        f64::INFINITY => i32::MAX,
-                        f64::NEG_INFINITY => i32::MIN,
-                        _ => x as i32,
-                    })
-                    .collect();
+                let r64 = to_i64(&row, |_, x| x as i64);
+                let r32 = to_i32(&r64, |x| x as i32);
                 // A settled column's potential is lowered by twice the work infinity.
                 let v: Vec<i64> = v.iter().map(|&x| int(x, 2 * inf)).collect();
                 let d: Vec<i64> = d.iter().map(|&x| int(x, inf)).collect();
@@ -658,22 +528,8 @@ mod tests {
         ] {
             for seed in 0..20 {
                 let (row, ..) = data(m, seed);
-                let r64: Vec<i64> = row
-                    .iter()
-                    .map(|&x| match x {
-                        f64::INFINITY => i64::MAX,
-                        f64::NEG_INFINITY => i64::MIN,
-                        _ => x as i64 - 8,
-                    })
-                    .collect();
-                let r32: Vec<i32> = r64
-                    .iter()
-                    .map(|&x| match x {
-                        i64::MAX => i32::MAX,
-                        i64::MIN => i32::MIN,
-                        _ => x as i32,
-                    })
-                    .collect();
+                let r64 = to_i64(&row, |_, x| x as i64 - 8);
+                let r32 = to_i32(&r64, |x| x as i32);
                 let allowed: Vec<i64> = r64.iter().map(|&x| x.clamp(-100, 100)).collect();
                 let desc: Vec<i32> = (0..m).map(|k| (m - k) as i32).collect();
                 check::<i64, false>(&r64);
@@ -702,23 +558,8 @@ mod tests {
         for m in [0usize, 1, 7, 8, 9, 31, 100, 1031] {
             for seed in 0..10 {
                 let (row, ..) = data(m, seed);
-                let r64: Vec<i64> = row
-                    .iter()
-                    .enumerate()
-                    .map(|(k, &x)| match x {
-                        f64::INFINITY => i64::MAX,
-                        f64::NEG_INFINITY => i64::MIN,
-                        _ => (x as i64 - 7) * (1 << 40) + k as i64,
-                    })
-                    .collect();
-                let r32: Vec<i32> = r64
-                    .iter()
-                    .map(|&x| match x {
-                        i64::MAX => i32::MAX,
-                        i64::MIN => i32::MIN,
-                        _ => (x >> 20) as i32,
-                    })
-                    .collect();
+                let r64 = to_i64(&row, |k, x| (x as i64 - 7) * (1 << 40) + k as i64);
+                let r32 = to_i32(&r64, |x| (x >> 20) as i32);
                 let all_forbidden = vec![i64::MIN; m];
                 for isa in Isa::available() {
                     assert_eq!(entry_range(isa, &r64), naive(&r64), "{isa:?} m {m}");

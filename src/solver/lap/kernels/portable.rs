@@ -3,33 +3,29 @@
 //! [`super`]'s `multiversion!` compiles them for each instruction set. They are also the
 //! reference that the explicit-SIMD kernels are tested against.
 
-use super::{Best, Cands, CANDS, LANES, PREFETCH};
+use super::{Best, Cands, Step, CANDS, LANES, PREFETCH};
 use crate::solver::lap::NONE;
 use crate::solver::{Cost, Work};
 
 /// One Dijkstra step over all columns: `d[k] = min(d[k], w[k] - v[k] - h)` (recording row
 /// `i` as predecessor where it improves), returning the first column of least `d` and the first
-/// column of least `d + pen` (`pen` is 0 on free columns, [`Work::INF`] on assigned ones).
+/// column of least `d + pen` (`pen` is 0 on free columns, [`Work::INF`] on assigned ones); see
+/// [`Step`].
 ///
 /// `lb` is the level of the search (no unsettled column can be nearer): the first free column
 /// whose new distance is at most `lb` ends the pass at once ([`Best::hit`]), as it is a
 /// shortest augmenting path. Columns after it are then left unrelaxed, which the search does
 /// not need. This is what keeps integer problems with many ties fast.
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
 pub(super) fn relax_min<C: Cost, const MAX: bool>(
     row: &[C],
-    v: &[C::Work],
-    d: &mut [C::Work],
-    pred: &mut [usize],
-    pen: &[C::Work],
-    h: C::Work,
-    lb: C::Work,
-    i: usize,
+    step: Step<'_, C::Work>,
 ) -> Best<C::Work> {
     let inf = C::Work::INF;
     let m = row.len();
-    let (v, d, pred, pen) = (&v[..m], &mut d[..m], &mut pred[..m], &pen[..m]);
+    let Step { h, lb, i, .. } = step;
+    let (v, d) = (&step.v[..m], &mut step.d[..m]);
+    let (pred, pen) = (&mut step.pred[..m], &step.pen[..m]);
     let mut ma = [inf; LANES];
     let mut ia = [NONE; LANES];
     let mut mf = [inf; LANES];
@@ -67,23 +63,21 @@ pub(super) fn relax_min<C: Cost, const MAX: bool>(
             return Best::hit(dc[l], base + l);
         }
     }
-    let mut best = Best {
-        all_d: inf,
-        all_j: NONE,
-        free_d: inf,
-        free_j: NONE,
-    };
-    for l in 0..LANES {
-        if ma[l] < best.all_d || (ma[l] == best.all_d && ia[l] < best.all_j) {
-            best.all_d = ma[l];
-            best.all_j = ia[l];
-        }
-        if mf[l] < best.free_d || (mf[l] == best.free_d && jf[l] < best.free_j) {
-            best.free_d = mf[l];
-            best.free_j = jf[l];
-        }
-    }
-    for k in split..m {
+    let best = Best::merge(&ma, &ia, &mf, &jf);
+    relax_tail::<C, MAX>(split, row, step, best)
+}
+
+/// [`relax_min`] of the columns from `from` on, one by one, continuing `best`.
+#[inline(always)]
+pub(super) fn relax_tail<C: Cost, const MAX: bool>(
+    from: usize,
+    row: &[C],
+    step: Step<'_, C::Work>,
+    mut best: Best<C::Work>,
+) -> Best<C::Work> {
+    let Step { h, lb, i, .. } = step;
+    let (v, d, pred, pen) = (step.v, step.d, step.pred, step.pen);
+    for k in from..row.len() {
         let cred = row[k].to_work::<MAX>() - v[k] - h;
         if cred < d[k] {
             d[k] = cred;
