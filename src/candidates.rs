@@ -95,6 +95,7 @@
 
 use std::time::Instant;
 
+#[cfg(feature = "rayon")]
 use rayon::prelude::*;
 #[cfg(feature = "serde")]
 use serde::Serialize;
@@ -393,11 +394,13 @@ fn blocking_pairs(
             })
             .count()
     };
+    #[cfg(feature = "rayon")]
     if parallel {
-        (0..prep_eu.len()).into_par_iter().map(row).sum()
-    } else {
-        (0..prep_eu.len()).map(row).sum()
+        return (0..prep_eu.len()).into_par_iter().map(row).sum();
     }
+    #[cfg(not(feature = "rayon"))]
+    let _ = parallel;
+    (0..prep_eu.len()).map(row).sum()
 }
 
 /// The exact maximum-total pairing of `eu` (rows) with `partners` (columns) under `scorer`,
@@ -908,9 +911,15 @@ struct Side {
 
 impl Side {
     fn new(cities: &[&City], w: [f64; 3], par: bool) -> Side {
+        #[cfg(feature = "rayon")]
         let forms: Vec<([f32; STRIDE], [f32; STRIDE], PreparedCity)> = if par {
             cities.par_iter().map(|c| forms(c, w)).collect()
         } else {
+            cities.iter().map(|c| forms(c, w)).collect()
+        };
+        #[cfg(not(feature = "rayon"))]
+        let forms: Vec<([f32; STRIDE], [f32; STRIDE], PreparedCity)> = {
+            let _ = par;
             cities.iter().map(|c| forms(c, w)).collect()
         };
         let n = cities.len();
@@ -1025,9 +1034,15 @@ impl Scan<'_> {
                 .map(|(&(line, k, _), s)| s.finish(line, k, self.exact, accept))
                 .collect()
         };
+        #[cfg(feature = "rayon")]
         let parts: Vec<Vec<Found>> = if par {
             specs.par_chunks(TASK_ROWS).map(work).collect()
         } else {
+            specs.chunks(TASK_ROWS).map(work).collect()
+        };
+        #[cfg(not(feature = "rayon"))]
+        let parts: Vec<Vec<Found>> = {
+            let _ = par;
             specs.chunks(TASK_ROWS).map(work).collect()
         };
         parts.into_iter().flatten().collect()
@@ -1114,34 +1129,8 @@ impl Select {
     }
 }
 
-/// The instruction set of the scan's inner loop, detected at run time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Isa {
-    Portable,
-    #[cfg(target_arch = "x86_64")]
-    Avx2,
-    #[cfg(target_arch = "x86_64")]
-    Avx512,
-}
-
-impl Isa {
-    fn detect() -> Isa {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx512f")
-                && std::arch::is_x86_feature_detected!("fma")
-            {
-                return Isa::Avx512;
-            }
-            if std::arch::is_x86_feature_detected!("avx2")
-                && std::arch::is_x86_feature_detected!("fma")
-            {
-                return Isa::Avx2;
-            }
-        }
-        Isa::Portable
-    }
-}
+// The instruction set of the scan's inner loop, detected once for the crate.
+use crate::cpu::Isa;
 
 fn scan_task(
     isa: Isa,
@@ -1151,13 +1140,13 @@ fn scan_task(
     sel: &mut [Select],
 ) {
     match isa {
-        // SAFETY: `Isa::Avx512` is only made after `is_x86_feature_detected!` found AVX-512F
-        // and FMA on the CPU running this code.
+        // SAFETY: `Isa::Avx512` holds the proof that the CPU running this code has AVX-512F and
+        // FMA, which only `Isa::detect` makes (see `crate::cpu`).
         #[cfg(target_arch = "x86_64")]
-        Isa::Avx512 => unsafe { simd::task_avx512(scan, offsets, specs, sel) },
+        Isa::Avx512(_) => unsafe { simd::task_avx512(scan, offsets, specs, sel) },
         // SAFETY: as above, with AVX2 and FMA.
         #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => unsafe { simd::task_avx2(scan, offsets, specs, sel) },
+        Isa::Avx2(_) => unsafe { simd::task_avx2(scan, offsets, specs, sel) },
         Isa::Portable => drive::<4>(scan, offsets, specs, sel, |x, group, off, base, states| {
             let acc = fast_scores(x, group, scan.ws);
             for (state, row) in states.iter_mut().zip(&acc) {
@@ -1477,7 +1466,7 @@ mod tests {
                     want.truncate(k);
                     assert_eq!(list, &want, "row {i}, k {k}");
                 }
-                for isa in isas() {
+                for isa in Isa::available() {
                     let offsets = ps.offsets(|_| 0.0);
                     let mut sel: Vec<Select> = specs
                         .iter()
@@ -1493,26 +1482,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    /// Every instruction set of the scan this CPU can run.
-    fn isas() -> Vec<Isa> {
-        let mut v = vec![Isa::Portable];
-        #[cfg(target_arch = "x86_64")]
-        {
-            let has = |f: &str| match f {
-                "avx2" => std::arch::is_x86_feature_detected!("avx2"),
-                "avx512f" => std::arch::is_x86_feature_detected!("avx512f"),
-                _ => std::arch::is_x86_feature_detected!("fma"),
-            };
-            if has("avx2") && has("fma") {
-                v.push(Isa::Avx2);
-            }
-            if has("avx512f") && has("fma") {
-                v.push(Isa::Avx512);
-            }
-        }
-        v
     }
 
     /// The pricing screen with offsets and floors: the columns whose key beats the floor,
@@ -1546,7 +1515,7 @@ mod tests {
             let x = s - beta[j as usize] - alpha[i as usize];
             (x > 0.0).then_some(x)
         };
-        for isa in isas() {
+        for isa in Isa::available() {
             let mut sel: Vec<Select> = specs
                 .iter()
                 .map(|s| Select::new(s.1, s.2, 2.0 * margin))

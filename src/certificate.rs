@@ -196,6 +196,7 @@ pub const CONDITION_TOLERANCE: f64 = 1e-9;
 pub const TOTAL_TOLERANCE: f64 = 1e-7;
 
 /// Matrices with at least this many pairs are scanned in parallel (the result is the same).
+#[cfg(feature = "rayon")]
 const PARALLEL_PAIRS: usize = 1 << 14;
 
 /// Scores by EU city (row) and partner city (column): what [`Certificate::verify`] reads.

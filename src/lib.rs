@@ -153,6 +153,7 @@
 pub mod bench;
 pub mod candidates;
 pub mod certificate;
+mod cpu;
 pub mod eligibility;
 pub mod error;
 pub mod fairness;
