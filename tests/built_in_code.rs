@@ -187,7 +187,7 @@ fn what_ifs_match_cold_solves() {
     let gone = best.pairs[0].partner.clone();
     let warm = planner.resolve(std::slice::from_ref(&gone), &[]).unwrap();
     let mut without = ds.clone();
-    without.cities.retain(|c| c.id != gone);
+    without.cities().retain(|c| c.id != gone);
     let cold = Pairing::new(&without)
         .unwrap()
         .solve(Objective::Sum)
@@ -207,7 +207,7 @@ fn same_result_from_any_input_order_and_either_build() {
     for (r, c, seed) in [(7, 5, 1), (4, 9, 2), (12, 12, 3)] {
         let ds = synthetic::call(r, c, seed);
         let mut reversed = ds.clone();
-        reversed.cities.reverse();
+        reversed.cities().reverse();
         let parallel = Pairing::builder(&ds).parallel(true).build().unwrap();
         let sequential = Pairing::builder(&ds).parallel(false).build().unwrap();
         let other = Pairing::new(&reversed).unwrap();

@@ -127,7 +127,7 @@ fn against_pairing(
             .pairs
             .iter()
             .zip(&s.pairs)
-            .all(|(d, c)| d.eu == eu[c.0].id && d.partner == partners[c.1].id);
+            .all(|(d, c)| d.eu == eu[c.0].id() && d.partner == partners[c.1].id());
     if same && s.total.to_bits() != dense.total_score.to_bits() {
         return Err("same pairs but a different total".into());
     }
@@ -304,7 +304,7 @@ fn a_unique_optimum_gives_the_dense_pairs() {
         let ids: Vec<(&str, &str)> = s
             .pairs
             .iter()
-            .map(|p| (eu[p.0].id.as_str(), partners[p.1].id.as_str()))
+            .map(|p| (eu[p.0].id(), partners[p.1].id()))
             .collect();
         let want: Vec<(&str, &str)> = dense
             .pairs

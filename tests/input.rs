@@ -43,17 +43,17 @@ fn invalid(text: &str) -> (String, String) {
 #[test]
 fn good_document_reads_with_defaults() {
     let d = parse_dataset(GOOD, "call.json").unwrap();
-    assert_eq!(d.call.name, "IUC 2017");
-    assert_eq!(d.call.date.to_string(), "2017-09-21");
+    assert_eq!(d.call().name, "IUC 2017");
+    assert_eq!(d.call().date.to_string(), "2017-09-21");
     let partners: Vec<&str> = d
-        .call
+        .call()
         .partner_countries
         .iter()
         .map(citypair::model::Country::as_str)
         .collect();
     assert_eq!(partners, ["AR", "BR", "US"]);
-    assert_eq!(d.call.weights, Weights::default());
-    let [poznan, curitiba] = &d.cities[..] else {
+    assert_eq!(d.call().weights, Weights::default());
+    let [poznan, curitiba] = &d.cities()[..] else {
         panic!("two cities")
     };
     assert_eq!(poznan.name, "Poznań");
@@ -65,7 +65,7 @@ fn good_document_reads_with_defaults() {
 
     let no_min = edit("\"min_population\": 50000,", "");
     assert_eq!(
-        parse_dataset(&no_min, "x").unwrap().call.min_population,
+        parse_dataset(&no_min, "x").unwrap().call().min_population,
         50_000
     );
 }
@@ -74,7 +74,7 @@ fn good_document_reads_with_defaults() {
 fn empty_city_list_is_accepted() {
     let text = r#"{"call": {"name": "c", "date": "2017-09-21", "partner_countries": []},
                    "cities": []}"#;
-    assert!(parse_dataset(text, "x").unwrap().cities.is_empty());
+    assert!(parse_dataset(text, "x").unwrap().cities().is_empty());
 }
 
 #[test]
@@ -118,7 +118,7 @@ fn files_are_read() {
     std::fs::create_dir_all(&dir).unwrap();
     let call = dir.join("call.json");
     std::fs::write(&call, GOOD).unwrap();
-    assert_eq!(load_dataset(&call).unwrap().cities.len(), 2);
+    assert_eq!(load_dataset(&call).unwrap().cities().len(), 2);
     let matrix = dir.join("m.txt");
     std::fs::write(&matrix, "2\n1 2\n3 4\n").unwrap();
     assert_eq!(load_matrix(&matrix).unwrap().data, [1.0, 2.0, 3.0, 4.0]);
@@ -241,7 +241,7 @@ fn programme_rules_are_read() {
              {"countries": ["DE"], "regions": [], "max": 2, "min": null}
            ]"#,
     );
-    let call = parse_dataset(&text, "call.json").unwrap().call;
+    let call = parse_dataset(&text, "call.json").unwrap().call();
     let rules = &call.rules;
     assert_eq!(rules.min_score, Some(0.35));
     let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
@@ -311,24 +311,24 @@ fn programme_rules_are_read() {
 
 #[test]
 fn programme_rules_default_to_none_and_null_is_absent() {
-    let plain = parse_dataset(GOOD, "x").unwrap().call;
+    let plain = parse_dataset(GOOD, "x").unwrap().call();
     assert!(plain.rules.is_empty());
     assert_eq!(plain.rules, Rules::default());
     assert_eq!(plain.regions, Regions::iuc());
     let nulls = with_rules(
         r#""min_score": null, "forbidden": null, "locked": null, "quotas": null, "regions": null"#,
     );
-    let call = parse_dataset(&nulls, "x").unwrap().call;
+    let call = parse_dataset(&nulls, "x").unwrap().call();
     assert_eq!((call.rules, call.regions), (plain.rules, plain.regions));
     let empty = with_rules(r#""forbidden": [], "locked": [], "quotas": [], "regions": {}"#);
-    let call = parse_dataset(&empty, "x").unwrap().call;
+    let call = parse_dataset(&empty, "x").unwrap().call();
     assert!(call.rules.is_empty());
     assert_eq!(call.regions, Regions::iuc());
     // The bounds of min_score are allowed, as integers too.
     for bound in ["0", "1", "1.0"] {
         let call = parse_dataset(&with_rules(&format!("\"min_score\": {bound}")), "x")
             .unwrap()
-            .call;
+            .call();
         assert!(call.rules.min_score.is_some());
     }
 }
@@ -467,7 +467,7 @@ fn quota_shape_errors_name_the_quota() {
     // Equal bounds are fine.
     let text = with_rules(r#""quotas": [{"countries": ["US"], "min": 2, "max": 2}]"#);
     assert_eq!(
-        parse_dataset(&text, "x").unwrap().call.rules.quotas[0].max,
+        parse_dataset(&text, "x").unwrap().call().rules.quotas[0].max,
         Some(2)
     );
 }
@@ -500,7 +500,7 @@ fn quota_regions_must_name_regions_of_the_call() {
     let text = with_rules(
         r#""quotas": [{"regions": ["Andes"], "max": 1}], "regions": {"Andes": ["PE", "BO"]}"#,
     );
-    let call = parse_dataset(&text, "x").unwrap().call;
+    let call = parse_dataset(&text, "x").unwrap().call();
     assert_eq!(call.rules.quotas[0].regions, ["Andes"]);
     let text = with_rules(
         r#""quotas": [{"regions": ["Andes"], "max": 1}], "regions": {"Andes ": ["PE"]}"#,
@@ -578,7 +578,7 @@ fn weights_may_be_partial() {
         "\"min_population\"",
         "\"weights\": {\"challenges\": 2, \"size\": 0}, \"min_population\"",
     );
-    let w = parse_dataset(&text, "x").unwrap().call.weights;
+    let w = parse_dataset(&text, "x").unwrap().call().weights;
     assert_eq!((w.challenges, w.expertise, w.size), (2.0, 0.25, 0.0));
 }
 

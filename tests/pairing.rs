@@ -29,11 +29,11 @@ fn score_at<'p>(p: &'p Pairing<'_>) -> impl Fn(usize, usize) -> f64 + 'p {
 }
 
 fn row_ids(p: &Pairing<'_>) -> Vec<String> {
-    p.eu_cities().map(|c| c.id.clone()).collect()
+    p.eu_cities().map(|c| c.id().to_owned()).collect()
 }
 
 fn col_ids(p: &Pairing<'_>) -> Vec<String> {
-    p.partner_cities().map(|c| c.id.clone()).collect()
+    p.partner_cities().map(|c| c.id().to_owned()).collect()
 }
 
 /// `(row, col)` of each pair of `s`, in the order of `s.pairs`.
@@ -96,7 +96,7 @@ fn check_solution(p: &Pairing<'_>, s: &Solution) {
     let (rows, cols) = (row_ids(p), col_ids(p));
     let n = rows.len().min(cols.len());
     assert_eq!(s.pairs.len(), n, "as many pairs as the smaller side");
-    assert_eq!(s.call, p.call().name);
+    assert_eq!(s.call, p.call().name());
     // One-to-one, ordered by EU id.
     assert!(
         s.pairs.windows(2).all(|w| w[0].eu < w[1].eu),
@@ -827,7 +827,7 @@ fn unmatched_lists_exactly_the_eligible_cities_left_over() {
             let mut all: Vec<String> = accounted;
             all.extend(s.excluded.iter().map(|e| e.id.clone()));
             all.sort();
-            let mut input: Vec<String> = d.cities.iter().map(|c| c.id.clone()).collect();
+            let mut input: Vec<String> = d.cities().iter().map(|c| c.id().to_owned()).collect();
             input.sort();
             assert_eq!(all, input);
         }

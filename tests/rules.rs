@@ -55,8 +55,8 @@ fn brute(p: &Pairing<'_>) -> Brute {
 /// Checks a solution keeps every rule.
 fn keeps_rules(p: &Pairing<'_>, s: &citypair::Solution) {
     let rules = p.rules();
-    let eu: Vec<&str> = p.eu_cities().map(|c| c.id.as_str()).collect();
-    let pa: Vec<&str> = p.partner_cities().map(|c| c.id.as_str()).collect();
+    let eu: Vec<&str> = p.eu_cities().map(|c| c.id()).collect();
+    let pa: Vec<&str> = p.partner_cities().map(|c| c.id()).collect();
     let idx: Vec<(usize, usize)> = s
         .pairs
         .iter()
@@ -122,7 +122,7 @@ proptest! {
                 let low_solver = f
                     .pairs
                     .iter()
-                    .filter(|x| !ds.call.rules.locked.contains(&(x.eu.clone(), x.partner.clone())))
+                    .filter(|x| !ds.call().rules.locked.contains(&(x.eu.clone(), x.partner.clone())))
                     .map(|x| x.score)
                     .reduce(f64::min);
                 prop_assert_eq!(low_solver, low);
@@ -163,10 +163,10 @@ proptest! {
             countries: vec!["DE".parse().unwrap(), "PL".parse().unwrap()],
             regions: Vec::new(),
             min: 0,
-            max: Some(ds.cities.len() * 2),
+            max: Some(ds.cities().len() * 2),
         }];
         let mut none = ruled.clone();
-        none.call.rules.quotas.clear();
+        none.call().rules.quotas.clear();
         if let (Ok(a), Ok(b)) = (Pairing::new(&slack), Pairing::new(&none)) {
             let (a, b) = (a.solve(Objective::Sum).unwrap(), b.solve(Objective::Sum).unwrap());
             prop_assert!((a.total_score - b.total_score).abs() <= 1e-9);
@@ -177,7 +177,7 @@ proptest! {
         // Dropping the minimum score or the forbidden pairs relaxes too.
         let mut relaxed = ruled.clone();
         relaxed.call.rules.min_score = None;
-        relaxed.call.rules.forbidden.clear();
+        relaxed.call().rules.forbidden.clear();
         if let Ok(q) = Pairing::new(&relaxed) {
             let r = q.solve(Objective::Sum).unwrap();
             prop_assert!(r.total_score >= s.total_score - 1e-9);
@@ -191,8 +191,8 @@ fn capacities_let_a_city_join_several_pairs() {
     let mut ds = citypair::io::embedded_dataset().unwrap();
     let base = Pairing::new(&ds).unwrap().solve(Objective::Sum).unwrap();
     // Every partner city takes two EU cities: more EU cities are paired.
-    for c in &mut ds.cities {
-        if ds.call.partner_countries.contains(&c.country) {
+    for c in &mut ds.cities() {
+        if ds.call().partner_countries.contains(&c.country) {
             c.capacity = 2;
         }
     }

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use citypair::bench::{self, BenchFamily, BenchRun};
-use citypair::Result;
+use super::Result;
 use serde::Serialize;
 
 use super::json::to_json;
