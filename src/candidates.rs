@@ -158,6 +158,35 @@ impl Default for CandidateOptions {
     }
 }
 
+impl CandidateOptions {
+    /// With this [`max_new_per_row`](Self::max_new_per_row).
+    ///
+    /// ```
+    /// use citypair::candidates::CandidateOptions;
+    /// let o = CandidateOptions::default().with_max_new_per_row(4).with_parallel(false);
+    /// assert_eq!((o.max_new_per_row, o.max_rounds, o.parallel), (4, 1000, false));
+    /// ```
+    #[must_use]
+    pub fn with_max_new_per_row(mut self, n: usize) -> Self {
+        self.max_new_per_row = n;
+        self
+    }
+
+    /// With this [`max_rounds`](Self::max_rounds).
+    #[must_use]
+    pub fn with_max_rounds(mut self, n: usize) -> Self {
+        self.max_rounds = n;
+        self
+    }
+
+    /// With this [`parallel`](Self::parallel).
+    #[must_use]
+    pub fn with_parallel(mut self, yes: bool) -> Self {
+        self.parallel = yes;
+        self
+    }
+}
+
 /// Wall-clock timings of a candidate-mode run, in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
@@ -251,7 +280,11 @@ pub fn pair(dataset: &Dataset, k: usize, options: &CandidateOptions) -> Result<S
     let scorer = WeightedScorer::new(dataset.call().weights());
     let sides = eligible(dataset)?;
     let eu: Vec<&City> = sides.eu.iter().map(|&k| &dataset.cities()[k]).collect();
-    let partners: Vec<&City> = sides.partners.iter().map(|&k| &dataset.cities()[k]).collect();
+    let partners: Vec<&City> = sides
+        .partners
+        .iter()
+        .map(|&k| &dataset.cities()[k])
+        .collect();
     if let Some(c) = eu.iter().chain(&partners).find(|c| c.capacity() != 1) {
         return Err(Error::unsupported(Unsupported::CandidateCapacity {
             id: c.id().to_owned(),
@@ -296,13 +329,7 @@ pub fn pair(dataset: &Dataset, k: usize, options: &CandidateOptions) -> Result<S
             if m.is_some() {
                 continue;
             }
-            let best = best[x].map(|(y, s)| {
-                (
-                    other[y].id(),
-                    s,
-                    holder[y].map(|z| mine[z].id()),
-                )
-            });
+            let best = best[x].map(|(y, s)| (other[y].id(), s, holder[y].map(|z| mine[z].id())));
             unmatched.push(Unmatched {
                 id: mine[x].id().to_owned(),
                 side,
@@ -1379,11 +1406,16 @@ mod tests {
         } else {
             rng.gen_range(0..30_000_000)
         };
-        City::builder(format!("c{i:04}"), format!("c{i}"), "PL".parse().unwrap(), population)
-            .challenges(challenges)
-            .expertise(expertise)
-            .build()
-            .unwrap()
+        City::builder(
+            format!("c{i:04}"),
+            format!("c{i}"),
+            "PL".parse().unwrap(),
+            population,
+        )
+        .challenges(challenges)
+        .expertise(expertise)
+        .build()
+        .unwrap()
     }
 
     /// The fast form, in double precision, against the exact score: the difference is only
@@ -1547,10 +1579,11 @@ mod tests {
     }
 
     #[test]
-    fn zero_k_is_an_error_naming_the_flag() {
+    fn zero_k_is_an_error_naming_the_parameter() {
         let s = WeightedScorer::default();
         let e = solve(&[], &[], &s, 0, &CandidateOptions::default()).unwrap_err();
-        assert!(e.to_string().contains("--candidates"), "{e}");
+        assert_eq!(e.location(), Some(&Location::parameter("k")));
+        assert!(e.to_string().starts_with("parameter k: "), "{e}");
         let empty = solve(&[], &[], &s, 3, &CandidateOptions::default()).unwrap();
         assert!(empty.certified_optimal && empty.pairs.is_empty());
     }

@@ -267,8 +267,8 @@ impl Eligibility {
 ///   ]
 /// }"#, "<demo>")?;
 /// let e = classify(&dataset);
-/// assert_eq!(dataset.cities[e.eu[0]].id, "lublin");
-/// assert_eq!(dataset.cities[e.partners[0]].id, "recife");
+/// assert_eq!(dataset.cities()[e.eu[0]].id(), "lublin");
+/// assert_eq!(dataset.cities()[e.partners[0]].id(), "recife");
 /// assert!(e.excluded[0].reason.starts_with("GB was not an EU member state on 2021-03-01"));
 /// # }
 /// # Ok::<(), citypair::Error>(())
@@ -283,7 +283,8 @@ pub fn classify(dataset: &Dataset) -> Eligibility {
                     id: city.id().to_owned(),
                     reason: format!(
                         "population {} is below the call's minimum of {}",
-                        city.population(), call.min_population()
+                        city.population(),
+                        call.min_population()
                     ),
                 });
             } else {

@@ -18,8 +18,9 @@
 //!
 //! // Rows 0 and 1 can only use column 0.
 //! let inf = f64::INFINITY;
-//! let costs = [1.0, inf, 2.0, inf];
-//! let err = solve(&costs, 2, 2, Sense::Minimize).unwrap_err();
+//! let costs = [1.0, inf, inf,
+//!              2.0, inf, inf];
+//! let err = solve(&costs, 2, 3, Sense::Minimize).unwrap_err();
 //! assert_eq!(err.to_string(), "infeasible: the 2 rows {0, 1} can only be assigned to the 1 columns {0}");
 //! let (rows, cols) = err.witness().expect("a Hall witness");
 //! assert_eq!((rows, cols), (&[0, 1][..], &[0][..]));
@@ -658,7 +659,13 @@ fn index_list(v: &[usize]) -> String {
 }
 
 /// A Hall witness in words: `lines` of one kind can only use `reach` of the other.
-fn hall(f: &mut fmt::Formatter<'_>, lines: &[usize], reach: &[usize], line: &str, other: &str) -> fmt::Result {
+fn hall(
+    f: &mut fmt::Formatter<'_>,
+    lines: &[usize],
+    reach: &[usize],
+    line: &str,
+    other: &str,
+) -> fmt::Result {
     if let ([single], []) = (lines, reach) {
         write!(f, "{line} {single} has no allowed {other}")
     } else {
@@ -737,7 +744,10 @@ impl fmt::Display for Shortfall {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Shortfall::Places { cities, places } => {
-                write!(f, "its {cities} eligible cities have {places} places in all")
+                write!(
+                    f,
+                    "its {cities} eligible cities have {places} places in all"
+                )
             }
             Shortfall::Reach {
                 reachable, places, ..

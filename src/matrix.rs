@@ -47,7 +47,7 @@ impl ScoreMatrix {
     /// use citypair::scoring::{Scorer, WeightedScorer};
     ///
     /// let dataset = citypair::synthetic::call(40, 30, 7);
-    /// let cities: Vec<_> = dataset.cities.iter().collect();
+    /// let cities: Vec<_> = dataset.cities().iter().collect();
     /// let scorer = WeightedScorer::default();
     /// let m = ScoreMatrix::build(&cities, &cities, &scorer, true);
     /// assert_eq!(m, ScoreMatrix::build(&cities, &cities, &scorer, false));
@@ -215,11 +215,16 @@ mod tests {
         };
         let (challenges, expertise) = (profile(), profile());
         let population = rng.gen_range(0..20_000_000);
-        City::builder(format!("c{i}"), format!("City {i}"), "PL".parse().unwrap(), population)
-            .challenges(challenges)
-            .expertise(expertise)
-            .build()
-            .unwrap()
+        City::builder(
+            format!("c{i}"),
+            format!("City {i}"),
+            "PL".parse().unwrap(),
+            population,
+        )
+        .challenges(challenges)
+        .expertise(expertise)
+        .build()
+        .unwrap()
     }
 
     #[test]

@@ -622,7 +622,9 @@ impl Weights {
             if !v.is_finite() || v < 0.0 {
                 return Err(Error::invalid(
                     Location::Weights,
-                    format!("weight \"{name}\" is {v}; weights must be finite numbers of at least 0"),
+                    format!(
+                        "weight \"{name}\" is {v}; weights must be finite numbers of at least 0"
+                    ),
                 ));
             }
         }
@@ -1112,6 +1114,24 @@ impl Dataset {
     #[must_use]
     pub fn with_call(self, call: Call) -> Dataset {
         Dataset { call, ..self }
+    }
+
+    /// The same dataset under other programme rules, checked as [`CallBuilder::build`] checks
+    /// them.
+    ///
+    /// ```
+    /// use citypair::model::Rules;
+    /// let mut rules = Rules::default();
+    /// rules.min_score = Some(1.5);
+    /// let err = citypair::synthetic::call(4, 3, 1).with_rules(rules).unwrap_err();
+    /// assert_eq!(err.to_string(), "call, field \"min_score\": min_score 1.5 is outside [0, 1]");
+    /// ```
+    ///
+    /// # Errors
+    /// As [`CallBuilder::build`].
+    pub fn with_rules(self, rules: Rules) -> Result<Dataset> {
+        let call = self.call.into_builder().rules(rules).build()?;
+        Ok(Dataset { call, ..self })
     }
 
     /// The call and the cities.

@@ -128,7 +128,7 @@ pub struct MaxMinWitness {
 }
 
 /// Wall-clock timings of one pairing run, in milliseconds.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
 #[non_exhaustive]
 pub struct Timings {
@@ -261,13 +261,20 @@ impl<'a> PairingBuilder<'a> {
         let dataset = self.dataset;
         let scorer = WeightedScorer::new(dataset.call().weights());
         let eligibility = eligible(dataset)?;
-        let eu: Vec<&City> = eligibility.eu.iter().map(|&i| &dataset.cities()[i]).collect();
+        let eu: Vec<&City> = eligibility
+            .eu
+            .iter()
+            .map(|&i| &dataset.cities()[i])
+            .collect();
         let partners: Vec<&City> = eligibility
             .partners
             .iter()
             .map(|&i| &dataset.cities()[i])
             .collect();
-        let rules = dataset.call().rules().compile(&dataset.call(), &eu, &partners)?;
+        let rules = dataset
+            .call()
+            .rules()
+            .compile(&dataset.call(), &eu, &partners)?;
         let matrix = ScoreMatrix::build(&eu, &partners, &scorer, self.parallel);
         Ok(Pairing {
             dataset,
@@ -473,7 +480,10 @@ impl<'a> Pairing<'a> {
 
     /// The eligible EU cities, by id: the rows of [`Pairing::matrix`].
     pub fn eu_cities(&self) -> impl ExactSizeIterator<Item = &'a City> + '_ {
-        self.eligibility.eu.iter().map(|&i| &self.dataset.cities()[i])
+        self.eligibility
+            .eu
+            .iter()
+            .map(|&i| &self.dataset.cities()[i])
     }
 
     /// The eligible partner cities, by id: the columns of [`Pairing::matrix`].
@@ -881,13 +891,7 @@ impl<'a> Pairing<'a> {
                             Some((_, bs)) if bs >= s => b,
                             _ => Some((l, s)),
                         })
-                        .map(|(l, s)| {
-                            (
-                                other[l].id(),
-                                s,
-                                mate_of_other[l].map(|x| mine[x].id()),
-                            )
-                        });
+                        .map(|(l, s)| (other[l].id(), s, mate_of_other[l].map(|x| mine[x].id())));
                     Unmatched {
                         id: mine[k].id().to_owned(),
                         side,

@@ -184,7 +184,8 @@ impl Rules {
                     format!(
                         "{} - {} is both locked and forbidden (forbidden pair #{f}): a lock \
                          cannot override a forbidden pair",
-                        eu[i].id(), partners[j].id()
+                        eu[i].id(),
+                        partners[j].id()
                     ),
                 ));
             }
@@ -206,7 +207,8 @@ impl Rules {
                         Location::call("locked"),
                         format!(
                             "city \"{}\" is locked in {n} pairs but its capacity is {}",
-                            city.id(), caps[x]
+                            city.id(),
+                            caps[x]
                         ),
                     ));
                 }

@@ -129,19 +129,11 @@ struct Parts {
 /// use citypair::model::{City, Profile, Theme, Weights};
 /// use citypair::scoring::{Scorer, WeightedScorer};
 ///
-/// let poznan = City {
-///     id: "poznan".into(),
-///     name: "Poznań".into(),
-///     country: "PL".parse()?,
-///     population: 534_813,
-///     lat: None,
-///     lon: None,
-///     challenges: Profile::from_pairs([(Theme::AirQuality, 0.9), (Theme::UrbanMobility, 0.7)])?,
-///     expertise: Profile::default(),
-///     capacity: 1,
-/// };
-/// let twin = City { id: "twin".into(), country: "BR".parse()?, ..poznan.clone() };
-/// let scorer = WeightedScorer::new(Weights::default())?;
+/// let poznan = City::builder("poznan", "Poznań", "PL".parse()?, 534_813)
+///     .challenges(Profile::from_pairs([(Theme::AirQuality, 0.9), (Theme::UrbanMobility, 0.7)])?)
+///     .build()?;
+/// let twin = poznan.clone().into_builder().id("twin").country("BR".parse()?).build()?;
+/// let scorer = WeightedScorer::new(Weights::default());
 /// // Same challenges, same size, no expertise: 0.6·1 + 0.25·0 + 0.15·1.
 /// assert!((scorer.score(&poznan, &twin) - 0.75).abs() < 1e-12);
 /// assert_eq!(scorer.explain(&poznan, &twin).score, scorer.score(&poznan, &twin));

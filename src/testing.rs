@@ -143,10 +143,7 @@ pub fn score_matrices(
 /// The first violated property.
 pub fn check_valid(dataset: &Dataset, solution: &Solution) -> Result<(), Violation> {
     let e = classify(dataset);
-    let eu: HashSet<&str> =
-        e.eu.iter()
-            .map(|&i| dataset.cities()[i].id())
-            .collect();
+    let eu: HashSet<&str> = e.eu.iter().map(|&i| dataset.cities()[i].id()).collect();
     let partners: HashSet<&str> = e
         .partners
         .iter()
@@ -204,7 +201,10 @@ pub fn check_stable(pairing: &Pairing<'_>, solution: &Solution) -> Result<(), Vi
             let e_wants = current(&e.id(), true).is_none_or(|c| s > c);
             let p_wants = current(&p.id(), false).is_none_or(|c| s > c);
             if e_wants && p_wants {
-                return violation("stable", format!("{} and {} block (score {s})", e.id(), p.id()));
+                return violation(
+                    "stable",
+                    format!("{} and {} block (score {s})", e.id(), p.id()),
+                );
             }
         }
     }

@@ -7,6 +7,7 @@ mod common;
 use std::collections::{HashMap, HashSet};
 
 use citypair::eligibility::Side;
+use citypair::error::NoPairs;
 use citypair::io::{embedded_dataset, parse_dataset};
 use citypair::solver::{solve, Sense};
 use citypair::{Dataset, Error, Objective, Pairing, Solution};
@@ -847,9 +848,22 @@ fn a_call_without_one_side_says_why() {
         ],
     ));
     match Pairing::new(&only_eu) {
-        Err(Error::NoPairs { reason }) => {
-            assert!(reason.contains("no eligible partner city"), "{reason}");
-            assert!(reason.contains("BR"), "{reason}");
+        Err(Error::NoPairs { reason, .. }) => {
+            let text = reason.to_string();
+            assert!(text.contains("no eligible partner city"), "{text}");
+            assert!(text.contains("BR"), "{text}");
+            match reason {
+                NoPairs::NoPartnerCity {
+                    partner_countries,
+                    eu,
+                    excluded,
+                    ..
+                } => {
+                    assert_eq!(partner_countries, ["BR".parse().unwrap()]);
+                    assert_eq!((eu, excluded), (2, 0));
+                }
+                other => panic!("expected NoPartnerCity, got {other:?}"),
+            }
         }
         other => panic!("expected NoPairs, got {other:?}"),
     }
@@ -863,8 +877,22 @@ fn a_call_without_one_side_says_why() {
         ],
     ));
     match Pairing::new(&only_partners) {
-        Err(Error::NoPairs { reason }) => {
-            assert!(reason.contains("no eligible EU city"), "{reason}");
+        Err(Error::NoPairs { reason, .. }) => {
+            assert!(
+                matches!(
+                    reason,
+                    NoPairs::NoEuCity {
+                        partners: 1,
+                        excluded: 1,
+                        ..
+                    }
+                ),
+                "{reason:?}"
+            );
+            assert!(
+                reason.to_string().contains("no eligible EU city"),
+                "{reason}"
+            );
         }
         other => panic!("expected NoPairs, got {other:?}"),
     }

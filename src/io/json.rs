@@ -713,7 +713,8 @@ mod tests {
     #[test]
     fn population_forms() {
         let p = |v: &str| {
-            parse_dataset(&city_json("").replace("534813", v), "t").map(|d| d.cities()[0].population())
+            parse_dataset(&city_json("").replace("534813", v), "t")
+                .map(|d| d.cities()[0].population())
         };
         assert_eq!(p("5.0e5").unwrap(), 500_000);
         assert_eq!(p("0").unwrap(), 0);
