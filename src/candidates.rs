@@ -298,7 +298,7 @@ pub fn pair(dataset: &Dataset, k: usize, options: &CandidateOptions) -> Result<S
     }
     let blocking = blocking_pairs(&eu, &partners, &scorer, &found, &col_mate, options.parallel);
     let mut solution = assemble(
-        &dataset.call(),
+        dataset.call(),
         &scorer,
         (&eu, &partners),
         Objective::Sum,

@@ -295,11 +295,11 @@ pub fn classify(dataset: &Dataset) -> Eligibility {
         } else {
             result.excluded.push(Exclusion {
                 id: city.id().to_owned(),
-                reason: outside_reason(city.country(), call.date(), &call.partner_countries()),
+                reason: outside_reason(city.country(), call.date(), call.partner_countries()),
             });
         }
     }
-    let id = |&i: &usize| dataset.cities().get(i).map(|c| c.id());
+    let id = |&i: &usize| dataset.cities().get(i).map(super::model::City::id);
     result.eu.sort_by_key(id);
     result.partners.sort_by_key(id);
     result

@@ -274,7 +274,7 @@ impl<'a> PairingBuilder<'a> {
         let rules = dataset
             .call()
             .rules()
-            .compile(&dataset.call(), &eu, &partners)?;
+            .compile(dataset.call(), &eu, &partners)?;
         let matrix = ScoreMatrix::build(&eu, &partners, &scorer, self.parallel);
         Ok(Pairing {
             dataset,
@@ -501,7 +501,7 @@ impl<'a> Pairing<'a> {
 
     /// The call being paired.
     pub fn call(&self) -> &'a Call {
-        &self.dataset.call()
+        self.dataset.call()
     }
 
     /// The excluded cities and why, by id.
@@ -734,7 +734,7 @@ impl<'a> Pairing<'a> {
             &partners,
         );
         let mut solution = assemble(
-            &self.dataset.call(),
+            self.dataset.call(),
             &self.scorer,
             (&eu, &partners),
             objective,

@@ -175,8 +175,8 @@ impl Rules {
                     .forbidden
                     .iter()
                     .position(|(x, y)| {
-                        (x == &eu[i].id() && y == &partners[j].id())
-                            || (y == &eu[i].id() && x == &partners[j].id())
+                        (x == eu[i].id() && y == partners[j].id())
+                            || (y == eu[i].id() && x == partners[j].id())
                     })
                     .map_or(0, |p| p + 1);
                 return Err(Error::invalid(

@@ -194,12 +194,12 @@ pub fn check_stable(pairing: &Pairing<'_>, solution: &Solution) -> Result<(), Vi
     };
     for (i, e) in eu.iter().enumerate() {
         for (j, p) in partners.iter().enumerate() {
-            if solution.partner_of(&e.id()) == Some(p.id()) {
+            if solution.partner_of(e.id()) == Some(p.id()) {
                 continue;
             }
             let s = m.get(i, j);
-            let e_wants = current(&e.id(), true).is_none_or(|c| s > c);
-            let p_wants = current(&p.id(), false).is_none_or(|c| s > c);
+            let e_wants = current(e.id(), true).is_none_or(|c| s > c);
+            let p_wants = current(p.id(), false).is_none_or(|c| s > c);
             if e_wants && p_wants {
                 return violation(
                     "stable",

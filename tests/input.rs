@@ -56,7 +56,7 @@ fn good_document_reads_with_defaults() {
         .collect();
     assert_eq!(partners, ["AR", "BR", "US"]);
     assert_eq!(d.call().weights(), Weights::default());
-    let [poznan, curitiba] = &d.cities()[..] else {
+    let [poznan, curitiba] = d.cities() else {
         panic!("two cities")
     };
     assert_eq!(poznan.name(), "Poznań");

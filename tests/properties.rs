@@ -24,8 +24,12 @@ fn call() -> impl Strategy<Value = (u64, usize, usize)> {
 
 /// `(row, col)` of each pair of a solution.
 fn positions(p: &Pairing<'_>, s: &Solution) -> Vec<(usize, usize)> {
-    let rows: HashMap<&str, usize> = p.eu_cities().map(|c| c.id()).zip(0..).collect();
-    let cols: HashMap<&str, usize> = p.partner_cities().map(|c| c.id()).zip(0..).collect();
+    let rows: HashMap<&str, usize> = p.eu_cities().map(citypair::City::id).zip(0..).collect();
+    let cols: HashMap<&str, usize> = p
+        .partner_cities()
+        .map(citypair::City::id)
+        .zip(0..)
+        .collect();
     s.pairs
         .iter()
         .map(|q| (rows[q.eu.as_str()], cols[q.partner.as_str()]))

@@ -56,8 +56,8 @@ fn brute(p: &Pairing<'_>) -> Brute {
 /// Checks a solution keeps every rule.
 fn keeps_rules(p: &Pairing<'_>, s: &citypair::Solution) {
     let rules = p.rules();
-    let eu: Vec<&str> = p.eu_cities().map(|c| c.id()).collect();
-    let pa: Vec<&str> = p.partner_cities().map(|c| c.id()).collect();
+    let eu: Vec<&str> = p.eu_cities().map(citypair::City::id).collect();
+    let pa: Vec<&str> = p.partner_cities().map(citypair::City::id).collect();
     let idx: Vec<(usize, usize)> = s
         .pairs
         .iter()

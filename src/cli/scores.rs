@@ -45,9 +45,9 @@ struct ScoresJson<'a> {
 impl<'a> ScoresJson<'a> {
     fn new(p: &'a Pairing<'a>) -> Self {
         ScoresJson {
-            call: &p.call().name(),
-            eu: p.eu_cities().map(|c| c.id()).collect(),
-            partners: p.partner_cities().map(|c| c.id()).collect(),
+            call: p.call().name(),
+            eu: p.eu_cities().map(citypair::City::id).collect(),
+            partners: p.partner_cities().map(citypair::City::id).collect(),
             scores: p.matrix().iter_rows().collect(),
         }
     }

@@ -89,7 +89,7 @@ pub fn dataset_json(dataset: &Dataset) -> Value {
                 "name": city.name(),
                 "country": city.country().as_str(),
                 "population": city.population(),
-                "challenges": profile(&city.challenges()),
+                "challenges": profile(city.challenges()),
             });
             if let Some(x) = city.lat() {
                 o["lat"] = json!(x);
@@ -98,7 +98,7 @@ pub fn dataset_json(dataset: &Dataset) -> Value {
                 o["lon"] = json!(x);
             }
             if city.expertise().nonzero().next().is_some() {
-                o["expertise"] = profile(&city.expertise());
+                o["expertise"] = profile(city.expertise());
             }
             if city.capacity() != 1 {
                 o["capacity"] = json!(city.capacity());
