@@ -253,9 +253,12 @@ impl<'a> PairingBuilder<'a> {
 
     /// Classifies the cities and builds the score matrix.
     ///
+    /// The dataset is valid by construction ([`Dataset::new`]: unique ids, checked cities and
+    /// call), so what is left to check here is what needs the eligible cities.
+    ///
     /// # Errors
-    /// [`Error::Invalid`] for invalid scoring weights; errors of [`crate::model::Rules::compile`]
-    /// for rules that cannot be meant; [`Error::NoPairs`] when a side has no eligible city.
+    /// Errors of [`crate::model::Rules::compile`] for rules that cannot be meant;
+    /// [`Error::NoPairs`] when a side has no eligible city.
     pub fn build(self) -> Result<Pairing<'a>> {
         let start = Instant::now();
         let dataset = self.dataset;

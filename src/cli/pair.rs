@@ -67,6 +67,12 @@ fn candidates_command(
              --candidates",
         ));
     }
+    if k == 0 {
+        return Err(CliError::usage(
+            "--candidates",
+            "K must be at least 1 (each city keeps its K best counterparts)",
+        ));
+    }
     let solution = candidates::pair(dataset, k, &CandidateOptions::default())?;
     if json {
         return to_json(&solution);
