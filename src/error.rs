@@ -788,12 +788,12 @@ impl fmt::Display for Unsupported {
         match self {
             Unsupported::CandidateRules => f.write_str(
                 "candidate mode does not apply programme rules (min_score, forbidden, locked, \
-                 quotas); solve this call with the dense score matrix (`Pairing`)",
+                 quotas); solve this call with the dense score matrix (Pairing::solve)",
             ),
             Unsupported::CandidateCapacity { id, capacity } => write!(
                 f,
                 "city \"{id}\" has capacity {capacity}: candidate mode pairs each city at most \
-                 once; solve this call with the dense score matrix (`Pairing`)"
+                 once; solve this call with the dense score matrix (Pairing::solve)"
             ),
             Unsupported::StableQuotas => f.write_str(
                 "call, field \"quotas\": a stable pairing is not defined under quotas (a quota \

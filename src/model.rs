@@ -153,11 +153,25 @@ impl fmt::Display for Theme {
 /// Intensities in `[0, 1]` for each [`Theme`]; a theme not mentioned in the input is `0`.
 ///
 /// Used both for challenges (how pressing a theme is for the city) and for expertise (what the
-/// city can teach).
+/// city can teach). Built by [`Profile::new`] (or deserialized, which checks the same), so every
+/// value lies in `[0, 1]`.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct Profile {
     values: [f64; Theme::COUNT],
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for Profile {
+    /// The serialized form, `{"values": [...]}`, checked by [`Profile::new`].
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Profile, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            values: [f64; Theme::COUNT],
+        }
+        let raw = Raw::deserialize(d)?;
+        Profile::new(raw.values).map_err(serde::de::Error::custom)
+    }
 }
 
 impl Profile {
@@ -1199,6 +1213,68 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn profiles_deserialize_checked() {
+        let good = serde_json::to_string(&Profile::from_pairs([(Theme::Housing, 0.5)]).unwrap());
+        let back: Profile = serde_json::from_str(&good.unwrap()).unwrap();
+        assert_eq!(back.get(Theme::Housing), 0.5);
+        let mut values = [0.0; Theme::COUNT];
+        values[3] = 1.5;
+        let bad = format!("{{\"values\": {values:?}}}");
+        let e = serde_json::from_str::<Profile>(&bad)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("theme \"digital_transition\": value 1.5 is outside [0, 1]"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn builders_check_and_normalise() {
+        let pl: Country = "PL".parse().unwrap();
+        let city = |id: &str| City::builder(id, id, pl, 10).build().unwrap();
+        assert_eq!(city("a").capacity(), 1);
+        for (lat, lon) in [(90.5, 0.0), (0.0, -180.5), (f64::INFINITY, 0.0)] {
+            let e = City::builder("a", "A", pl, 1)
+                .coordinates(lat, lon)
+                .build()
+                .unwrap_err();
+            assert!(e.to_string().contains("degrees"), "{e}");
+        }
+        let ok = City::builder("a", "A", pl, 1)
+            .coordinates(-90.0, 180.0)
+            .build()
+            .unwrap();
+        assert_eq!((ok.lat(), ok.lon()), (Some(-90.0), Some(180.0)));
+        let date = Date::new(2017, 9, 21).unwrap();
+        let (br, ar): (Country, Country) = ("BR".parse().unwrap(), "AR".parse().unwrap());
+        let call = Call::builder("c", date)
+            .partner_countries([br, ar, br])
+            .build()
+            .unwrap();
+        assert_eq!(call.partner_countries(), [ar, br]);
+        let mut rules = Rules::default();
+        rules
+            .quotas
+            .push(Quota::of_countries([br, ar, br]).at_least(1));
+        rules
+            .quotas
+            .push(Quota::of_regions(["Japan", "Japan", "India"]).at_most(2));
+        let call = call.into_builder().rules(rules).build().unwrap();
+        assert_eq!(call.rules().quotas[0].countries, [ar, br]);
+        assert_eq!(call.rules().quotas[1].regions, ["Japan", "India"]);
+        let ds = Dataset::new(call.clone(), vec![city("a"), city("b")]).unwrap();
+        let e = Dataset::new(call, vec![city("a"), city("b"), city("a")]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "duplicate city id \"a\" (cities #1 and #3 in the input, counting from 1)"
+        );
+        let (call, cities) = ds.into_parts();
+        assert_eq!((call.name(), cities.len()), ("c", 2));
+    }
 
     #[test]
     fn theme_keys_round_trip_and_are_in_index_order() {
