@@ -10,7 +10,8 @@
 //! | step | module | what it does |
 //! |---|---|---|
 //! | input | [`io`] | reads a call and its cities (JSON, feature `serde`) or a raw matrix, writes a dataset as JSON, with errors that name the city, field, line or file |
-//! | data | [`model`] | themes, challenge profiles, cities, calls, dates |
+//! | data | [`model`] | themes, challenge profiles, cities, calls, dates, datasets, each checked when it is built |
+//! | errors | [`error`] | the typed [`Error`]: where a bad value is, Hall witnesses, quota figures, what a mode does not support |
 //! | eligibility | [`eligibility`] | EU membership on the call's date, partner countries, population threshold |
 //! | scoring | [`scoring`] | challenge similarity, expertise complementarity and size similarity, each explainable |
 //! | matrix | [`matrix`] | the score matrix, built in parallel (feature `rayon`), bit-identical to the sequential build |

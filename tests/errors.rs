@@ -148,6 +148,8 @@ fn produced() -> Vec<Error> {
         r#", "quotas": [{"countries": ["BR"], "min": 3}]"#,
         r#", "quotas": [{"countries": ["BR"], "max": 0}], "locked": [["lyon", "curitiba"]]"#,
         r#", "min_score": 1"#,
+        r#", "quotas": [{"countries": ["BR"], "min": 2}],
+           "forbidden": [["lyon", "recife"], ["curitiba", "lyon"]]"#,
         r#", "quotas": [{"countries": ["US"], "max": 1}]"#,
     ] {
         let ds = parse_dataset(&call_json(rules), "x").unwrap();
@@ -411,6 +413,19 @@ fn the_fields_say_what_the_messages_say() {
                 },
                 ..
             }
+        )),
+        "{why:?}"
+    );
+    // A city-level Hall witness, by ids.
+    assert!(
+        why.iter().any(|w| matches!(
+            w,
+            Infeasibility::QuotaMinimum {
+                min: 2,
+                formed: 1,
+                shortfall: Shortfall::Reach { side: citypair::eligibility::Side::Partner, cities, reachable, places: 1, .. },
+                ..
+            } if cities == &["curitiba", "recife"] && reachable == &["poznan"]
         )),
         "{why:?}"
     );
