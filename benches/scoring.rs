@@ -22,9 +22,9 @@ fn scoring(c: &mut Criterion) {
     for n in [1000usize, 2000] {
         let call = synthetic::call(n, n, 2017);
         let sides = classify(&call);
-        let eu: Vec<&City> = sides.eu.iter().map(|&k| &call.cities[k]).collect();
-        let partners: Vec<&City> = sides.partners.iter().map(|&k| &call.cities[k]).collect();
-        let scorer = WeightedScorer::new(call.call.weights).expect("default weights");
+        let eu: Vec<&City> = sides.eu.iter().map(|&k| &call.cities()[k]).collect();
+        let partners: Vec<&City> = sides.partners.iter().map(|&k| &call.cities()[k]).collect();
+        let scorer = WeightedScorer::new(call.call().weights());
         group.bench_function(BenchmarkId::new("sequential", n), |b| {
             b.iter(|| ScoreMatrix::build(&eu, &partners, &scorer, false).rows());
         });

@@ -20,8 +20,8 @@ const K: usize = 32;
 fn sides(call: &Dataset) -> (Vec<&City>, Vec<&City>) {
     let e = classify(call);
     (
-        e.eu.iter().map(|&i| &call.cities[i]).collect(),
-        e.partners.iter().map(|&i| &call.cities[i]).collect(),
+        e.eu.iter().map(|&i| &call.cities()[i]).collect(),
+        e.partners.iter().map(|&i| &call.cities()[i]).collect(),
     )
 }
 
@@ -31,7 +31,7 @@ fn candidate_mode(c: &mut Criterion) {
     for &n in &[1000usize, 5000] {
         let call = synthetic::call(n, n, 2017);
         let (eu, partners) = sides(&call);
-        let scorer = WeightedScorer::new(call.call.weights).expect("valid weights");
+        let scorer = WeightedScorer::new(call.call().weights());
         group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
             b.iter(|| {
                 candidates::solve(&eu, &partners, &scorer, K, &CandidateOptions::default())
@@ -51,7 +51,7 @@ fn candidate_mode(c: &mut Criterion) {
     let n = 20_000;
     let call = synthetic::call(n, n, 2017);
     let (eu, partners) = sides(&call);
-    let scorer = WeightedScorer::new(call.call.weights).expect("valid weights");
+    let scorer = WeightedScorer::new(call.call().weights());
     group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
         b.iter(|| {
             candidates::solve(&eu, &partners, &scorer, K, &CandidateOptions::default())
@@ -75,7 +75,7 @@ fn dense_versus_candidates(c: &mut Criterion) {
         });
     });
     let (eu, partners) = sides(&call);
-    let scorer = WeightedScorer::new(call.call.weights).expect("valid weights");
+    let scorer = WeightedScorer::new(call.call().weights());
     group.bench_with_input(BenchmarkId::new("candidates", n), &n, |b, _| {
         b.iter(|| {
             candidates::solve(&eu, &partners, &scorer, K, &CandidateOptions::default())

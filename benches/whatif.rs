@@ -22,8 +22,11 @@ fn whatif(c: &mut Criterion) {
     let (rows, cols) = (m.rows(), m.cols());
     // The city to withdraw and the pair to lock: the first EU city, and its second-best
     // partner (not its partner in the optimum).
-    let eu: Vec<String> = pairing.eu_cities().map(|c| c.id.clone()).collect();
-    let partners: Vec<String> = pairing.partner_cities().map(|c| c.id.clone()).collect();
+    let eu: Vec<String> = pairing.eu_cities().map(|c| c.id().to_owned()).collect();
+    let partners: Vec<String> = pairing
+        .partner_cities()
+        .map(|c| c.id().to_owned())
+        .collect();
     let (i0, j0) = planner.pairs()[0];
     let row = &m.as_slice()[i0 * cols..(i0 + 1) * cols];
     let other = (0..cols)

@@ -54,9 +54,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let call = synthetic::call(n, n, seed);
     let sides = classify(&call);
-    let eu: Vec<&City> = sides.eu.iter().map(|&i| &call.cities[i]).collect();
-    let partners: Vec<&City> = sides.partners.iter().map(|&i| &call.cities[i]).collect();
-    let scorer = WeightedScorer::new(call.call.weights)?;
+    let eu: Vec<&City> = sides.eu.iter().map(|&i| &call.cities()[i]).collect();
+    let partners: Vec<&City> = sides.partners.iter().map(|&i| &call.cities()[i]).collect();
+    let scorer = WeightedScorer::new(call.call().weights());
     let generate_s = start.elapsed().as_secs_f64();
     println!(
         "generated {} EU and {} partner cities in {generate_s:.2} s",
@@ -104,7 +104,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             d.pairs
                 .iter()
                 .zip(&s.pairs)
-                .all(|(a, b)| a.eu == eu[b.0].id && a.partner == partners[b.1].id)
+                .all(|(a, b)| a.eu == eu[b.0].id() && a.partner == partners[b.1].id())
                 && d.pairs.len() == s.pairs.len()
         );
     }

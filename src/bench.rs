@@ -12,7 +12,7 @@ use std::time::Instant;
 #[cfg(feature = "serde")]
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use crate::pairing::{Objective, Pairing};
 use crate::solver::{solve, Sense};
 use crate::synthetic::{self, Family};
@@ -22,6 +22,7 @@ pub const MAX_DENSE_ENTRIES: usize = 1 << 31;
 
 /// What to generate: a cost-matrix family, or realistic synthetic calls (`cities`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BenchFamily {
     /// An `n x n` cost matrix of a [`Family`], minimised.
     Matrix(Family),
@@ -59,7 +60,7 @@ impl FromStr for BenchFamily {
             .map(BenchFamily::Matrix)
             .ok_or_else(|| {
                 Error::invalid(
-                    "--family",
+                    Location::parameter("family"),
                     format!("\"{s}\" is not one of uniform, profile, int100, geo, cities"),
                 )
             })
@@ -69,6 +70,7 @@ impl FromStr for BenchFamily {
 /// One timed run.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
+#[non_exhaustive]
 pub struct BenchRun {
     /// The family's name.
     pub family: &'static str,
@@ -99,12 +101,12 @@ pub struct BenchRun {
 /// ```
 ///
 /// # Errors
-/// [`Error::Invalid`] when `n * n` exceeds [`MAX_DENSE_ENTRIES`]; solver errors (none occur on
-/// generated instances).
+/// [`Error::Invalid`] (location `parameter n`) when `n * n` exceeds [`MAX_DENSE_ENTRIES`];
+/// solver errors (none occur on generated instances).
 pub fn run(family: BenchFamily, n: usize, seed: u64) -> Result<BenchRun> {
     if n.checked_mul(n).is_none_or(|e| e > MAX_DENSE_ENTRIES) {
         return Err(Error::invalid(
-            "--sizes",
+            Location::parameter("n"),
             format!(
                 "{n} x {n} is too large for a dense matrix (at most {MAX_DENSE_ENTRIES} entries, \
                  16 GiB of f64)"

@@ -77,9 +77,9 @@
 //!
 //! let call = synthetic::call(120, 80, 7);
 //! let sides = classify(&call);
-//! let eu: Vec<_> = sides.eu.iter().map(|&k| &call.cities[k]).collect();
-//! let partners: Vec<_> = sides.partners.iter().map(|&k| &call.cities[k]).collect();
-//! let scorer = WeightedScorer::new(call.call.weights)?;
+//! let eu: Vec<_> = sides.eu.iter().map(|&k| &call.cities()[k]).collect();
+//! let partners: Vec<_> = sides.partners.iter().map(|&k| &call.cities()[k]).collect();
+//! let scorer = WeightedScorer::new(call.call().weights());
 //!
 //! // Each city keeps its 4 best counterparts; the optimum is still proved against all pairs.
 //! let best = candidates::solve(&eu, &partners, &scorer, 4, &CandidateOptions::default())?;
@@ -102,7 +102,7 @@ use serde::Serialize;
 
 use crate::certificate::Certificate;
 use crate::eligibility::Side as CitySide;
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result, Unsupported};
 use crate::model::{City, Dataset, Theme};
 use crate::pairing::{assemble, eligible, plain_reason, Objective, Solution, Timings, Unmatched};
 use crate::rules::Compiled;
@@ -136,6 +136,7 @@ const NEAR: f64 = 1e-2;
 
 /// Options of [`solve`]; the defaults suit calls from a few hundred to 100,000 cities a side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CandidateOptions {
     /// The most pairs added per EU city in one pricing round, the most violating first
     /// (default 16). More means fewer rounds (each is a scan of all pairs) and a larger
@@ -160,9 +161,39 @@ impl Default for CandidateOptions {
     }
 }
 
+impl CandidateOptions {
+    /// With this [`max_new_per_row`](Self::max_new_per_row).
+    ///
+    /// ```
+    /// use citypair::candidates::CandidateOptions;
+    /// let o = CandidateOptions::default().with_max_new_per_row(4).with_parallel(false);
+    /// assert_eq!((o.max_new_per_row, o.max_rounds, o.parallel), (4, 1000, false));
+    /// ```
+    #[must_use]
+    pub fn with_max_new_per_row(mut self, n: usize) -> Self {
+        self.max_new_per_row = n;
+        self
+    }
+
+    /// With this [`max_rounds`](Self::max_rounds).
+    #[must_use]
+    pub fn with_max_rounds(mut self, n: usize) -> Self {
+        self.max_rounds = n;
+        self
+    }
+
+    /// With this [`parallel`](Self::parallel).
+    #[must_use]
+    pub fn with_parallel(mut self, yes: bool) -> Self {
+        self.parallel = yes;
+        self
+    }
+}
+
 /// Wall-clock timings of a candidate-mode run, in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
+#[non_exhaustive]
 pub struct CandidateTimings {
     /// Preparing the cities and generating the candidate lists (with any widening).
     pub candidates: f64,
@@ -174,6 +205,7 @@ pub struct CandidateTimings {
 
 /// The result of [`solve`]: the maximum-total pairing with its certificate and statistics.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CandidateSolution {
     /// For each EU city (row), the index of its partner city, if paired.
     pub assignment: Vec<Option<usize>>,
@@ -219,7 +251,7 @@ pub struct CandidateSolution {
     pub timings_ms: CandidateTimings,
 }
 
-/// `citypair pair --candidates K`: the call's `sum` pairing in candidate mode, as a full
+/// The call's `sum` pairing in candidate mode (`citypair pair --candidates K`), as a full
 /// [`Solution`] (pairs with their themes, unmatched and excluded cities, fairness figures),
 /// without ever building the dense score matrix.
 ///
@@ -244,31 +276,27 @@ pub struct CandidateSolution {
 /// ```
 ///
 /// # Errors
-/// As [`solve`]; [`Error::NoPairs`] when a side has no eligible city; [`Error::Invalid`]
-/// (location `--candidates`) when the call has programme rules or a city a capacity other than
-/// 1, which candidate mode does not apply.
+/// As [`solve`]; [`Error::NoPairs`] when a side has no eligible city; [`Error::Unsupported`]
+/// ([`Unsupported::CandidateRules`], [`Unsupported::CandidateCapacity`]) when the call has
+/// programme rules or a city a capacity other than 1, which candidate mode does not apply.
 pub fn pair(dataset: &Dataset, k: usize, options: &CandidateOptions) -> Result<Solution> {
     let start = Instant::now();
-    if !dataset.call.rules.is_empty() {
-        return Err(Error::invalid(
-            "--candidates",
-            "candidate mode does not apply programme rules (min_score, forbidden, locked, \
-             quotas); pair this call without --candidates",
-        ));
+    if !dataset.call().rules().is_empty() {
+        return Err(Error::unsupported(Unsupported::CandidateRules));
     }
-    let scorer = WeightedScorer::new(dataset.call.weights)?;
+    let scorer = WeightedScorer::new(dataset.call().weights());
     let sides = eligible(dataset)?;
-    let eu: Vec<&City> = sides.eu.iter().map(|&k| &dataset.cities[k]).collect();
-    let partners: Vec<&City> = sides.partners.iter().map(|&k| &dataset.cities[k]).collect();
-    if let Some(c) = eu.iter().chain(&partners).find(|c| c.capacity != 1) {
-        return Err(Error::invalid(
-            "--candidates",
-            format!(
-                "city \"{}\" has capacity {}: candidate mode pairs each city at most once; pair \
-                 this call without --candidates",
-                c.id, c.capacity
-            ),
-        ));
+    let eu: Vec<&City> = sides.eu.iter().map(|&k| &dataset.cities()[k]).collect();
+    let partners: Vec<&City> = sides
+        .partners
+        .iter()
+        .map(|&k| &dataset.cities()[k])
+        .collect();
+    if let Some(c) = eu.iter().chain(&partners).find(|c| c.capacity() != 1) {
+        return Err(Error::unsupported(Unsupported::CandidateCapacity {
+            id: c.id().to_owned(),
+            capacity: c.capacity(),
+        }));
     }
     let found = solve(&eu, &partners, &scorer, k, options)?;
     let mut col_mate: Vec<Option<usize>> = vec![None; partners.len()];
@@ -285,7 +313,7 @@ pub fn pair(dataset: &Dataset, k: usize, options: &CandidateOptions) -> Result<S
         options.parallel,
     );
     let mut solution = assemble(
-        &dataset.call,
+        dataset.call(),
         &scorer,
         (&eu, &partners),
         Objective::Sum,
@@ -316,15 +344,9 @@ pub fn pair(dataset: &Dataset, k: usize, options: &CandidateOptions) -> Result<S
             if m.is_some() {
                 continue;
             }
-            let best = best[x].map(|(y, s)| {
-                (
-                    other[y].id.as_str(),
-                    s,
-                    holder[y].map(|z| mine[z].id.as_str()),
-                )
-            });
+            let best = best[x].map(|(y, s)| (other[y].id(), s, holder[y].map(|z| mine[z].id())));
             unmatched.push(Unmatched {
-                id: mine[x].id.clone(),
+                id: mine[x].id().to_owned(),
                 side,
                 reason: plain_reason(Objective::Sum, side, sizes, best),
             });
@@ -414,8 +436,9 @@ fn blocking_pairs(
 /// the input order. `k` larger than the other side is the whole side.
 ///
 /// # Errors
-/// [`Error::Invalid`] (location `--candidates`) when `k`, `max_new_per_row` or `max_rounds`
-/// is 0, or a side has `2^32 - 1` cities or more; [`Error::Invalid`] naming the city when a
+/// [`Error::Invalid`] naming the parameter (`parameter k`, `parameter max_rounds`, ...) when
+/// `k`, `max_new_per_row` or `max_rounds` is 0, or a side (`parameter eu`, `parameter
+/// partners`) has `2^32 - 1` cities or more; [`Error::Invalid`] naming the city when a
 /// profile value is outside `[0, 1]` (which [`Profile::new`](crate::model::Profile::new)
 /// rules out); [`Error::NaN`] if a score is NaN (which the scorer rules out).
 ///
@@ -431,37 +454,44 @@ pub fn solve(
 ) -> Result<CandidateSolution> {
     if k == 0 {
         return Err(Error::invalid(
-            "--candidates",
-            "K must be at least 1 (each city keeps its K best counterparts)",
+            Location::parameter("k"),
+            "k must be at least 1 (each city keeps its k best counterparts)",
         ));
     }
-    if options.max_new_per_row == 0 || options.max_rounds == 0 {
-        return Err(Error::invalid(
-            "--candidates",
-            "max_new_per_row and max_rounds must be at least 1",
-        ));
+    for (name, value) in [
+        ("max_new_per_row", options.max_new_per_row),
+        ("max_rounds", options.max_rounds),
+    ] {
+        if value == 0 {
+            return Err(Error::invalid(
+                Location::parameter(name),
+                format!("{name} must be at least 1"),
+            ));
+        }
     }
     let (ne, np) = (eu.len(), partners.len());
-    if ne > u32::MAX as usize - 1 || np > u32::MAX as usize - 1 {
-        return Err(Error::invalid(
-            "--candidates",
-            format!("{ne} x {np} cities is too large"),
-        ));
+    for (name, n) in [("eu", ne), ("partners", np)] {
+        if n > u32::MAX as usize - 1 {
+            return Err(Error::invalid(
+                Location::parameter(name),
+                format!("{ne} x {np} cities is too large"),
+            ));
+        }
     }
     // The screen's error bound assumes what `Profile::new` guarantees; check it anyway, so that
     // a profile built around that check cannot make the screen unsound.
     if let Some((city, field)) = eu.iter().chain(partners).find_map(|c| {
         let bad = |v: &[f64; T]| v.iter().any(|x| !(0.0..=1.0).contains(x));
-        if bad(c.challenges.values()) {
+        if bad(c.challenges().values()) {
             Some((c, "challenges"))
-        } else if bad(c.expertise.values()) {
+        } else if bad(c.expertise().values()) {
             Some((c, "expertise"))
         } else {
             None
         }
     }) {
         return Err(Error::invalid(
-            format!("city \"{}\", field \"{field}\"", city.id),
+            Location::city(city.id(), field),
             "a value is outside [0, 1]",
         ));
     }
@@ -488,11 +518,11 @@ pub fn solve(
     let par = options.parallel;
     let clock = Instant::now();
     let weights = scorer.weights();
-    let sum = weights.challenges + weights.expertise + weights.size;
+    let sum = weights.challenges() + weights.expertise() + weights.size();
     let w = [
-        weights.challenges / sum,
-        weights.expertise / sum,
-        weights.size / sum,
+        weights.challenges() / sum,
+        weights.expertise() / sum,
+        weights.size() / sum,
     ];
     let eu_side = Side::new(eu, w, par);
     let p_side = Side::new(partners, w, par);
@@ -958,7 +988,7 @@ impl Side {
 
 /// The fast forms of one city (see [`Side`]) and its exact preparation.
 fn forms(city: &City, w: [f64; 3]) -> ([f32; STRIDE], [f32; STRIDE], PreparedCity) {
-    let raw = city.challenges.values();
+    let raw = city.challenges().values();
     let max = raw.iter().copied().fold(0.0, f64::max);
     let mut shape = [0.0; T];
     if max > 0.0 {
@@ -968,8 +998,8 @@ fn forms(city: &City, w: [f64; 3]) -> ([f32; STRIDE], [f32; STRIDE], PreparedCit
     }
     let sq: f64 = shape.iter().map(|x| x * x).sum();
     let sum: f64 = shape.iter().sum();
-    let e = city.expertise.values();
-    let ln = (city.population.max(1) as f64).ln() as f32;
+    let e = city.expertise().values();
+    let ln = (city.population().max(1) as f64).ln() as f32;
     let mut left = [0.0f32; STRIDE];
     let mut right = [0.0f32; STRIDE];
     for t in 0..T {
@@ -1387,21 +1417,21 @@ mod tests {
             Profile::new(v).unwrap()
         };
         let (challenges, expertise) = (profile(0.6), profile(0.3));
-        City {
-            id: format!("c{i:04}"),
-            name: format!("c{i}"),
-            country: "PL".parse().unwrap(),
-            population: if coarse {
-                [0, 1, 50_000, 1_000_000][rng.gen_range(0..4)]
-            } else {
-                rng.gen_range(0..30_000_000)
-            },
-            lat: None,
-            lon: None,
-            challenges,
-            expertise,
-            capacity: 1,
-        }
+        let population = if coarse {
+            [0, 1, 50_000, 1_000_000][rng.gen_range(0..4)]
+        } else {
+            rng.gen_range(0..30_000_000)
+        };
+        City::builder(
+            format!("c{i:04}"),
+            format!("c{i}"),
+            "PL".parse().unwrap(),
+            population,
+        )
+        .challenges(challenges)
+        .expertise(expertise)
+        .build()
+        .unwrap()
     }
 
     /// The fast form, in double precision, against the exact score: the difference is only
@@ -1410,12 +1440,8 @@ mod tests {
     fn fast_form_matches_the_model() {
         let mut rng = StdRng::seed_from_u64(3);
         let cities: Vec<City> = (0..300).map(|i| city(&mut rng, i, i % 2 == 0)).collect();
-        let weights = Weights {
-            challenges: 0.5,
-            expertise: 0.3,
-            size: 0.2,
-        };
-        let scorer = WeightedScorer::new(weights).unwrap();
+        let weights = Weights::new(0.5, 0.3, 0.2).unwrap();
+        let scorer = WeightedScorer::new(weights);
         let w = [0.5, 0.3, 0.2];
         let f: Vec<_> = cities.iter().map(|c| forms(c, w)).collect();
         let mut worst = 0.0f64;
@@ -1549,10 +1575,11 @@ mod tests {
     }
 
     #[test]
-    fn zero_k_is_an_error_naming_the_flag() {
+    fn zero_k_is_an_error_naming_the_parameter() {
         let s = WeightedScorer::default();
         let e = solve(&[], &[], &s, 0, &CandidateOptions::default()).unwrap_err();
-        assert!(e.to_string().contains("--candidates"), "{e}");
+        assert_eq!(e.location(), Some(&Location::parameter("k")));
+        assert!(e.to_string().starts_with("parameter k: "), "{e}");
         let empty = solve(&[], &[], &s, 3, &CandidateOptions::default()).unwrap();
         assert!(empty.certified_optimal && empty.pairs.is_empty());
     }

@@ -53,7 +53,7 @@ struct Membership {
 }
 
 const fn date(year: i32, month: u8, day: u8) -> Date {
-    Date { year, month, day }
+    Date::known(year, month, day)
 }
 
 const FOUNDING: Date = date(1958, 1, 1);
@@ -213,6 +213,7 @@ impl fmt::Display for Side {
 /// A city that cannot take part in the call, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
+#[non_exhaustive]
 pub struct Exclusion {
     /// The city's id.
     pub id: String,
@@ -222,6 +223,7 @@ pub struct Exclusion {
 
 /// The result of [`classify`]: the two sides and the excluded cities.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Eligibility {
     /// Indices into [`Dataset::cities`] of the eligible EU cities, sorted by city id.
     pub eu: Vec<usize>,
@@ -265,38 +267,39 @@ impl Eligibility {
 ///   ]
 /// }"#, "<demo>")?;
 /// let e = classify(&dataset);
-/// assert_eq!(dataset.cities[e.eu[0]].id, "lublin");
-/// assert_eq!(dataset.cities[e.partners[0]].id, "recife");
+/// assert_eq!(dataset.cities()[e.eu[0]].id(), "lublin");
+/// assert_eq!(dataset.cities()[e.partners[0]].id(), "recife");
 /// assert!(e.excluded[0].reason.starts_with("GB was not an EU member state on 2021-03-01"));
 /// # }
 /// # Ok::<(), citypair::Error>(())
 /// ```
 pub fn classify(dataset: &Dataset) -> Eligibility {
-    let call = &dataset.call;
+    let call = &dataset.call();
     let mut result = Eligibility::default();
-    for (index, city) in dataset.cities.iter().enumerate() {
-        if is_eu_member(city.country, call.date) {
-            if city.population < call.min_population {
+    for (index, city) in dataset.cities().iter().enumerate() {
+        if is_eu_member(city.country(), call.date()) {
+            if city.population() < call.min_population() {
                 result.excluded.push(Exclusion {
-                    id: city.id.clone(),
+                    id: city.id().to_owned(),
                     reason: format!(
                         "population {} is below the call's minimum of {}",
-                        city.population, call.min_population
+                        city.population(),
+                        call.min_population()
                     ),
                 });
             } else {
                 result.eu.push(index);
             }
-        } else if call.partner_countries.contains(&city.country) {
+        } else if call.partner_countries().contains(&city.country()) {
             result.partners.push(index);
         } else {
             result.excluded.push(Exclusion {
-                id: city.id.clone(),
-                reason: outside_reason(city.country, call.date, &call.partner_countries),
+                id: city.id().to_owned(),
+                reason: outside_reason(city.country(), call.date(), call.partner_countries()),
             });
         }
     }
-    let id = |&i: &usize| dataset.cities.get(i).map(|c| c.id.as_str());
+    let id = |&i: &usize| dataset.cities().get(i).map(super::model::City::id);
     result.eu.sort_by_key(id);
     result.partners.sort_by_key(id);
     result

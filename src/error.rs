@@ -1,24 +1,48 @@
 //! The crate's error type.
 //!
 //! Every fallible function in citypair returns [`Result<T>`](Result). Each variant names what is
-//! wrong and where: the city id, the field, the line, or the file, so that a coordinator can fix
-//! the input without reading code. The command-line tool prints these as `error: ...` and exits
-//! with status 1.
+//! wrong and where, with structured fields: the city id, the field, the line, the file, the rows
+//! and columns of a Hall witness, the numbers of a quota. A caller can match on them; the
+//! `Display` text is written for a coordinator who fixes the input without reading code.
+//!
+//! The messages speak of the library's own terms (fields of the input, parameters by their Rust
+//! names), never of a command-line flag: a tool built on citypair, such as the `citypair`
+//! binary, adds its own hints by matching on the variants.
+//!
+//! Every enum here is `#[non_exhaustive]`, and so is every variant with fields: new kinds of
+//! error, and new fields, may be added in minor releases.
+//!
+//! ```
+//! use citypair::error::{Error, Infeasibility};
+//! use citypair::solver::{solve, Sense};
+//!
+//! // Rows 0 and 1 can only use column 0.
+//! let inf = f64::INFINITY;
+//! let costs = [1.0, inf, inf,
+//!              2.0, inf, inf];
+//! let err = solve(&costs, 2, 3, Sense::Minimize).unwrap_err();
+//! assert_eq!(err.to_string(), "infeasible: the 2 rows {0, 1} can only be assigned to the 1 columns {0}");
+//! let (rows, cols) = err.witness().expect("a Hall witness");
+//! assert_eq!((rows, cols), (&[0, 1][..], &[0][..]));
+//! assert!(matches!(err, Error::Infeasible { why: Infeasibility::Rows { .. }, .. }));
+//! ```
 
 use std::fmt;
 use std::path::PathBuf;
+
+use crate::eligibility::Side;
+use crate::model::{Country, Theme};
 
 /// A `Result` whose error is citypair's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in citypair, from reading a file to solving an assignment.
-///
-/// The enum is `#[non_exhaustive]`: new kinds of error may be added in minor releases.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A file could not be read.
     #[error("cannot read {}: {source}", path.display())]
+    #[non_exhaustive]
     Io {
         /// The file that could not be read.
         path: PathBuf,
@@ -29,6 +53,7 @@ pub enum Error {
 
     /// A JSON document is malformed or does not have the expected shape.
     #[error("{file}: line {line}, column {column}: {message}")]
+    #[non_exhaustive]
     Json {
         /// The file (or `<embedded>` / `<input>`) the document came from.
         file: String,
@@ -40,12 +65,14 @@ pub enum Error {
         message: String,
     },
 
-    /// A field of the input has an invalid value. `location` names where (for example
-    /// `city "poznan", field "population"` or `call, field "date"`).
+    /// A value is invalid: a field of the input, a parameter of a function, a certificate.
+    /// Displayed as `location: message`, for example `city "poznan", field "population":
+    /// population -5 is negative`.
     #[error("{location}: {message}")]
+    #[non_exhaustive]
     Invalid {
-        /// Where the bad value is: city id and field, or the call field.
-        location: String,
+        /// Where the bad value is.
+        location: Location,
         /// What is wrong with it.
         message: String,
     },
@@ -54,6 +81,7 @@ pub enum Error {
     #[error(
         "duplicate city id \"{id}\" (cities #{first} and #{second} in the input, counting from 1)"
     )]
+    #[non_exhaustive]
     DuplicateCity {
         /// The repeated id.
         id: String,
@@ -63,24 +91,29 @@ pub enum Error {
         second: usize,
     },
 
-    /// An id given in a rule, an option or a query names no city of the input.
-    #[error("unknown city id \"{id}\" in {context}")]
+    /// An id given in a rule or a query names no city that can be used there.
+    #[error("unknown city id \"{id}\" in {context} ({why})")]
+    #[non_exhaustive]
     UnknownCity {
         /// The unknown id.
         id: String,
-        /// Where the id was given (e.g. `--explain`, `locked pair #2`).
-        context: String,
+        /// Where the id was given.
+        context: Context,
+        /// Why it cannot be used there.
+        why: WhyUnknown,
     },
 
     /// The call cannot produce any pair: a side has no eligible city, or no pair is allowed.
     #[error("no pair can be formed: {reason}")]
+    #[non_exhaustive]
     NoPairs {
-        /// Why no pair can be formed.
-        reason: String,
+        /// Why no pair can be formed, with the counts.
+        reason: NoPairs,
     },
 
     /// A matrix text could not be parsed. `line` is 1-based.
     #[error("{file}: line {line}: {message}")]
+    #[non_exhaustive]
     MatrixParse {
         /// The file the matrix came from.
         file: String,
@@ -92,12 +125,13 @@ pub enum Error {
 
     /// A matrix has the wrong number of entries for its stated shape.
     #[error("matrix has {found} entries where {rows} x {cols} needs {expected}")]
+    #[non_exhaustive]
     MatrixShape {
         /// Number of rows stated.
         rows: usize,
         /// Number of columns stated.
         cols: usize,
-        /// `rows * cols`.
+        /// `rows * cols` (`usize::MAX` when that overflows).
         expected: usize,
         /// Number of entries actually given.
         found: usize,
@@ -105,6 +139,7 @@ pub enum Error {
 
     /// A cost or score is NaN, which has no place in an order.
     #[error("entry ({row}, {col}) is NaN")]
+    #[non_exhaustive]
     NaN {
         /// 0-based row of the entry.
         row: usize,
@@ -117,11 +152,12 @@ pub enum Error {
         "integer costs span {span}, too wide to solve exactly without overflow \
          (at most {limit} for this size); use floating-point costs"
     )]
+    #[non_exhaustive]
     CostOverflow {
-        /// The span `max - min` of the finite costs, as text.
-        span: String,
-        /// The largest span allowed at this size, as text.
-        limit: String,
+        /// The span `max - min` of the finite costs.
+        span: i128,
+        /// The largest span allowed at this size.
+        limit: i128,
     },
 
     /// Integer costs are too large in magnitude to be solved exactly in 64-bit arithmetic with
@@ -132,38 +168,638 @@ pub enum Error {
          arithmetic (at most {limit} for this size and span {span}); subtract a constant from \
          every entry, which changes no optimal assignment, or use floating-point costs"
     )]
+    #[non_exhaustive]
     CostMagnitude {
-        /// The largest magnitude of the finite costs, as text.
-        magnitude: String,
-        /// The span `max - min` of the finite costs, as text.
-        span: String,
-        /// The largest magnitude allowed at this size and span, as text.
-        limit: String,
+        /// The largest magnitude of the finite costs.
+        magnitude: i128,
+        /// The span `max - min` of the finite costs.
+        span: i128,
+        /// The largest magnitude allowed at this size and span.
+        limit: i128,
     },
 
     /// The problem has no feasible solution.
-    #[error("infeasible: {reason}")]
+    #[error("infeasible: {why}")]
+    #[non_exhaustive]
     Infeasible {
-        /// Why: which rows, rule or Hall-type witness makes it infeasible.
-        reason: String,
+        /// Why: a Hall-type witness, or the rule that cannot be met, with its numbers.
+        why: Infeasibility,
+    },
+
+    /// The method asked for does not support what the call holds (for example candidate mode
+    /// with programme rules). The same call can be solved another way; the message says how.
+    #[error("{what}")]
+    #[non_exhaustive]
+    Unsupported {
+        /// What is not supported.
+        what: Unsupported,
     },
 }
 
 impl Error {
-    /// An [`Error::Invalid`]: `location` names where the bad value is, `message` what is wrong
-    /// with it; displayed as `location: message`.
-    ///
-    /// For tools built on citypair that report problems with their own inputs or options the
-    /// way the library reports its own (the command-line tool does, for its options).
-    ///
-    /// ```
-    /// let e = citypair::Error::invalid("--sizes", "0 is not a size");
-    /// assert_eq!(e.to_string(), "--sizes: 0 is not a size");
-    /// ```
-    pub fn invalid(location: impl fmt::Display, message: impl fmt::Display) -> Self {
+    /// An [`Error::Invalid`] at `location`.
+    pub(crate) fn invalid(location: Location, message: impl Into<String>) -> Self {
         Error::Invalid {
-            location: location.to_string(),
-            message: message.to_string(),
+            location,
+            message: message.into(),
+        }
+    }
+
+    /// An [`Error::Infeasible`] for `why`.
+    pub(crate) fn infeasible(why: Infeasibility) -> Self {
+        Error::Infeasible { why }
+    }
+
+    /// An [`Error::Unsupported`] for `what`.
+    pub(crate) fn unsupported(what: Unsupported) -> Self {
+        Error::Unsupported { what }
+    }
+
+    /// An [`Error::UnknownCity`].
+    pub(crate) fn unknown_city(id: impl Into<String>, context: Context, why: WhyUnknown) -> Self {
+        Error::UnknownCity {
+            id: id.into(),
+            context,
+            why,
+        }
+    }
+
+    /// Where the bad value is, for an [`Error::Invalid`].
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            Error::Invalid { location, .. } => Some(location),
+            _ => None,
+        }
+    }
+
+    /// Why the problem is infeasible, for an [`Error::Infeasible`].
+    pub fn infeasibility(&self) -> Option<&Infeasibility> {
+        match self {
+            Error::Infeasible { why } => Some(why),
+            _ => None,
+        }
+    }
+
+    /// The Hall witness of an infeasible matrix, as `(rows, columns)`: the rows can only be
+    /// assigned to those columns, and there are fewer columns ([`Infeasibility::Rows`]), or the
+    /// columns can only be assigned to those rows, and there are fewer rows
+    /// ([`Infeasibility::Columns`]). `None` for any other error.
+    pub fn witness(&self) -> Option<(&[usize], &[usize])> {
+        self.infeasibility().and_then(Infeasibility::witness)
+    }
+}
+
+/// Where an invalid value is: a field of the input, a parameter of a function, or a checked
+/// object such as a certificate. Its `Display` is the location part of an
+/// [`Error::Invalid`] message (`city "poznan", field "population"`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Location {
+    /// The document as a whole (`document`) or one of its top-level fields
+    /// (`document, field "cities"`).
+    #[non_exhaustive]
+    Document {
+        /// The field, if the problem is in one.
+        field: Option<String>,
+    },
+    /// A field of the call: `call, field "date"`.
+    #[non_exhaustive]
+    Call {
+        /// The field's name.
+        field: String,
+    },
+    /// A field of a city named by its id: `city "poznan", field "population"`.
+    #[non_exhaustive]
+    City {
+        /// The city's id.
+        id: String,
+        /// The field's name.
+        field: String,
+    },
+    /// A city named by its position in the input, before its id is known to be valid:
+    /// `city #3` or `city #3, field "id"`.
+    #[non_exhaustive]
+    CityAt {
+        /// 1-based position of the city in the input.
+        position: usize,
+        /// The field, if the problem is in one.
+        field: Option<String>,
+    },
+    /// An entry of `call.quotas`: `call, field "quotas", quota #2` or
+    /// `call, field "quotas", quota #2, field "max"`.
+    #[non_exhaustive]
+    Quota {
+        /// 1-based position of the quota.
+        position: usize,
+        /// The quota's field, if the problem is in one.
+        field: Option<String>,
+    },
+    /// A pair of `call.forbidden` or `call.locked`: `call, field "locked", pair #2`.
+    #[non_exhaustive]
+    RulePair {
+        /// Which list.
+        rule: PairRule,
+        /// 1-based position of the pair in its list.
+        position: usize,
+    },
+    /// A region of `call.regions`: `call, field "regions", region "Japan"`.
+    #[non_exhaustive]
+    Region {
+        /// The region's name.
+        name: String,
+    },
+    /// One theme of a profile: `theme "housing"`.
+    #[non_exhaustive]
+    Theme {
+        /// The theme.
+        theme: Theme,
+    },
+    /// A date (`date`), outside any call.
+    Date,
+    /// Scoring weights (`weights`), outside any call.
+    Weights,
+    /// A parameter of a library function, by its Rust name: `parameter k`.
+    #[non_exhaustive]
+    Parameter {
+        /// The parameter's name (for example `k` or `max_rounds`).
+        name: &'static str,
+    },
+    /// A dense matrix given to a solver (`matrix`).
+    Matrix,
+    /// A sparse matrix (`sparse matrix`).
+    SparseMatrix,
+    /// The warm start of a sparse solve (`warm start`).
+    WarmStart,
+    /// An optimality certificate being checked (`certificate`).
+    Certificate,
+    /// A what-if withdrawal ([`Planner::resolve`](crate::whatif::Planner::resolve)):
+    /// `withdrawal`.
+    Withdrawal,
+    /// A what-if lock ([`Planner::resolve`](crate::whatif::Planner::resolve)): `what-if lock`.
+    Lock,
+}
+
+impl Location {
+    /// A field of the call.
+    pub(crate) fn call(field: impl Into<String>) -> Location {
+        Location::Call {
+            field: field.into(),
+        }
+    }
+
+    /// A field of a city named by its id.
+    pub(crate) fn city(id: impl Into<String>, field: impl Into<String>) -> Location {
+        Location::City {
+            id: id.into(),
+            field: field.into(),
+        }
+    }
+
+    /// A parameter of a library function.
+    pub(crate) fn parameter(name: &'static str) -> Location {
+        Location::Parameter { name }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Document { field: None } => f.write_str("document"),
+            Location::Document { field: Some(name) } => write!(f, "document, field {name:?}"),
+            Location::Call { field } => write!(f, "call, field {field:?}"),
+            Location::City { id, field } => write!(f, "city {id:?}, field {field:?}"),
+            Location::CityAt { position, field } => {
+                write!(f, "city #{position}")?;
+                match field {
+                    Some(name) => write!(f, ", field {name:?}"),
+                    None => Ok(()),
+                }
+            }
+            Location::Quota { position, field } => {
+                write!(f, "call, field \"quotas\", quota #{position}")?;
+                match field {
+                    Some(name) => write!(f, ", field {name:?}"),
+                    None => Ok(()),
+                }
+            }
+            Location::RulePair { rule, position } => {
+                write!(f, "call, field \"{}\", pair #{position}", rule.field())
+            }
+            Location::Region { name } => write!(f, "call, field \"regions\", region {name:?}"),
+            Location::Theme { theme } => write!(f, "theme \"{theme}\""),
+            Location::Date => f.write_str("date"),
+            Location::Weights => f.write_str("weights"),
+            Location::Parameter { name } => write!(f, "parameter {name}"),
+            Location::Matrix => f.write_str("matrix"),
+            Location::SparseMatrix => f.write_str("sparse matrix"),
+            Location::WarmStart => f.write_str("warm start"),
+            Location::Certificate => f.write_str("certificate"),
+            Location::Withdrawal => f.write_str("withdrawal"),
+            Location::Lock => f.write_str("what-if lock"),
+        }
+    }
+}
+
+/// The two lists of pairs in a call's rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PairRule {
+    /// `call.forbidden`: pairs that never appear.
+    Forbidden,
+    /// `call.locked`: pairs that always appear.
+    Locked,
+}
+
+impl PairRule {
+    /// The list's field in the call: `"forbidden"` or `"locked"`.
+    pub const fn field(self) -> &'static str {
+        match self {
+            PairRule::Forbidden => "forbidden",
+            PairRule::Locked => "locked",
+        }
+    }
+}
+
+/// Where an unknown city id was given ([`Error::UnknownCity`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Context {
+    /// The pair of [`Pairing::explain`](crate::Pairing::explain): `the explained pair`.
+    Explain,
+    /// The pair of [`Pairing::score`](crate::Pairing::score): `the score query`.
+    Score,
+    /// A city withdrawing in a what-if ([`Planner::resolve`](crate::whatif::Planner::resolve)):
+    /// `a withdrawal`.
+    Withdrawal,
+    /// A pair locked in a what-if ([`Planner::resolve`](crate::whatif::Planner::resolve)):
+    /// `a what-if lock`.
+    Lock,
+    /// A pair of the call's rules: `call, field "locked", pair #2`.
+    #[non_exhaustive]
+    RulePair {
+        /// Which list.
+        rule: PairRule,
+        /// 1-based position of the pair in its list.
+        position: usize,
+    },
+}
+
+impl fmt::Display for Context {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Context::Explain => f.write_str("the explained pair"),
+            Context::Score => f.write_str("the score query"),
+            Context::Withdrawal => f.write_str("a withdrawal"),
+            Context::Lock => f.write_str("a what-if lock"),
+            Context::RulePair { rule, position } => {
+                write!(f, "call, field \"{}\", pair #{position}", rule.field())
+            }
+        }
+    }
+}
+
+/// Why an id cannot be used where it was given ([`Error::UnknownCity`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WhyUnknown {
+    /// No city of the input has this id.
+    NoSuchCity,
+    /// The city is excluded from the call.
+    #[non_exhaustive]
+    Excluded {
+        /// Why it is excluded (as in [`Exclusion`](crate::eligibility::Exclusion)).
+        reason: String,
+    },
+    /// The city is eligible, but not on the side it was asked for.
+    #[non_exhaustive]
+    WrongSide {
+        /// The side it was asked for.
+        expected: Side,
+    },
+    /// No eligible city of the call has this id (it is excluded or does not exist).
+    NotEligible,
+}
+
+impl fmt::Display for WhyUnknown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WhyUnknown::NoSuchCity => f.write_str("no city has this id"),
+            WhyUnknown::Excluded { reason } => write!(f, "it is excluded: {reason}"),
+            WhyUnknown::WrongSide { expected } => {
+                write!(f, "it is not an eligible {} city", side_name(*expected))
+            }
+            WhyUnknown::NotEligible => f.write_str("not an eligible city of this call"),
+        }
+    }
+}
+
+/// `EU` or `partner`, for messages.
+fn side_name(side: Side) -> &'static str {
+    match side {
+        Side::Eu => "EU",
+        Side::Partner => "partner",
+    }
+}
+
+/// Why a call cannot produce any pair ([`Error::NoPairs`]).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum NoPairs {
+    /// No city of the call is eligible.
+    #[non_exhaustive]
+    NoEligibleCity {
+        /// Cities in the input.
+        cities: usize,
+        /// Cities excluded.
+        excluded: usize,
+    },
+    /// No EU city is eligible.
+    #[non_exhaustive]
+    NoEuCity {
+        /// Eligible partner cities.
+        partners: usize,
+        /// Cities excluded.
+        excluded: usize,
+    },
+    /// No partner city is eligible.
+    #[non_exhaustive]
+    NoPartnerCity {
+        /// The call's partner countries.
+        partner_countries: Vec<Country>,
+        /// Eligible EU cities.
+        eu: usize,
+        /// Cities excluded.
+        excluded: usize,
+    },
+    /// The rules allow no pair: every pair is forbidden or scores below `min_score`.
+    #[non_exhaustive]
+    RulesAllowNone {
+        /// The call's minimum score, if it has one.
+        min_score: Option<f64>,
+        /// The best score of any eligible pair.
+        best_score: f64,
+    },
+}
+
+impl fmt::Display for NoPairs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NoPairs::NoEligibleCity { cities, excluded } => write!(
+                f,
+                "the call has no eligible city at all ({cities} cities in the input, {excluded} \
+                 excluded)"
+            ),
+            NoPairs::NoEuCity { partners, excluded } => write!(
+                f,
+                "no eligible EU city ({partners} partner cities, {excluded} cities excluded)"
+            ),
+            NoPairs::NoPartnerCity {
+                partner_countries,
+                eu,
+                excluded,
+            } => {
+                let countries: Vec<&str> = partner_countries.iter().map(Country::as_str).collect();
+                write!(
+                    f,
+                    "no eligible partner city in the call's partner countries ({}) ({eu} EU \
+                     cities, {excluded} cities excluded)",
+                    countries.join(", ")
+                )
+            }
+            NoPairs::RulesAllowNone {
+                min_score: Some(m),
+                best_score,
+            } => write!(
+                f,
+                "the rules allow no pair: every pair is forbidden or scores below min_score {m} \
+                 (the best score is {best_score:.3})"
+            ),
+            NoPairs::RulesAllowNone {
+                min_score: None, ..
+            } => f.write_str("the rules allow no pair: every pair is forbidden"),
+        }
+    }
+}
+
+/// Why a problem has no feasible solution ([`Error::Infeasible`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Infeasibility {
+    /// A Hall witness on a matrix (rows no longer than columns): the `rows` can only be
+    /// assigned to the `cols`, and there are fewer of those. A single row with no allowed
+    /// column has `cols` empty. Indices are 0-based, sorted.
+    #[non_exhaustive]
+    Rows {
+        /// The rows that cannot all be assigned.
+        rows: Vec<usize>,
+        /// Every column they can use.
+        cols: Vec<usize>,
+    },
+    /// A Hall witness on a tall matrix (more rows than columns): the `cols` can only be
+    /// assigned to the `rows`, and there are fewer of those. A single column with no allowed
+    /// row has `rows` empty. Indices are 0-based, sorted.
+    #[non_exhaustive]
+    Columns {
+        /// The columns that cannot all be assigned.
+        cols: Vec<usize>,
+        /// Every row they can use.
+        rows: Vec<usize>,
+    },
+    /// The locked pairs alone exceed a quota's maximum.
+    #[non_exhaustive]
+    QuotaMaximum {
+        /// 1-based position of the quota in `call.quotas`.
+        quota: usize,
+        /// The quota's label, e.g. `quota #2 (US, CA, max 3)`.
+        label: String,
+        /// The quota's maximum.
+        max: usize,
+        /// Pairs the locks put in the quota's group.
+        locked: usize,
+    },
+    /// A quota's minimum cannot be met.
+    #[non_exhaustive]
+    QuotaMinimum {
+        /// 1-based position of the quota in `call.quotas`.
+        quota: usize,
+        /// The quota's label, e.g. `quota #2 (IN, min 2)`.
+        label: String,
+        /// The quota's minimum.
+        min: usize,
+        /// The most pairs of the group that can be formed.
+        formed: usize,
+        /// Why no more can be formed.
+        shortfall: Shortfall,
+    },
+    /// A what-if change (a withdrawal or a lock) leaves no pairing that keeps the rules.
+    Change,
+}
+
+impl Infeasibility {
+    /// The Hall witness of an infeasible matrix as `(rows, columns)`; `None` for a rule.
+    pub fn witness(&self) -> Option<(&[usize], &[usize])> {
+        match self {
+            Infeasibility::Rows { rows, cols } | Infeasibility::Columns { cols, rows } => {
+                Some((rows, cols))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `{0, 1, 2}`, at most ten indices, then the count.
+fn index_list(v: &[usize]) -> String {
+    let shown: Vec<String> = v.iter().take(10).map(ToString::to_string).collect();
+    let more = if v.len() > 10 {
+        format!(", ... ({} in all)", v.len())
+    } else {
+        String::new()
+    };
+    format!("{{{}{more}}}", shown.join(", "))
+}
+
+/// A Hall witness in words: `lines` of one kind can only use `reach` of the other.
+fn hall(
+    f: &mut fmt::Formatter<'_>,
+    lines: &[usize],
+    reach: &[usize],
+    line: &str,
+    other: &str,
+) -> fmt::Result {
+    if let ([single], []) = (lines, reach) {
+        write!(f, "{line} {single} has no allowed {other}")
+    } else {
+        write!(
+            f,
+            "the {} {line}s {} can only be assigned to the {} {other}s {}",
+            lines.len(),
+            index_list(lines),
+            reach.len(),
+            index_list(reach)
+        )
+    }
+}
+
+impl fmt::Display for Infeasibility {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Infeasibility::Rows { rows, cols } => hall(f, rows, cols, "row", "column"),
+            Infeasibility::Columns { cols, rows } => hall(f, cols, rows, "column", "row"),
+            Infeasibility::QuotaMaximum {
+                label, max, locked, ..
+            } => write!(
+                f,
+                "{label}: the locked pairs already put {locked} pairs in it, more than its \
+                 maximum of {max}"
+            ),
+            Infeasibility::QuotaMinimum {
+                label,
+                min,
+                formed,
+                shortfall,
+                ..
+            } => write!(
+                f,
+                "{label} cannot be met: at most {formed} of its {min} pairs can be formed; \
+                 {shortfall}"
+            ),
+            Infeasibility::Change => {
+                f.write_str("the change leaves no pairing that keeps the rules")
+            }
+        }
+    }
+}
+
+/// Why a quota's minimum cannot be met ([`Infeasibility::QuotaMinimum`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Shortfall {
+    /// The group's eligible cities have fewer places (capacities) than the minimum.
+    #[non_exhaustive]
+    Places {
+        /// The group's eligible cities.
+        cities: usize,
+        /// Their places in all.
+        places: usize,
+    },
+    /// A Hall witness at city level: the group's cities can be paired (by `min_score` and
+    /// `forbidden`) only with the `reachable` cities, whose places are fewer than the minimum.
+    #[non_exhaustive]
+    Reach {
+        /// The side of the group's cities.
+        side: Side,
+        /// The group's eligible cities, by id.
+        cities: Vec<String>,
+        /// Every city of the other side they may be paired with, by id.
+        reachable: Vec<String>,
+        /// The places (capacities) of the reachable cities in all.
+        places: usize,
+    },
+    /// The places are there, but the other rules (quotas, capacities, locks, `min_score`,
+    /// `forbidden`) leave no room for more.
+    OtherRules,
+}
+
+impl fmt::Display for Shortfall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Shortfall::Places { cities, places } => {
+                write!(
+                    f,
+                    "its {cities} eligible cities have {places} places in all"
+                )
+            }
+            Shortfall::Reach {
+                reachable, places, ..
+            } => write!(
+                f,
+                "its cities can be paired (by min_score and forbidden) with only {} \
+                 counterparts, {places} places in all",
+                reachable.len()
+            ),
+            Shortfall::OtherRules => f.write_str(
+                "the other rules (quotas, capacities, locks, min_score, forbidden) leave no room \
+                 for more",
+            ),
+        }
+    }
+}
+
+/// What a method does not support ([`Error::Unsupported`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Unsupported {
+    /// Candidate mode ([`crate::candidates::pair`]) on a call with programme rules.
+    CandidateRules,
+    /// Candidate mode on a call with a city whose capacity is not 1.
+    #[non_exhaustive]
+    CandidateCapacity {
+        /// The city's id.
+        id: String,
+        /// Its capacity.
+        capacity: u32,
+    },
+    /// The `stable` objective on a call with quotas: stability is not defined under them.
+    StableQuotas,
+}
+
+impl fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unsupported::CandidateRules => f.write_str(
+                "candidate mode does not apply programme rules (min_score, forbidden, locked, \
+                 quotas); solve this call with the dense score matrix (Pairing::solve)",
+            ),
+            Unsupported::CandidateCapacity { id, capacity } => write!(
+                f,
+                "city \"{id}\" has capacity {capacity}: candidate mode pairs each city at most \
+                 once; solve this call with the dense score matrix (Pairing::solve)"
+            ),
+            Unsupported::StableQuotas => f.write_str(
+                "call, field \"quotas\": a stable pairing is not defined under quotas (a quota \
+                 can force a pair that both cities would leave); solve for the sum or maxmin \
+                 objective, or remove the quotas",
+            ),
         }
     }
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 /// The `fairness` object of a pairing (see `CONTRACT.md`).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
+#[non_exhaustive]
 pub struct Fairness {
     /// The lowest pair score; `None` (JSON `null`) when there is no pair.
     pub min_score: Option<f64>,
@@ -33,6 +34,7 @@ pub struct Fairness {
 /// Figures for one group of cities (a country or a region) on one side.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
+#[non_exhaustive]
 pub struct GroupFigures {
     /// The country code or region name.
     pub group: String,
@@ -121,6 +123,7 @@ pub fn group_figures<'a>(
 /// The lowest-scoring pair of a pairing.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
+#[non_exhaustive]
 pub struct WorstOff {
     /// EU city id.
     pub eu: String,

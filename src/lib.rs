@@ -10,7 +10,8 @@
 //! | step | module | what it does |
 //! |---|---|---|
 //! | input | [`io`] | reads a call and its cities (JSON, feature `serde`) or a raw matrix, writes a dataset as JSON, with errors that name the city, field, line or file |
-//! | data | [`model`] | themes, challenge profiles, cities, calls, dates |
+//! | data | [`model`] | themes, challenge profiles, cities, calls, dates, datasets, each checked when it is built |
+//! | errors | [`error`] | the typed [`Error`]: where a bad value is, Hall witnesses, quota figures, what a mode does not support |
 //! | eligibility | [`eligibility`] | EU membership on the call's date, partner countries, population threshold |
 //! | scoring | [`scoring`] | challenge similarity, expertise complementarity and size similarity, each explainable |
 //! | matrix | [`matrix`] | the score matrix, built in parallel (feature `rayon`), bit-identical to the sequential build |
@@ -78,44 +79,68 @@
 //! [`Dataset`] built in code, and the matrix text reader ([`io::parse_matrix`]):
 //!
 //! ```
-//! use citypair::model::{Call, City, Date, Profile, Regions, Rules, Theme, Weights};
+//! use citypair::model::{Call, City, Date, Profile, Theme};
 //! use citypair::{Dataset, Objective, Pairing};
 //!
 //! let city = |id: &str, country: &str, theme: Theme| -> citypair::Result<City> {
-//!     Ok(City {
-//!         id: id.into(),
-//!         name: id.into(),
-//!         country: country.parse().expect("two letters"),
-//!         population: 500_000,
-//!         lat: None,
-//!         lon: None,
-//!         challenges: Profile::from_pairs([(theme, 0.9)])?,
-//!         expertise: Profile::default(),
-//!         capacity: 1,
-//!     })
+//!     City::builder(id, id, country.parse().expect("two letters"), 500_000)
+//!         .challenges(Profile::from_pairs([(theme, 0.9)])?)
+//!         .build()
 //! };
-//! let dataset = Dataset {
-//!     call: Call {
-//!         name: "built in code".into(),
-//!         date: Date::new(2017, 9, 21)?,
-//!         min_population: 50_000,
-//!         partner_countries: vec!["BR".parse().expect("two letters")],
-//!         weights: Weights::default(),
-//!         rules: Rules::default(),
-//!         regions: Regions::default(),
-//!     },
-//!     cities: vec![
+//! let call = Call::builder("built in code", Date::new(2017, 9, 21)?)
+//!     .partner_countries(["BR".parse().expect("two letters")])
+//!     .build()?;
+//! let dataset = Dataset::new(
+//!     call,
+//!     vec![
 //!         city("lyon", "FR", Theme::UrbanMobility)?,
 //!         city("poznan", "PL", Theme::AirQuality)?,
 //!         city("curitiba", "BR", Theme::UrbanMobility)?,
 //!         city("recife", "BR", Theme::AirQuality)?,
 //!     ],
-//! };
+//! )?;
 //! let best = Pairing::new(&dataset)?.solve(Objective::Sum)?;
 //! assert_eq!(best.partner_of("lyon"), Some("curitiba"));
 //! assert_eq!(best.partner_of("poznan"), Some("recife"));
 //! # Ok::<(), citypair::Error>(())
 //! ```
+//!
+//! ## Errors
+//!
+//! Every fallible function returns [`Result`], whose [`Error`] is a `#[non_exhaustive]` enum
+//! with structured fields: where an invalid value is ([`error::Location`]: the city id and
+//! field, the call field, the quota or pair number, or a parameter by its Rust name), the rows
+//! and columns of a Hall witness ([`Error::witness`]), a quota's numbers, what a mode does not
+//! support. No message names a command-line flag; the `citypair` tool adds its own hints.
+//!
+//! ## API stability
+//!
+//! One rule decides how each public type may grow without a breaking change:
+//!
+//! - **Types that hold an invariant have private fields**, a checking constructor or builder,
+//!   and getters: [`model::Date`], [`model::Profile`], [`model::Weights`], [`City`]
+//!   ([`City::builder`]), [`Call`] ([`Call::builder`]), [`Dataset`] ([`Dataset::new`]),
+//!   [`model::Regions`], [`model::Country`], and the engines: [`Pairing`], [`matrix::ScoreMatrix`],
+//!   [`scoring::WeightedScorer`], [`solver::Assignment`], [`solver::SparseMatrix`],
+//!   [`solver::SparseAssignment`], [`whatif::Planner`]. So an invalid dataset cannot be built,
+//!   and cannot reach the solver.
+//! - **Plain records are `#[non_exhaustive]` with public fields**: read (and change) their
+//!   fields freely; build them from `Default`, a constructor, or the function that returns
+//!   them. These are the results ([`Solution`], [`pairing::Pair`], [`pairing::Unmatched`],
+//!   [`pairing::MaxMinWitness`], [`pairing::Timings`], [`pairing::PriceOfFairness`],
+//!   [`fairness::Fairness`], [`fairness::GroupFigures`], [`fairness::WorstOff`],
+//!   [`eligibility::Eligibility`], [`eligibility::Exclusion`], [`scoring::Explanation`] and its
+//!   parts, [`candidates::CandidateSolution`], [`candidates::CandidateTimings`],
+//!   [`solver::Bottleneck`], [`solver::HallWitness`], the what-if results in [`whatif`],
+//!   [`rules::Compiled`], [`rules::QuotaGroup`], [`bench::BenchRun`], [`io::MatrixText`]), the
+//!   options ([`candidates::CandidateOptions`]) and the parts of a call's rules
+//!   ([`model::Rules`], [`model::Quota`], checked when the call is built).
+//! - **Enums are `#[non_exhaustive]`** ([`Error`] and the enums of [`error`], their variants
+//!   with fields too, [`synthetic::Family`], [`bench::BenchFamily`]), except those whose
+//!   variants are a closed set by nature: [`Objective`] (the three objectives of the contract),
+//!   [`solver::Sense`] (minimise or maximise), [`eligibility::Side`] (EU or partner),
+//!   [`Theme`] (the fifteen themes, which fix the length of every profile) and
+//!   [`fairness::Standing`] (a city has a free place, is full, or takes no one).
 //!
 //! ## Assumptions
 //!

@@ -47,7 +47,7 @@ impl ScoreMatrix {
     /// use citypair::scoring::{Scorer, WeightedScorer};
     ///
     /// let dataset = citypair::synthetic::call(40, 30, 7);
-    /// let cities: Vec<_> = dataset.cities.iter().collect();
+    /// let cities: Vec<_> = dataset.cities().iter().collect();
     /// let scorer = WeightedScorer::default();
     /// let m = ScoreMatrix::build(&cities, &cities, &scorer, true);
     /// assert_eq!(m, ScoreMatrix::build(&cities, &cities, &scorer, false));
@@ -214,17 +214,17 @@ mod tests {
             Profile::new(v).unwrap()
         };
         let (challenges, expertise) = (profile(), profile());
-        City {
-            id: format!("c{i}"),
-            name: format!("City {i}"),
-            country: "PL".parse().unwrap(),
-            population: rng.gen_range(0..20_000_000),
-            lat: None,
-            lon: None,
-            challenges,
-            expertise,
-            capacity: 1,
-        }
+        let population = rng.gen_range(0..20_000_000);
+        City::builder(
+            format!("c{i}"),
+            format!("City {i}"),
+            "PL".parse().unwrap(),
+            population,
+        )
+        .challenges(challenges)
+        .expertise(expertise)
+        .build()
+        .unwrap()
     }
 
     #[test]
@@ -233,12 +233,7 @@ mod tests {
         let cities: Vec<City> = (0..90).map(|i| random_city(&mut rng, i)).collect();
         let (eu, partners): (Vec<&City>, Vec<&City>) =
             (cities[..37].iter().collect(), cities[37..].iter().collect());
-        let scorer = WeightedScorer::new(Weights {
-            challenges: 0.5,
-            expertise: 0.3,
-            size: 0.2,
-        })
-        .unwrap();
+        let scorer = WeightedScorer::new(Weights::new(0.5, 0.3, 0.2).unwrap());
         let seq = ScoreMatrix::build(&eu, &partners, &scorer, false);
         let par = ScoreMatrix::build(&eu, &partners, &scorer, true);
         let generic = ScoreMatrix::build_with(&eu, &partners, &scorer, true);

@@ -24,10 +24,10 @@ use serde::Serialize;
 
 use crate::certificate::{Certificate, MaxMinCertificate, Scores, Violation};
 use crate::eligibility::{classify, Eligibility, Exclusion, Side};
-use crate::error::{Error, Result};
+use crate::error::{Context, Error, Location, NoPairs, Result, WhyUnknown};
 use crate::fairness::{blocking_pairs_of, gini, group_figures, Fairness, Standing, WorstOff};
 use crate::matrix::ScoreMatrix;
-use crate::model::{Call, City, Dataset};
+use crate::model::{Call, City, Country, Dataset};
 use crate::rules::{self, Compiled};
 use crate::scoring::{Explanation, ThemeContribution, WeightedScorer};
 use crate::solver::flow::{Lex, PairingDuals};
@@ -79,7 +79,7 @@ impl FromStr for Objective {
             "maxmin" => Ok(Objective::MaxMin),
             "stable" => Ok(Objective::Stable),
             other => Err(Error::invalid(
-                "objective",
+                Location::parameter("objective"),
                 format!("\"{other}\" is not one of sum, maxmin, stable"),
             )),
         }
@@ -89,6 +89,7 @@ impl FromStr for Objective {
 /// A paired EU city and partner city.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
+#[non_exhaustive]
 pub struct Pair {
     /// EU city id.
     pub eu: String,
@@ -103,6 +104,7 @@ pub struct Pair {
 /// An eligible city left without a partner, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
+#[non_exhaustive]
 pub struct Unmatched {
     /// The city's id.
     pub id: String,
@@ -117,6 +119,7 @@ pub struct Unmatched {
 /// the `reachable` cities of the other side, and there are fewer of those.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
+#[non_exhaustive]
 pub struct MaxMinWitness {
     /// The side of `cities` (the smaller side of the call).
     pub side: Side,
@@ -127,8 +130,9 @@ pub struct MaxMinWitness {
 }
 
 /// Wall-clock timings of one pairing run, in milliseconds.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
+#[non_exhaustive]
 pub struct Timings {
     /// Classifying and scoring (building the score matrix).
     pub score: f64,
@@ -139,6 +143,7 @@ pub struct Timings {
 /// What a fair objective costs in total score against the `sum` optimum.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
+#[non_exhaustive]
 pub struct PriceOfFairness {
     /// The total score of the `sum` optimum on the same call.
     pub sum_total: f64,
@@ -151,6 +156,7 @@ pub struct PriceOfFairness {
 /// Its JSON form (via `serde`) is the output of `citypair pair --json`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
+#[non_exhaustive]
 pub struct Solution {
     /// The call's name.
     pub call: String,
@@ -326,21 +332,31 @@ impl<'a> PairingBuilder<'a> {
 
     /// Classifies the cities and builds the score matrix.
     ///
+    /// The dataset is valid by construction ([`Dataset::new`]: unique ids, checked cities and
+    /// call), so what is left to check here is what needs the eligible cities.
+    ///
     /// # Errors
-    /// [`Error::Invalid`] for invalid scoring weights; errors of [`crate::model::Rules::compile`]
-    /// for rules that cannot be meant; [`Error::NoPairs`] when a side has no eligible city.
+    /// Errors of [`crate::model::Rules::compile`] for rules that cannot be meant;
+    /// [`Error::NoPairs`] when a side has no eligible city.
     pub fn build(self) -> Result<Pairing<'a>> {
         let start = Instant::now();
         let dataset = self.dataset;
-        let scorer = WeightedScorer::new(dataset.call.weights)?;
+        let scorer = WeightedScorer::new(dataset.call().weights());
         let eligibility = eligible(dataset)?;
-        let eu: Vec<&City> = eligibility.eu.iter().map(|&i| &dataset.cities[i]).collect();
+        let eu: Vec<&City> = eligibility
+            .eu
+            .iter()
+            .map(|&i| &dataset.cities()[i])
+            .collect();
         let partners: Vec<&City> = eligibility
             .partners
             .iter()
-            .map(|&i| &dataset.cities[i])
+            .map(|&i| &dataset.cities()[i])
             .collect();
-        let rules = dataset.call.rules.compile(&dataset.call, &eu, &partners)?;
+        let rules = dataset
+            .call()
+            .rules()
+            .compile(dataset.call(), &eu, &partners)?;
         let matrix = ScoreMatrix::build(&eu, &partners, &scorer, self.parallel);
         Ok(Pairing {
             dataset,
@@ -360,24 +376,19 @@ pub(crate) fn eligible(dataset: &Dataset) -> Result<Eligibility> {
     if ne == 0 || np == 0 {
         let excluded = eligibility.excluded.len();
         let reason = match (ne, np) {
-            (0, 0) => format!(
-                "the call has no eligible city at all ({} cities in the input, {excluded} excluded)",
-                dataset.cities.len()
-            ),
-            (0, _) => {
-                format!("no eligible EU city ({np} partner cities, {excluded} cities excluded)")
-            }
-            _ => format!(
-                "no eligible partner city in the call's partner countries ({}) \
-                 ({ne} EU cities, {excluded} cities excluded)",
-                dataset
-                    .call
-                    .partner_countries
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            (0, 0) => NoPairs::NoEligibleCity {
+                cities: dataset.cities().len(),
+                excluded,
+            },
+            (0, _) => NoPairs::NoEuCity {
+                partners: np,
+                excluded,
+            },
+            _ => NoPairs::NoPartnerCity {
+                partner_countries: dataset.call().partner_countries().to_vec(),
+                eu: ne,
+                excluded,
+            },
         };
         return Err(Error::NoPairs { reason });
     }
@@ -404,8 +415,8 @@ pub(crate) fn assemble(
     let listed: Vec<Pair> = pairs
         .iter()
         .map(|&(i, j, score)| Pair {
-            eu: eu[i].id.clone(),
-            partner: partners[j].id.clone(),
+            eu: eu[i].id().to_owned(),
+            partner: partners[j].id().to_owned(),
             score,
             shared: scorer.shared_themes(eu[i], partners[j], SHARED_THEMES),
         })
@@ -426,33 +437,36 @@ pub(crate) fn assemble(
             score: p.score,
         });
     let n = listed.len();
+    let eu_countries: Vec<Country> = eu.iter().map(|c| c.country()).collect();
+    let partner_countries: Vec<Country> = partners.iter().map(|c| c.country()).collect();
     let mut by_country = group_figures(
         "eu",
-        eu.iter()
+        eu_countries
+            .iter()
             .zip(&row_scores)
-            .map(|(city, s)| (city.country.as_str(), s.as_slice())),
+            .map(|(country, s)| (country.as_str(), s.as_slice())),
         &[],
     );
     by_country.extend(group_figures(
         "partner",
-        partners
+        partner_countries
             .iter()
             .zip(&col_scores)
-            .map(|(city, s)| (city.country.as_str(), s.as_slice())),
+            .map(|(country, s)| (country.as_str(), s.as_slice())),
         &[],
     ));
-    let regions = &call.regions;
+    let regions = call.regions();
     let order: Vec<&str> = regions.names().collect();
     let by_region = group_figures(
         "partner",
         partners
             .iter()
             .zip(&col_scores)
-            .map(|(city, s)| (regions.region_of(city.country.as_str()), s.as_slice())),
+            .map(|(city, s)| (regions.region_of(city.country().as_str()), s.as_slice())),
         &order,
     );
     Solution {
-        call: call.name.clone(),
+        call: call.name().to_owned(),
         objective,
         pairs: listed,
         unmatched: Vec::new(),
@@ -550,7 +564,10 @@ impl<'a> Pairing<'a> {
 
     /// The eligible EU cities, by id: the rows of [`Pairing::matrix`].
     pub fn eu_cities(&self) -> impl ExactSizeIterator<Item = &'a City> + '_ {
-        self.eligibility.eu.iter().map(|&i| &self.dataset.cities[i])
+        self.eligibility
+            .eu
+            .iter()
+            .map(|&i| &self.dataset.cities()[i])
     }
 
     /// The eligible partner cities, by id: the columns of [`Pairing::matrix`].
@@ -558,7 +575,7 @@ impl<'a> Pairing<'a> {
         self.eligibility
             .partners
             .iter()
-            .map(|&i| &self.dataset.cities[i])
+            .map(|&i| &self.dataset.cities()[i])
     }
 
     /// The score matrix: rows are EU cities, columns partner cities, both ordered by id.
@@ -568,7 +585,7 @@ impl<'a> Pairing<'a> {
 
     /// The call being paired.
     pub fn call(&self) -> &'a Call {
-        &self.dataset.call
+        self.dataset.call()
     }
 
     /// The excluded cities and why, by id.
@@ -587,26 +604,26 @@ impl<'a> Pairing<'a> {
     }
 
     /// Row of an eligible EU city and column of an eligible partner city.
-    fn position(&self, eu: &str, partner: &str, context: &str) -> Result<(usize, usize)> {
-        let find = |side: &[usize], id: &str, side_name: &str| {
-            side.binary_search_by(|&k| self.dataset.cities[k].id.as_str().cmp(id))
+    fn position(&self, eu: &str, partner: &str, context: &Context) -> Result<(usize, usize)> {
+        let cities = self.dataset.cities();
+        let find = |side: &[usize], id: &str, expected: Side| {
+            side.binary_search_by(|&k| cities[k].id().cmp(id))
                 .map_err(|_| {
-                    let reason = match self.eligibility.excluded.iter().find(|e| e.id == id) {
-                        Some(e) => format!("{context} (it is excluded: {})", e.reason),
-                        None if self.dataset.cities.iter().any(|c| c.id == id) => {
-                            format!("{context} (it is not an eligible {side_name} city)")
+                    let why = match self.eligibility.excluded.iter().find(|e| e.id == id) {
+                        Some(e) => WhyUnknown::Excluded {
+                            reason: e.reason.clone(),
+                        },
+                        None if cities.iter().any(|c| c.id() == id) => {
+                            WhyUnknown::WrongSide { expected }
                         }
-                        None => context.to_string(),
+                        None => WhyUnknown::NoSuchCity,
                     };
-                    Error::UnknownCity {
-                        id: id.to_string(),
-                        context: reason,
-                    }
+                    Error::unknown_city(id, context.clone(), why)
                 })
         };
         Ok((
-            find(&self.eligibility.eu, eu, "EU")?,
-            find(&self.eligibility.partners, partner, "partner")?,
+            find(&self.eligibility.eu, eu, Side::Eu)?,
+            find(&self.eligibility.partners, partner, Side::Partner)?,
         ))
     }
 
@@ -615,7 +632,7 @@ impl<'a> Pairing<'a> {
     /// # Errors
     /// [`Error::UnknownCity`] when either id is not an eligible city of its side.
     pub fn score(&self, eu: &str, partner: &str) -> Result<f64> {
-        let (i, j) = self.position(eu, partner, "the score query")?;
+        let (i, j) = self.position(eu, partner, &Context::Score)?;
         Ok(self.matrix.get(i, j))
     }
 
@@ -625,12 +642,12 @@ impl<'a> Pairing<'a> {
     /// # Errors
     /// [`Error::UnknownCity`] when either id is not an eligible city of its side.
     pub fn explain(&self, eu: &str, partner: &str) -> Result<Explanation> {
-        let (i, j) = self.position(eu, partner, "--explain")?;
+        let (i, j) = self.position(eu, partner, &Context::Explain)?;
         let e = self.eligibility.eu[i];
         let p = self.eligibility.partners[j];
         Ok(self
             .scorer
-            .explain(&self.dataset.cities[e], &self.dataset.cities[p]))
+            .explain(&self.dataset.cities()[e], &self.dataset.cities()[p]))
     }
 
     /// The `sum` optimum as the solver's [`Assignment`], with its dual potentials (the
@@ -695,7 +712,7 @@ impl<'a> Pairing<'a> {
                     let eu: Vec<&City> = self.eu_cities().collect();
                     let partners: Vec<&City> = self.partner_cities().collect();
                     let ids = |side: &[&City], k: &[usize]| -> Vec<String> {
-                        k.iter().map(|&x| side[x].id.clone()).collect()
+                        k.iter().map(|&x| side[x].id().to_owned()).collect()
                     };
                     if r <= c {
                         MaxMinWitness {
@@ -788,14 +805,11 @@ impl<'a> Pairing<'a> {
                 .enumerate()
                 .any(|(k, &x)| self.rules.allows(k / c, k % c, x));
         if !any_allowed {
-            let why = match self.rules.min_score {
-                Some(m) => format!(
-                    "the rules allow no pair: every pair is forbidden or scores below min_score                      {m} (the best score is {:.3})",
-                    scores.iter().copied().fold(0.0, f64::max)
-                ),
-                None => "the rules allow no pair: every pair is forbidden".to_owned(),
+            let reason = NoPairs::RulesAllowNone {
+                min_score: self.rules.min_score,
+                best_score: scores.iter().copied().fold(0.0, f64::max),
             };
-            return Err(Error::NoPairs { reason: why });
+            return Err(Error::NoPairs { reason });
         }
         let (sum_pairs, net) = rules::solve_sum(&self.rules, scores, &eu, &partners)?;
         let (pairs, threshold, proof) = match objective {
@@ -956,7 +970,7 @@ impl<'a> Pairing<'a> {
             &partners,
         );
         let mut solution = assemble(
-            &self.dataset.call,
+            self.dataset.call(),
             &self.scorer,
             (&eu, &partners),
             objective,
@@ -1113,15 +1127,9 @@ impl<'a> Pairing<'a> {
                             Some((_, bs)) if bs >= s => b,
                             _ => Some((l, s)),
                         })
-                        .map(|(l, s)| {
-                            (
-                                other[l].id.as_str(),
-                                s,
-                                mate_of_other[l].map(|x| mine[x].id.as_str()),
-                            )
-                        });
+                        .map(|(l, s)| (other[l].id(), s, mate_of_other[l].map(|x| mine[x].id())));
                     Unmatched {
-                        id: mine[k].id.clone(),
+                        id: mine[k].id().to_owned(),
                         side,
                         reason: why(side, k, best),
                     }

@@ -40,7 +40,9 @@
 //! cost per candidate pair.
 
 use crate::eligibility::{is_eu_member, Side};
-use crate::error::{Error, Result};
+use crate::error::{
+    Context, Error, Infeasibility, Location, PairRule, Result, Shortfall, Unsupported, WhyUnknown,
+};
 use crate::model::{Call, City, Country, Quota, Rules};
 use crate::solver::flow::{GroupSpec, Lex, Network, PairingDuals, UNBOUNDED};
 
@@ -48,6 +50,7 @@ pub use crate::model::Regions;
 
 /// One quota, resolved to the cities it counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct QuotaGroup {
     /// 1-based position of the quota in `call.quotas`.
     pub number: usize,
@@ -85,6 +88,7 @@ impl QuotaGroup {
 
 /// A call's rules in terms of matrix rows (EU cities, by id) and columns (partner cities).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Compiled {
     /// The minimum score, if any.
     pub min_score: Option<f64>,
@@ -111,19 +115,26 @@ impl Rules {
     /// side, a quota mixing sides, quotas sharing a country on the same side;
     /// [`Error::Infeasible`] for locks beyond a quota's maximum.
     pub fn compile(&self, call: &Call, eu: &[&City], partners: &[&City]) -> Result<Compiled> {
-        let find = |list: &[&City], id: &str| list.binary_search_by(|c| c.id.as_str().cmp(id));
-        let resolve = |field: &str, k: usize, a: &str, b: &str| -> Result<(usize, usize)> {
-            let at = format!("call, field \"{field}\", pair #{}", k + 1);
+        let find = |list: &[&City], id: &str| list.binary_search_by(|c| c.id().cmp(id));
+        let resolve = |rule: PairRule, k: usize, a: &str, b: &str| -> Result<(usize, usize)> {
+            let at = Location::RulePair {
+                rule,
+                position: k + 1,
+            };
             let side = |id: &str| {
                 if let Ok(i) = find(eu, id) {
                     Ok((Side::Eu, i))
                 } else if let Ok(j) = find(partners, id) {
                     Ok((Side::Partner, j))
                 } else {
-                    Err(Error::UnknownCity {
-                        id: id.to_owned(),
-                        context: format!("{at} (not an eligible city of this call)"),
-                    })
+                    Err(Error::unknown_city(
+                        id,
+                        Context::RulePair {
+                            rule,
+                            position: k + 1,
+                        },
+                        WhyUnknown::NotEligible,
+                    ))
                 }
             };
             match (side(a)?, side(b)?) {
@@ -142,14 +153,17 @@ impl Rules {
         };
         let mut forbidden = Vec::with_capacity(self.forbidden.len());
         for (k, (a, b)) in self.forbidden.iter().enumerate() {
-            forbidden.push(resolve("forbidden", k, a, b)?);
+            forbidden.push(resolve(PairRule::Forbidden, k, a, b)?);
         }
         forbidden.sort_unstable();
         forbidden.dedup();
         let mut locked: Vec<(usize, usize, usize)> = Vec::with_capacity(self.locked.len());
         for (k, (a, b)) in self.locked.iter().enumerate() {
-            let (i, j) = resolve("locked", k, a, b)?;
-            let at = format!("call, field \"locked\", pair #{}", k + 1);
+            let (i, j) = resolve(PairRule::Locked, k, a, b)?;
+            let at = Location::RulePair {
+                rule: PairRule::Locked,
+                position: k + 1,
+            };
             if let Some(&(_, _, first)) = locked.iter().find(|&&(x, y, _)| (x, y) == (i, j)) {
                 return Err(Error::invalid(
                     at,
@@ -161,8 +175,8 @@ impl Rules {
                     .forbidden
                     .iter()
                     .position(|(x, y)| {
-                        (x == &eu[i].id && y == &partners[j].id)
-                            || (y == &eu[i].id && x == &partners[j].id)
+                        (x == eu[i].id() && y == partners[j].id())
+                            || (y == eu[i].id() && x == partners[j].id())
                     })
                     .map_or(0, |p| p + 1);
                 return Err(Error::invalid(
@@ -170,14 +184,15 @@ impl Rules {
                     format!(
                         "{} - {} is both locked and forbidden (forbidden pair #{f}): a lock \
                          cannot override a forbidden pair",
-                        eu[i].id, partners[j].id
+                        eu[i].id(),
+                        partners[j].id()
                     ),
                 ));
             }
             locked.push((i, j, k));
         }
-        let row_cap: Vec<usize> = eu.iter().map(|c| c.capacity as usize).collect();
-        let col_cap: Vec<usize> = partners.iter().map(|c| c.capacity as usize).collect();
+        let row_cap: Vec<usize> = eu.iter().map(|c| c.capacity() as usize).collect();
+        let col_cap: Vec<usize> = partners.iter().map(|c| c.capacity() as usize).collect();
         for (caps, cities, side) in [
             (&row_cap, eu, Side::Eu),
             (&col_cap, partners, Side::Partner),
@@ -189,10 +204,11 @@ impl Rules {
                     .count();
                 if n > caps[x] {
                     return Err(Error::invalid(
-                        "call, field \"locked\"",
+                        Location::call("locked"),
                         format!(
                             "city \"{}\" is locked in {n} pairs but its capacity is {}",
-                            city.id, caps[x]
+                            city.id(),
+                            caps[x]
                         ),
                     ));
                 }
@@ -210,13 +226,12 @@ impl Rules {
                 })
                 .count();
             if let Some(max) = q.max.filter(|&m| n > m) {
-                return Err(Error::Infeasible {
-                    reason: format!(
-                        "{}: the locked pairs already put {n} pairs in it, more than its \
-                         maximum of {max}",
-                        q.label()
-                    ),
-                });
+                return Err(Error::infeasible(Infeasibility::QuotaMaximum {
+                    quota: q.number,
+                    label: q.label(),
+                    max,
+                    locked: n,
+                }));
             }
         }
         Ok(Compiled {
@@ -238,7 +253,10 @@ impl Rules {
     ) -> Result<Vec<QuotaGroup>> {
         let mut out: Vec<QuotaGroup> = Vec::with_capacity(self.quotas.len());
         for (k, quota) in self.quotas.iter().enumerate() {
-            let at = format!("call, field \"quotas\", quota #{}", k + 1);
+            let at = Location::Quota {
+                position: k + 1,
+                field: None,
+            };
             let (side, countries) = quota_countries(call, quota, &at)?;
             if let Some(other) = out
                 .iter()
@@ -262,7 +280,7 @@ impl Rules {
             let members = cities
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| countries.binary_search(&c.country).is_ok())
+                .filter(|(_, c)| countries.binary_search(&c.country()).is_ok())
                 .map(|(x, _)| x)
                 .collect();
             out.push(QuotaGroup {
@@ -279,11 +297,11 @@ impl Rules {
 }
 
 /// A quota's countries (its own and its regions'), all on one side of the call.
-fn quota_countries(call: &Call, quota: &Quota, at: &str) -> Result<(Side, Vec<Country>)> {
+fn quota_countries(call: &Call, quota: &Quota, at: &Location) -> Result<(Side, Vec<Country>)> {
     let side_of = |c: Country| {
-        if is_eu_member(c, call.date) {
+        if is_eu_member(c, call.date()) {
             Some(Side::Eu)
-        } else if call.partner_countries.binary_search(&c).is_ok() {
+        } else if call.partner_countries().binary_search(&c).is_ok() {
             Some(Side::Partner)
         } else {
             None
@@ -293,31 +311,34 @@ fn quota_countries(call: &Call, quota: &Quota, at: &str) -> Result<(Side, Vec<Co
     for &c in &quota.countries {
         let Some(s) = side_of(c) else {
             return Err(Error::invalid(
-                at,
+                at.clone(),
                 format!(
                     "{c} is neither an EU member state on {} nor a partner country of the call",
-                    call.date
+                    call.date()
                 ),
             ));
         };
         countries.push((c, s));
     }
     for name in &quota.regions {
-        let Some(list) = call.regions.countries(name) else {
-            return Err(Error::invalid(at, format!("unknown region \"{name}\"")));
+        let Some(list) = call.regions().countries(name) else {
+            return Err(Error::invalid(
+                at.clone(),
+                format!("unknown region \"{name}\""),
+            ));
         };
         // A region's countries outside the call have no city: they are skipped.
         countries.extend(list.iter().filter_map(|&c| side_of(c).map(|s| (c, s))));
     }
     let Some(&(first, side)) = countries.first() else {
         return Err(Error::invalid(
-            at,
+            at.clone(),
             "none of its countries or regions has a country in this call",
         ));
     };
     if let Some(&(c, _)) = countries.iter().find(|(_, s)| *s != side) {
         return Err(Error::invalid(
-            at,
+            at.clone(),
             format!(
                 "mixes sides: {first} is on the {} side and {c} on the {} side; a quota counts \
                  the cities of one side",
@@ -444,29 +465,33 @@ impl Compiled {
                 })
                 .collect();
             let reach_places: usize = reach.iter().map(|&y| other_caps[y]).sum();
-            let why = if places < q.min {
-                format!(
-                    "its {} eligible cities have {places} places in all",
-                    q.members.len()
-                )
+            let shortfall = if places < q.min {
+                Shortfall::Places {
+                    cities: q.members.len(),
+                    places,
+                }
             } else if reach_places < q.min {
-                format!(
-                    "its cities can be paired (by min_score and forbidden) with only {} \
-                     counterparts, {reach_places} places in all",
-                    reach.len()
-                )
+                let (mine, other) = if q.side == Side::Eu {
+                    (eu, partners)
+                } else {
+                    (partners, eu)
+                };
+                Shortfall::Reach {
+                    side: q.side,
+                    cities: q.members.iter().map(|&x| mine[x].id().to_owned()).collect(),
+                    reachable: reach.iter().map(|&y| other[y].id().to_owned()).collect(),
+                    places: reach_places,
+                }
             } else {
-                "the other rules (quotas, capacities, locks, min_score, forbidden) leave no room \
-                 for more"
-                    .to_owned()
+                Shortfall::OtherRules
             };
-            Some(Error::Infeasible {
-                reason: format!(
-                    "{} cannot be met: at most {formed} of its {} pairs can be formed; {why}",
-                    q.label(),
-                    q.min
-                ),
-            })
+            Some(Error::infeasible(Infeasibility::QuotaMinimum {
+                quota: q.number,
+                label: q.label(),
+                min: q.min,
+                formed,
+                shortfall,
+            }))
         })
     }
 }
@@ -579,14 +604,11 @@ pub(crate) fn solve_maxmin(
 /// (ties: smaller row, then smaller column) while both cities have a place left.
 ///
 /// # Errors
-/// [`Error::Invalid`] when the call has quotas: stability is not defined under them.
+/// [`Error::Unsupported`] ([`Unsupported::StableQuotas`]) when the call has quotas: stability
+/// is not defined under them.
 pub(crate) fn solve_stable(rules: &Compiled, scores: &[f64]) -> Result<Vec<(usize, usize)>> {
     if !rules.quotas.is_empty() {
-        return Err(Error::invalid(
-            "call, field \"quotas\"",
-            "a stable pairing is not defined under quotas (a quota can force a pair that both \
-             cities would leave); use --objective sum or maxmin, or remove the quotas",
-        ));
+        return Err(Error::unsupported(Unsupported::StableQuotas));
     }
     let c = rules.col_cap.len();
     let mut row_left = rules.row_cap.clone();

@@ -42,7 +42,6 @@ use std::fmt;
 #[cfg(feature = "serde")]
 use serde::Serialize;
 
-use crate::error::{Error, Result};
 use crate::model::{City, Theme, Weights};
 
 /// `ln 1000`: the log-population gap at which size similarity reaches 0.
@@ -89,7 +88,7 @@ pub struct PreparedCity {
 impl PreparedCity {
     /// Precomputes the scoring features of `city`.
     pub fn new(city: &City) -> PreparedCity {
-        let raw = city.challenges.values();
+        let raw = city.challenges().values();
         let max = raw.iter().copied().fold(0.0, f64::max);
         let mut shape = [0.0; Theme::COUNT];
         if max > 0.0 {
@@ -105,10 +104,10 @@ impl PreparedCity {
         }
         PreparedCity {
             shape,
-            expertise: *city.expertise.values(),
+            expertise: *city.expertise().values(),
             shape_sq,
             shape_sum,
-            ln_population: (city.population.max(1) as f64).ln(),
+            ln_population: (city.population().max(1) as f64).ln(),
         }
     }
 }
@@ -122,29 +121,6 @@ struct Parts {
     score: f64,
 }
 
-/// Checks weights given in an input; `Some(message)` says what is wrong.
-pub(crate) fn weights_problem(w: &Weights) -> Option<String> {
-    for (name, v) in [
-        ("challenges", w.challenges),
-        ("expertise", w.expertise),
-        ("size", w.size),
-    ] {
-        if !v.is_finite() || v < 0.0 {
-            return Some(format!(
-                "weight \"{name}\" is {v}; weights must be finite numbers of at least 0"
-            ));
-        }
-    }
-    let sum = w.challenges + w.expertise + w.size;
-    if !sum.is_finite() {
-        return Some(format!("weights sum to {sum}, which is too large"));
-    }
-    if sum <= 0.0 {
-        return Some("weights sum to 0; at least one weight must be positive".to_owned());
-    }
-    None
-}
-
 /// The default scorer: a weighted mean of challenge similarity, expertise complementarity and
 /// size similarity (see the [module docs](self)).
 ///
@@ -153,19 +129,11 @@ pub(crate) fn weights_problem(w: &Weights) -> Option<String> {
 /// use citypair::model::{City, Profile, Theme, Weights};
 /// use citypair::scoring::{Scorer, WeightedScorer};
 ///
-/// let poznan = City {
-///     id: "poznan".into(),
-///     name: "Poznań".into(),
-///     country: "PL".parse()?,
-///     population: 534_813,
-///     lat: None,
-///     lon: None,
-///     challenges: Profile::from_pairs([(Theme::AirQuality, 0.9), (Theme::UrbanMobility, 0.7)])?,
-///     expertise: Profile::default(),
-///     capacity: 1,
-/// };
-/// let twin = City { id: "twin".into(), country: "BR".parse()?, ..poznan.clone() };
-/// let scorer = WeightedScorer::new(Weights::default())?;
+/// let poznan = City::builder("poznan", "Poznań", "PL".parse()?, 534_813)
+///     .challenges(Profile::from_pairs([(Theme::AirQuality, 0.9), (Theme::UrbanMobility, 0.7)])?)
+///     .build()?;
+/// let twin = poznan.clone().into_builder().id("twin").country("BR".parse()?).build()?;
+/// let scorer = WeightedScorer::new(Weights::default());
 /// // Same challenges, same size, no expertise: 0.6·1 + 0.25·0 + 0.15·1.
 /// assert!((scorer.score(&poznan, &twin) - 0.75).abs() < 1e-12);
 /// assert_eq!(scorer.explain(&poznan, &twin).score, scorer.score(&poznan, &twin));
@@ -181,32 +149,19 @@ pub struct WeightedScorer {
 impl Default for WeightedScorer {
     /// The scorer with [`Weights::default`].
     fn default() -> Self {
-        WeightedScorer::new_unchecked(Weights::default())
+        WeightedScorer::new(Weights::default())
     }
 }
 
 impl WeightedScorer {
-    /// A scorer with the given weights (they are normalised by their sum).
-    ///
-    /// # Errors
-    /// [`Error::Invalid`] (location `weights`) when a weight is negative or not finite, or when
-    /// they sum to 0.
-    pub fn new(weights: Weights) -> Result<WeightedScorer> {
-        match weights_problem(&weights) {
-            Some(message) => Err(Error::invalid("weights", message)),
-            None => Ok(WeightedScorer::new_unchecked(weights)),
-        }
-    }
-
-    fn new_unchecked(weights: Weights) -> WeightedScorer {
-        let sum = weights.challenges + weights.expertise + weights.size;
+    /// A scorer with the given weights (they are normalised by their sum, which
+    /// [`Weights::new`] makes positive and finite).
+    pub fn new(weights: Weights) -> WeightedScorer {
+        let (c, e, s) = (weights.challenges(), weights.expertise(), weights.size());
+        let sum = c + e + s;
         WeightedScorer {
             weights,
-            normalised: [
-                weights.challenges / sum,
-                weights.expertise / sum,
-                weights.size / sum,
-            ],
+            normalised: [c / sum, e / sum, s / sum],
         }
     }
 
@@ -281,10 +236,10 @@ impl WeightedScorer {
             .filter_map(|(&theme, (similarity, expertise))| {
                 let row = ThemeRow {
                     theme,
-                    eu_challenge: eu.challenges.get(theme),
-                    partner_challenge: partner.challenges.get(theme),
-                    eu_expertise: eu.expertise.get(theme),
-                    partner_expertise: partner.expertise.get(theme),
+                    eu_challenge: eu.challenges().get(theme),
+                    partner_challenge: partner.challenges().get(theme),
+                    eu_expertise: eu.expertise().get(theme),
+                    partner_expertise: partner.expertise().get(theme),
                     similarity,
                     expertise,
                 };
@@ -300,10 +255,10 @@ impl WeightedScorer {
             })
             .collect();
         Explanation {
-            eu: eu.id.clone(),
-            partner: partner.id.clone(),
-            eu_population: eu.population,
-            partner_population: partner.population,
+            eu: eu.id().to_owned(),
+            partner: partner.id().to_owned(),
+            eu_population: eu.population(),
+            partner_population: partner.population(),
             challenge_similarity: component(parts.similarity, wc),
             expertise_complementarity: component(parts.expertise, we),
             size_similarity: component(parts.size, ws),
@@ -370,6 +325,7 @@ fn ratio(num: f64, den: f64) -> f64 {
 /// One component of an [`Explanation`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
+#[non_exhaustive]
 pub struct Component {
     /// The raw component value, in `[0, 1]`.
     pub value: f64,
@@ -382,6 +338,7 @@ pub struct Component {
 /// One theme's row in an [`Explanation`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
+#[non_exhaustive]
 pub struct ThemeRow {
     /// The theme.
     pub theme: Theme,
@@ -402,6 +359,7 @@ pub struct ThemeRow {
 /// A theme and its contribution to a pair's score (see [`WeightedScorer::shared_themes`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
+#[non_exhaustive]
 pub struct ThemeContribution {
     /// The theme.
     pub theme: Theme,
@@ -414,6 +372,7 @@ pub struct ThemeContribution {
 /// Its `Display` is the readable multi-line report printed by `citypair scores --explain`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
+#[non_exhaustive]
 pub struct Explanation {
     /// The EU city's id.
     pub eu: String,
@@ -502,17 +461,11 @@ mod tests {
     use crate::model::Profile;
 
     fn city(id: &str, population: u64, c: &[(Theme, f64)], e: &[(Theme, f64)]) -> City {
-        City {
-            id: id.into(),
-            name: id.into(),
-            country: "PL".parse().unwrap(),
-            population,
-            lat: None,
-            lon: None,
-            challenges: Profile::from_pairs(c.iter().copied()).unwrap(),
-            expertise: Profile::from_pairs(e.iter().copied()).unwrap(),
-            capacity: 1,
-        }
+        City::builder(id, id, "PL".parse().unwrap(), population)
+            .challenges(Profile::from_pairs(c.iter().copied()).unwrap())
+            .expertise(Profile::from_pairs(e.iter().copied()).unwrap())
+            .build()
+            .unwrap()
     }
 
     #[test]
@@ -539,12 +492,7 @@ mod tests {
 
     #[test]
     fn components_by_hand() {
-        let s = WeightedScorer::new(Weights {
-            challenges: 1.0,
-            expertise: 1.0,
-            size: 2.0,
-        })
-        .unwrap();
+        let s = WeightedScorer::new(Weights::new(1.0, 1.0, 2.0).unwrap());
         let u = city(
             "u",
             100_000,
@@ -601,14 +549,7 @@ mod tests {
 
     #[test]
     fn weights_are_validated() {
-        let bad = |challenges, expertise, size| {
-            WeightedScorer::new(Weights {
-                challenges,
-                expertise,
-                size,
-            })
-            .is_err()
-        };
+        let bad = |challenges, expertise, size| Weights::new(challenges, expertise, size).is_err();
         assert!(bad(-1.0, 1.0, 1.0));
         assert!(bad(f64::NAN, 1.0, 1.0));
         assert!(bad(f64::INFINITY, 1.0, 1.0));
@@ -617,7 +558,7 @@ mod tests {
         assert!(!bad(0.0, 0.0, 1.0));
         assert_eq!(
             WeightedScorer::default(),
-            WeightedScorer::new(Weights::default()).unwrap()
+            WeightedScorer::new(Weights::default())
         );
     }
 

@@ -10,7 +10,7 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::model::{Call, City, Country, Dataset, Date, Profile, Theme, Weights};
+use crate::model::{Call, City, Country, Dataset, Date, Profile, Theme};
 
 /// EU member states (2017) with rough weights: their number of cities above 50,000 inhabitants
 /// (Eurostat city statistics, rounded; see `../shared/research/IUC-domain.md` section 4.1).
@@ -94,17 +94,16 @@ fn city(rng: &mut StdRng, id: String, code: &str, floor: f64) -> City {
     // Pareto with shape 1.1 above the floor: half the cities below about 1.9 x floor.
     let u: f64 = rng.gen_range(1e-9..1.0);
     let population = (floor * u.powf(-1.0 / 1.1)).min(4e7) as u64;
-    City {
-        name: id.clone(),
-        id,
-        country: country(code),
-        population,
-        lat: Some(rng.gen_range(-60.0..70.0)),
-        lon: Some(rng.gen_range(-180.0..180.0)),
-        challenges: skewed(rng, 0.8),
-        expertise: skewed(rng, 0.3),
-        capacity: 1,
-    }
+    let lat = rng.gen_range(-60.0..70.0);
+    let lon = rng.gen_range(-180.0..180.0);
+    let challenges = skewed(rng, 0.8);
+    let expertise = skewed(rng, 0.3);
+    City::builder(id.clone(), id, country(code), population)
+        .coordinates(lat, lon)
+        .challenges(challenges)
+        .expertise(expertise)
+        .build()
+        .unwrap_or_else(|e| unreachable!("generated cities are valid: {e}"))
 }
 
 /// A synthetic call of the 2017 kind with `eu` EU cities and `partners` partner cities, all
@@ -113,7 +112,7 @@ fn city(rng: &mut StdRng, id: String, code: &str, floor: f64) -> City {
 /// ```
 /// use citypair::{synthetic, Pairing, Objective};
 /// let call = synthetic::call(50, 30, 7);
-/// assert_eq!(call.cities.len(), 80);
+/// assert_eq!(call.cities().len(), 80);
 /// let s = Pairing::new(&call)?.solve(Objective::Sum)?;
 /// assert_eq!(s.pairs.len(), 30);
 /// # Ok::<(), citypair::Error>(())
@@ -129,29 +128,20 @@ pub fn call(eu: usize, partners: usize, seed: u64) -> Dataset {
         let code = pick(&mut rng, &PARTNER_WEIGHTS);
         cities.push(city(&mut rng, format!("p-{k:06}"), code, 80_000.0));
     }
-    let mut partner_countries: Vec<Country> =
-        PARTNER_WEIGHTS.iter().map(|&(c, _)| country(c)).collect();
-    partner_countries.sort();
-    Dataset {
-        call: Call {
-            name: format!("synthetic {eu} x {partners} (seed {seed})"),
-            date: Date {
-                year: 2017,
-                month: 9,
-                day: 21,
-            },
-            min_population: 50_000,
-            partner_countries,
-            weights: Weights::default(),
-            rules: crate::model::Rules::default(),
-            regions: crate::model::Regions::default(),
-        },
-        cities,
-    }
+    let call = Call::builder(
+        format!("synthetic {eu} x {partners} (seed {seed})"),
+        Date::known(2017, 9, 21),
+    )
+    .partner_countries(PARTNER_WEIGHTS.iter().map(|&(c, _)| country(c)))
+    .build()
+    .unwrap_or_else(|e| unreachable!("the generated call is valid: {e}"));
+    // Ids are numbered, so they are unique.
+    Dataset::new(call, cities).unwrap_or_else(|e| unreachable!("{e}"))
 }
 
 /// Families of generated cost matrices, as in `../shared/tools/vs_peers.py`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Family {
     /// Uniform floats in `[0, 1)`.
     Uniform,

@@ -27,12 +27,13 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 
 use crate::eligibility::classify;
-use crate::model::{Call, City, Country, Dataset, Date, Profile, Theme, Weights};
+use crate::model::{Call, City, Country, Dataset, Date, Profile, Theme};
 use crate::pairing::{Objective, Pairing, Solution, Timings};
 use crate::solver::{solve, Sense};
 
 /// A failed property: which one, and the details.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Violation {
     /// The property's name, e.g. `"stable"`.
     pub property: &'static str,
@@ -76,18 +77,15 @@ pub fn profiles() -> impl Strategy<Value = Profile> {
 /// A city of `country` with the given id, a population between 10,000 and 10 million, and
 /// random profiles.
 pub fn city(id: String, country: &'static str) -> impl Strategy<Value = City> {
-    (10_000u64..10_000_000, profiles(), profiles()).prop_map(move |(population, ch, ex)| City {
-        name: id.clone(),
-        id: id.clone(),
-        country: country
+    (10_000u64..10_000_000, profiles(), profiles()).prop_map(move |(population, ch, ex)| {
+        let country = country
             .parse()
-            .unwrap_or_else(|_| unreachable!("fixed codes")),
-        population,
-        lat: None,
-        lon: None,
-        challenges: ch,
-        expertise: ex,
-        capacity: 1,
+            .unwrap_or_else(|_| unreachable!("fixed codes"));
+        City::builder(id.clone(), id.clone(), country, population)
+            .challenges(ch)
+            .expertise(ex)
+            .build()
+            .unwrap_or_else(|e| unreachable!("generated cities are valid: {e}"))
     })
 }
 
@@ -109,28 +107,17 @@ pub fn calls(eu: Range<usize>, partners: Range<usize>) -> impl Strategy<Value = 
         })
         .prop_map(|(e, p)| e.into_iter().chain(p).collect::<Vec<City>>())
         .prop_shuffle()
-        .prop_map(|cities| Dataset {
-            call: Call {
-                name: "property test".into(),
-                date: Date {
-                    year: 2017,
-                    month: 9,
-                    day: 21,
-                },
-                min_population: 50_000,
-                partner_countries: {
-                    let mut c: Vec<Country> = PARTNERS
-                        .iter()
-                        .map(|c| c.parse().unwrap_or_else(|_| unreachable!("fixed codes")))
-                        .collect();
-                    c.sort();
-                    c
-                },
-                weights: Weights::default(),
-                rules: crate::model::Rules::default(),
-                regions: crate::model::Regions::default(),
-            },
-            cities,
+        .prop_map(|cities| {
+            let partner_countries: Vec<Country> = PARTNERS
+                .iter()
+                .map(|c| c.parse().unwrap_or_else(|_| unreachable!("fixed codes")))
+                .collect();
+            let call = Call::builder("property test", Date::known(2017, 9, 21))
+                .partner_countries(partner_countries)
+                .build()
+                .unwrap_or_else(|e| unreachable!("the generated call is valid: {e}"));
+            // Ids are numbered, so they are unique.
+            Dataset::new(call, cities).unwrap_or_else(|e| unreachable!("{e}"))
         })
 }
 
@@ -156,14 +143,11 @@ pub fn score_matrices(
 /// The first violated property.
 pub fn check_valid(dataset: &Dataset, solution: &Solution) -> Result<(), Violation> {
     let e = classify(dataset);
-    let eu: HashSet<&str> =
-        e.eu.iter()
-            .map(|&i| dataset.cities[i].id.as_str())
-            .collect();
+    let eu: HashSet<&str> = e.eu.iter().map(|&i| dataset.cities()[i].id()).collect();
     let partners: HashSet<&str> = e
         .partners
         .iter()
-        .map(|&i| dataset.cities[i].id.as_str())
+        .map(|&i| dataset.cities()[i].id())
         .collect();
     let mut seen = HashSet::new();
     for p in &solution.pairs {
@@ -210,14 +194,17 @@ pub fn check_stable(pairing: &Pairing<'_>, solution: &Solution) -> Result<(), Vi
     };
     for (i, e) in eu.iter().enumerate() {
         for (j, p) in partners.iter().enumerate() {
-            if solution.partner_of(&e.id) == Some(p.id.as_str()) {
+            if solution.partner_of(e.id()) == Some(p.id()) {
                 continue;
             }
             let s = m.get(i, j);
-            let e_wants = current(&e.id, true).is_none_or(|c| s > c);
-            let p_wants = current(&p.id, false).is_none_or(|c| s > c);
+            let e_wants = current(e.id(), true).is_none_or(|c| s > c);
+            let p_wants = current(p.id(), false).is_none_or(|c| s > c);
             if e_wants && p_wants {
-                return violation("stable", format!("{} and {} block (score {s})", e.id, p.id));
+                return violation(
+                    "stable",
+                    format!("{} and {} block (score {s})", e.id(), p.id()),
+                );
             }
         }
     }
@@ -364,8 +351,12 @@ pub fn check_pairing_properties(dataset: &Dataset) -> Result<(), Violation> {
             format!("{} vs {}", sum.total_score, direct.total()),
         );
     }
-    let mut reversed = dataset.clone();
-    reversed.cities.reverse();
+    let (call, mut cities) = dataset.clone().into_parts();
+    cities.reverse();
+    let reversed = Dataset::new(call, cities).map_err(|e| Violation {
+        property: "solvable",
+        detail: e.to_string(),
+    })?;
     let again = Pairing::new(&reversed).map_err(|e| Violation {
         property: "solvable",
         detail: e.to_string(),

@@ -5,10 +5,10 @@
 //! is loaded from the dense solver's assignment and dual potentials, with rules it is the rules'
 //! exact solve. Every what-if starts from it:
 //!
-//! - [`Planner::resolve`] (`pair --without CITY`, `pair --lock EU PARTNER`): the change breaks
+//! - [`Planner::resolve`] (a city withdrawing, a pair locked): the change breaks
 //!   optimality on a few edges only; the imbalances it leaves are routed along shortest paths,
 //!   one Dijkstra search each (`O(R C)` worst case, usually far less), not a cold `O(n^3)` solve.
-//! - [`Planner::alternatives`] (`pair --alternatives K`): Murty's ranking. The children of a
+//! - [`Planner::alternatives`] (the K best pairings): Murty's ranking. The children of a
 //!   pairing forbid its `k`-th pair and keep the pairs before it; the optimum of a child costs
 //!   exactly the parent's plus the shortest residual detour around the forbidden pair, so each
 //!   child is priced by one search over the parent's potentials (in parallel with the `rayon`
@@ -29,7 +29,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::eligibility::Side;
-use crate::error::{Error, Result};
+use crate::error::{Context, Error, Infeasibility, Location, Result, WhyUnknown};
 use crate::model::City;
 use crate::pairing::{Objective, Pairing, Solution};
 use crate::rules::{self, Compiled, PairList};
@@ -38,6 +38,7 @@ use crate::solver::flow::{FlowCost, Lex, Network, PairState};
 /// A pair by ids and score.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
+#[non_exhaustive]
 pub struct PairRef {
     /// EU city id.
     pub eu: String,
@@ -50,6 +51,7 @@ pub struct PairRef {
 /// How a pairing differs from the `sum` optimum it was derived from.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
+#[non_exhaustive]
 pub struct Diff {
     /// The optimum's total score.
     pub baseline_total: f64,
@@ -65,6 +67,7 @@ pub struct Diff {
 
 /// The result of [`Planner::resolve`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Resolved {
     /// The new optimum, as a full solution.
     pub solution: Solution,
@@ -77,6 +80,7 @@ pub struct Resolved {
 /// One of the K best pairings ([`Planner::alternatives`]).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
+#[non_exhaustive]
 pub struct Alternative {
     /// 1 for the optimum, 2 for the next best, ...
     pub rank: usize,
@@ -91,6 +95,7 @@ pub struct Alternative {
 /// A pair's regret ([`Planner::regrets`]).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
+#[non_exhaustive]
 pub struct Regret {
     /// EU city id.
     pub eu: String,
@@ -249,15 +254,16 @@ impl<'p, 'a> Planner<'p, 'a> {
     /// [`Error::Invalid`] naming the first violated condition.
     pub fn verify(&self) -> Result<()> {
         let check = with_net!(&self.engine, net => net.check(Delta::rounding));
-        check.map_err(|e| Error::invalid("certificate", e))
+        check.map_err(|e| Error::invalid(Location::Certificate, e))
     }
 
     /// The optimum after cities withdraw (`without`, ids of either side) and pairs are locked
     /// (`lock`, `(EU id, partner id)` in either order), re-solved warm from the held optimum.
     ///
     /// # Errors
-    /// [`Error::UnknownCity`] for an id that is not an eligible city; [`Error::Invalid`] for a
-    /// lock that cannot hold (a forbidden pair, a withdrawn city, no place left);
+    /// [`Error::UnknownCity`] for an id that is not an eligible city; [`Error::Invalid`]
+    /// (location [`Location::Withdrawal`] or [`Location::Lock`]) for a withdrawal of a locked
+    /// city or a lock that cannot hold (a forbidden pair, a withdrawn city, no place left);
     /// [`Error::Infeasible`] when a quota minimum can no longer be met.
     pub fn resolve(&self, without: &[String], lock: &[(String, String)]) -> Result<Resolved> {
         let (outcome, engine, conditions, resolve_ms) = self.resolve_engine(without, lock)?;
@@ -279,7 +285,7 @@ impl<'p, 'a> Planner<'p, 'a> {
             .attach_certificate(&mut solution, &conditions, duals);
         for u in &mut solution.unmatched {
             if without.contains(&u.id) {
-                "withdrawn (--without)".clone_into(&mut u.reason);
+                "withdrawn (what-if)".clone_into(&mut u.reason);
             }
         }
         Ok(Resolved {
@@ -314,7 +320,7 @@ impl<'p, 'a> Planner<'p, 'a> {
         let start = Instant::now();
         let mut withdrawn = Vec::with_capacity(without.len());
         for id in without {
-            let (side, k) = self.city(id, "--without")?;
+            let (side, k) = self.city(id, Context::Withdrawal)?;
             let locked = self
                 .pairing
                 .rules()
@@ -326,7 +332,7 @@ impl<'p, 'a> Planner<'p, 'a> {
                 });
             if let Some(n) = locked {
                 return Err(Error::invalid(
-                    "--without",
+                    Location::Withdrawal,
                     format!(
                         "\"{id}\" cannot withdraw: the call locks it in a pair (call, field \
                          \"locked\", pair #{}); remove the lock first",
@@ -338,13 +344,13 @@ impl<'p, 'a> Planner<'p, 'a> {
         }
         let mut locks = Vec::with_capacity(lock.len());
         for (a, b) in lock {
-            let x = self.city(a, "--lock")?;
-            let y = self.city(b, "--lock")?;
+            let x = self.city(a, Context::Lock)?;
+            let y = self.city(b, Context::Lock)?;
             let (((Side::Eu, i), (Side::Partner, j)) | ((Side::Partner, j), (Side::Eu, i))) =
                 (x, y)
             else {
                 return Err(Error::invalid(
-                    "--lock",
+                    Location::Lock,
                     format!(
                         "\"{a}\" and \"{b}\" are on the same side; a pair joins an EU city \
                          and a partner city"
@@ -378,11 +384,9 @@ impl<'p, 'a> Planner<'p, 'a> {
                 }
             }
             match bad {
-                Some(m) => Err(Error::invalid("--lock", m)),
+                Some(m) => Err(Error::invalid(Location::Lock, m)),
                 None if net.rebalance() => Ok(net.pairs()),
-                None => Err(Error::Infeasible {
-                    reason: "the change leaves no pairing that keeps the rules".to_owned(),
-                }),
+                None => Err(Error::infeasible(Infeasibility::Change)),
             }
         })?;
         if let Engine::Ruled(net) = &engine {
@@ -440,30 +444,29 @@ impl<'p, 'a> Planner<'p, 'a> {
             .iter()
             .zip(values)
             .map(|(&(i, j), regret)| Regret {
-                eu: eu[i].id.clone(),
-                partner: partners[j].id.clone(),
+                eu: eu[i].id().to_owned(),
+                partner: partners[j].id().to_owned(),
                 regret,
             })
             .collect()
     }
 
     /// The side and index of an eligible city.
-    fn city(&self, id: &str, option: &str) -> Result<(Side, usize)> {
-        let find = |list: Vec<&City>| list.binary_search_by(|c| c.id.as_str().cmp(id)).ok();
+    fn city(&self, id: &str, context: Context) -> Result<(Side, usize)> {
+        let find = |list: Vec<&City>| list.binary_search_by(|c| c.id().cmp(id)).ok();
         if let Some(i) = find(self.pairing.eu_cities().collect()) {
             return Ok((Side::Eu, i));
         }
         if let Some(j) = find(self.pairing.partner_cities().collect()) {
             return Ok((Side::Partner, j));
         }
-        let context = match self.pairing.excluded().iter().find(|e| e.id == id) {
-            Some(e) => format!("{option} (it is excluded: {})", e.reason),
-            None => format!("{option} (no eligible city has this id)"),
+        let why = match self.pairing.excluded().iter().find(|e| e.id == id) {
+            Some(e) => WhyUnknown::Excluded {
+                reason: e.reason.clone(),
+            },
+            None => WhyUnknown::NoSuchCity,
         };
-        Err(Error::UnknownCity {
-            id: id.to_owned(),
-            context,
-        })
+        Err(Error::unknown_city(id, context, why))
     }
 
     fn refs(&self, pairs: &[(usize, usize)]) -> Vec<PairRef> {
@@ -473,8 +476,8 @@ impl<'p, 'a> Planner<'p, 'a> {
         pairs
             .iter()
             .map(|&(i, j)| PairRef {
-                eu: eu[i].id.clone(),
-                partner: partners[j].id.clone(),
+                eu: eu[i].id().to_owned(),
+                partner: partners[j].id().to_owned(),
                 score: m.get(i, j),
             })
             .collect()

@@ -5,7 +5,7 @@
 mod common;
 
 use citypair::eligibility::Side;
-use citypair::model::{Call, City, Date, Profile, Regions, Rules, Theme, Weights};
+use citypair::model::{Call, City, Date, Profile, Rules, Theme};
 use citypair::pairing::Timings;
 use citypair::whatif::Planner;
 use citypair::{synthetic, Dataset, Objective, Pairing, Solution};
@@ -15,13 +15,9 @@ const OBJECTIVES: [Objective; 3] = [Objective::Sum, Objective::MaxMin, Objective
 
 /// `s` with its timings zeroed, the only part allowed to change between runs.
 fn untimed(s: &Solution) -> Solution {
-    Solution {
-        timings_ms: Timings {
-            score: 0.0,
-            solve: 0.0,
-        },
-        ..s.clone()
-    }
+    let mut s = s.clone();
+    s.timings_ms = Timings::default();
+    s
 }
 
 /// The pairs of `s` as `(EU id, partner id)`.
@@ -94,34 +90,23 @@ fn every_objective_is_optimal_on_small_generated_calls() {
 }
 
 fn city(id: &str, country: &str, population: u64, challenges: &[(Theme, f64)]) -> City {
-    City {
-        id: id.to_owned(),
-        name: id.to_owned(),
-        country: country.parse().unwrap(),
-        population,
-        lat: None,
-        lon: None,
-        challenges: Profile::from_pairs(challenges.iter().copied()).unwrap(),
-        expertise: Profile::default(),
-        capacity: 1,
-    }
+    City::builder(id, id, country.parse().unwrap(), population)
+        .challenges(Profile::from_pairs(challenges.iter().copied()).unwrap())
+        .build()
+        .unwrap()
 }
 
 #[test]
 fn a_call_built_by_hand() {
     let mobility = [(Theme::UrbanMobility, 0.9), (Theme::Housing, 0.1)];
     let air = [(Theme::AirQuality, 0.9), (Theme::Housing, 0.1)];
-    let ds = Dataset {
-        call: Call {
-            name: "by hand".to_owned(),
-            date: Date::new(2021, 3, 1).unwrap(),
-            min_population: 50_000,
-            partner_countries: vec!["BR".parse().unwrap()],
-            weights: Weights::default(),
-            rules: Rules::default(),
-            regions: Regions::default(),
-        },
-        cities: vec![
+    let call = Call::builder("by hand", Date::new(2021, 3, 1).unwrap())
+        .partner_countries(["BR".parse().unwrap()])
+        .build()
+        .unwrap();
+    let ds = Dataset::new(
+        call,
+        vec![
             city("poznan", "PL", 534_813, &air),
             city("leeds", "GB", 793_139, &mobility),
             city("lyon", "FR", 516_092, &mobility),
@@ -129,7 +114,8 @@ fn a_call_built_by_hand() {
             city("recife", "BR", 1_653_461, &air),
             city("curitiba", "BR", 1_948_626, &mobility),
         ],
-    };
+    )
+    .unwrap();
     let p = Pairing::new(&ds).unwrap();
     for o in OBJECTIVES {
         let s = p.solve(o).unwrap();
@@ -147,17 +133,16 @@ fn a_call_built_by_hand() {
 
 #[test]
 fn rules_apply_to_a_call_built_in_code() {
-    let mut ds = synthetic::call(6, 5, 3);
+    let ds = synthetic::call(6, 5, 3);
     let free = Pairing::new(&ds).unwrap().solve(Objective::Sum).unwrap();
     let (first, second) = (&free.pairs[0], &free.pairs[1]);
     // Forbid the optimum's first pair, lock its first EU city with its second partner.
     let forbidden = (first.eu.clone(), first.partner.clone());
     let locked = (first.eu.clone(), second.partner.clone());
-    ds.call.rules = Rules {
-        forbidden: vec![forbidden.clone()],
-        locked: vec![locked.clone()],
-        ..Rules::default()
-    };
+    let mut rules = Rules::default();
+    rules.forbidden = vec![forbidden.clone()];
+    rules.locked = vec![locked.clone()];
+    let ds = ds.with_rules(rules.clone()).unwrap();
     let p = Pairing::new(&ds).unwrap();
     let s = p.solve(Objective::Sum).unwrap();
     let pairs: Vec<(String, String)> = s
@@ -170,7 +155,8 @@ fn rules_apply_to_a_call_built_in_code() {
     assert!(s.total_score <= free.total_score);
     assert!(s.certified_optimal);
     // A minimum score above every score leaves only the locked pair.
-    ds.call.rules.min_score = Some(1.0);
+    rules.min_score = Some(1.0);
+    let ds = ds.with_rules(rules).unwrap();
     let s = Pairing::new(&ds).unwrap().solve(Objective::Sum).unwrap();
     assert_eq!(s.pairs.len(), 1);
     assert!(s.unmatched.iter().any(|u| u.side == Side::Partner));
@@ -186,8 +172,9 @@ fn what_ifs_match_cold_solves() {
     // A partner city withdraws: the warm re-solve equals a cold solve without it.
     let gone = best.pairs[0].partner.clone();
     let warm = planner.resolve(std::slice::from_ref(&gone), &[]).unwrap();
-    let mut without = ds.clone();
-    without.cities.retain(|c| c.id != gone);
+    let (call, mut cities) = ds.clone().into_parts();
+    cities.retain(|c| c.id() != gone);
+    let without = Dataset::new(call, cities).unwrap();
     let cold = Pairing::new(&without)
         .unwrap()
         .solve(Objective::Sum)
@@ -206,8 +193,9 @@ fn what_ifs_match_cold_solves() {
 fn same_result_from_any_input_order_and_either_build() {
     for (r, c, seed) in [(7, 5, 1), (4, 9, 2), (12, 12, 3)] {
         let ds = synthetic::call(r, c, seed);
-        let mut reversed = ds.clone();
-        reversed.cities.reverse();
+        let (call, mut cities) = ds.clone().into_parts();
+        cities.reverse();
+        let reversed = Dataset::new(call, cities).unwrap();
         let parallel = Pairing::builder(&ds).parallel(true).build().unwrap();
         let sequential = Pairing::builder(&ds).parallel(false).build().unwrap();
         let other = Pairing::new(&reversed).unwrap();

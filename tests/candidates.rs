@@ -4,6 +4,7 @@
 //! `sum` optimum, be certified, and its potentials must prove it against the dense matrix.
 
 use citypair::candidates::{self, CandidateOptions, CandidateSolution};
+use citypair::error::Location;
 use citypair::matrix::ScoreMatrix;
 use citypair::model::{City, Profile, Theme};
 use citypair::scoring::WeightedScorer;
@@ -96,10 +97,7 @@ fn close(a: f64, b: f64) -> bool {
 }
 
 fn options(per_row: usize) -> CandidateOptions {
-    CandidateOptions {
-        max_new_per_row: per_row,
-        ..CandidateOptions::default()
-    }
+    CandidateOptions::default().with_max_new_per_row(per_row)
 }
 
 /// Candidate mode on a generated call against `Pairing::solve(Objective::Sum)`.
@@ -127,7 +125,7 @@ fn against_pairing(
             .pairs
             .iter()
             .zip(&s.pairs)
-            .all(|(d, c)| d.eu == eu[c.0].id && d.partner == partners[c.1].id);
+            .all(|(d, c)| d.eu == eu[c.0].id() && d.partner == partners[c.1].id());
     if same && s.total.to_bits() != dense.total_score.to_bits() {
         return Err("same pairs but a different total".into());
     }
@@ -143,17 +141,17 @@ fn coarse_city(
 ) -> City {
     let profile =
         |v: [u8; Theme::COUNT]| Profile::new(v.map(|x| f64::from(x) / 2.0)).unwrap_or_default();
-    City {
-        id: format!("c{id:03}"),
-        name: format!("City {id}"),
-        country: "PL".parse().unwrap_or_else(|_| unreachable!()),
+    let country = "PL".parse().unwrap_or_else(|_| unreachable!());
+    City::builder(
+        format!("c{id:03}"),
+        format!("City {id}"),
+        country,
         population,
-        lat: None,
-        lon: None,
-        challenges: profile(challenges),
-        expertise: profile(expertise),
-        capacity: 1,
-    }
+    )
+    .challenges(profile(challenges))
+    .expertise(profile(expertise))
+    .build()
+    .unwrap()
 }
 
 fn coarse_cities(n: std::ops::Range<usize>) -> impl Strategy<Value = Vec<City>> {
@@ -209,10 +207,7 @@ proptest! {
         check_best(&m, &s).map_err(TestCaseError::fail)?;
         prop_assert!(close(s.total, dense.total()), "{} vs {}", s.total, dense.total());
         // The same answer sequentially and on one thread.
-        let seq = candidates::solve(&eu, &partners, &scorer, k, &CandidateOptions {
-            parallel: false,
-            ..options(2)
-        }).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let seq = candidates::solve(&eu, &partners, &scorer, k, &options(2).with_parallel(false)).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(&seq.pairs, &s.pairs);
         prop_assert_eq!(seq.total.to_bits(), s.total.to_bits());
         prop_assert_eq!(&seq.row_potentials, &s.row_potentials);
@@ -304,7 +299,7 @@ fn a_unique_optimum_gives_the_dense_pairs() {
         let ids: Vec<(&str, &str)> = s
             .pairs
             .iter()
-            .map(|p| (eu[p.0].id.as_str(), partners[p.1].id.as_str()))
+            .map(|p| (eu[p.0].id(), partners[p.1].id()))
             .collect();
         let want: Vec<(&str, &str)> = dense
             .pairs
@@ -363,9 +358,10 @@ fn the_thread_count_does_not_matter() {
             .unwrap()
     };
     let (one, two) = (run(1), run(2));
-    let without_timings = |s: &CandidateSolution| CandidateSolution {
-        timings_ms: candidates::CandidateTimings::default(),
-        ..s.clone()
+    let without_timings = |s: &CandidateSolution| {
+        let mut s = s.clone();
+        s.timings_ms = candidates::CandidateTimings::default();
+        s
     };
     assert_eq!(without_timings(&one), without_timings(&two));
     assert!(one.rounds >= 1);
@@ -379,12 +375,17 @@ fn errors_and_edge_cases() {
     let partners: Vec<&City> = pairing.partner_cities().collect();
     let scorer = pairing.scorer();
     let e = candidates::solve(&eu, &partners, scorer, 0, &CandidateOptions::default()).unwrap_err();
-    assert!(e.to_string().starts_with("--candidates: "), "{e}");
-    let bad = CandidateOptions {
-        max_new_per_row: 0,
-        ..CandidateOptions::default()
-    };
-    assert!(candidates::solve(&eu, &partners, scorer, 2, &bad).is_err());
+    assert!(
+        matches!(e.location(), Some(Location::Parameter { name: "k", .. })),
+        "{e}"
+    );
+    assert!(e.to_string().starts_with("parameter k: "), "{e}");
+    let bad = CandidateOptions::default().with_max_new_per_row(0);
+    let e = candidates::solve(&eu, &partners, scorer, 2, &bad).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "parameter max_new_per_row: max_new_per_row must be at least 1"
+    );
     // One side empty: nothing to pair, trivially optimal.
     let none = candidates::solve(&eu, &[], scorer, 2, &CandidateOptions::default()).unwrap();
     assert!(none.certified_optimal && none.pairs.is_empty());

@@ -29,7 +29,10 @@ fn dataset(date: &str, partners: &[&str], cities: &[(&str, &str, u64)]) -> Datas
 }
 
 fn ids(d: &Dataset, indices: &[usize]) -> Vec<String> {
-    indices.iter().map(|&i| d.cities[i].id.clone()).collect()
+    indices
+        .iter()
+        .map(|&i| d.cities()[i].id().to_owned())
+        .collect()
 }
 
 fn reason<'a>(e: &'a Eligibility, id: &str) -> &'a str {
@@ -201,9 +204,9 @@ fn embedded_dataset_classifies() {
     let e = classify(&d);
     assert_eq!(
         e.eu.len() + e.partners.len() + e.excluded.len(),
-        d.cities.len()
+        d.cities().len()
     );
     for &i in &e.eu {
-        assert!(is_eu_member(d.cities[i].country, d.call.date));
+        assert!(is_eu_member(d.cities()[i].country(), d.call().date()));
     }
 }

@@ -32,10 +32,13 @@ fn edit(from: &str, to: &str) -> String {
     GOOD.replacen(from, to, 1)
 }
 
-/// The `(location, message)` of an [`Error::Invalid`] from parsing `text`.
+/// The `(location, message)` of an [`Error::Invalid`] from parsing `text`, the location as
+/// text.
 fn invalid(text: &str) -> (String, String) {
     match parse_dataset(text, "call.json") {
-        Err(Error::Invalid { location, message }) => (location, message),
+        Err(Error::Invalid {
+            location, message, ..
+        }) => (location.to_string(), message),
         other => panic!("expected Error::Invalid, got {other:?}"),
     }
 }
@@ -43,29 +46,29 @@ fn invalid(text: &str) -> (String, String) {
 #[test]
 fn good_document_reads_with_defaults() {
     let d = parse_dataset(GOOD, "call.json").unwrap();
-    assert_eq!(d.call.name, "IUC 2017");
-    assert_eq!(d.call.date.to_string(), "2017-09-21");
+    assert_eq!(d.call().name(), "IUC 2017");
+    assert_eq!(d.call().date().to_string(), "2017-09-21");
     let partners: Vec<&str> = d
-        .call
-        .partner_countries
+        .call()
+        .partner_countries()
         .iter()
         .map(citypair::model::Country::as_str)
         .collect();
     assert_eq!(partners, ["AR", "BR", "US"]);
-    assert_eq!(d.call.weights, Weights::default());
-    let [poznan, curitiba] = &d.cities[..] else {
+    assert_eq!(d.call().weights(), Weights::default());
+    let [poznan, curitiba] = d.cities() else {
         panic!("two cities")
     };
-    assert_eq!(poznan.name, "Poznań");
-    assert_eq!(poznan.challenges.get(Theme::AirQuality), 0.9);
-    assert_eq!(poznan.expertise.get(Theme::CircularEconomy), 0.6);
-    assert_eq!((poznan.lat, poznan.capacity), (Some(52.41), 1));
-    assert_eq!((curitiba.lat, curitiba.capacity), (None, 2));
-    assert_eq!(curitiba.expertise.nonzero().count(), 0);
+    assert_eq!(poznan.name(), "Poznań");
+    assert_eq!(poznan.challenges().get(Theme::AirQuality), 0.9);
+    assert_eq!(poznan.expertise().get(Theme::CircularEconomy), 0.6);
+    assert_eq!((poznan.lat(), poznan.capacity()), (Some(52.41), 1));
+    assert_eq!((curitiba.lat(), curitiba.capacity()), (None, 2));
+    assert_eq!(curitiba.expertise().nonzero().count(), 0);
 
     let no_min = edit("\"min_population\": 50000,", "");
     assert_eq!(
-        parse_dataset(&no_min, "x").unwrap().call.min_population,
+        parse_dataset(&no_min, "x").unwrap().call().min_population(),
         50_000
     );
 }
@@ -74,7 +77,7 @@ fn good_document_reads_with_defaults() {
 fn empty_city_list_is_accepted() {
     let text = r#"{"call": {"name": "c", "date": "2017-09-21", "partner_countries": []},
                    "cities": []}"#;
-    assert!(parse_dataset(text, "x").unwrap().cities.is_empty());
+    assert!(parse_dataset(text, "x").unwrap().cities().is_empty());
 }
 
 #[test]
@@ -118,7 +121,7 @@ fn files_are_read() {
     std::fs::create_dir_all(&dir).unwrap();
     let call = dir.join("call.json");
     std::fs::write(&call, GOOD).unwrap();
-    assert_eq!(load_dataset(&call).unwrap().cities.len(), 2);
+    assert_eq!(load_dataset(&call).unwrap().cities().len(), 2);
     let matrix = dir.join("m.txt");
     std::fs::write(&matrix, "2\n1 2\n3 4\n").unwrap();
     assert_eq!(load_matrix(&matrix).unwrap().data, [1.0, 2.0, 3.0, 4.0]);
@@ -132,7 +135,9 @@ fn files_are_read() {
 fn duplicate_id_names_the_id() {
     let text = edit("\"id\": \"curitiba\"", "\"id\": \"poznan\"");
     match parse_dataset(&text, "x") {
-        Err(Error::DuplicateCity { id, first, second }) => {
+        Err(Error::DuplicateCity {
+            id, first, second, ..
+        }) => {
             assert_eq!((id.as_str(), first, second), ("poznan", 1, 2));
         }
         other => panic!("{other:?}"),
@@ -241,8 +246,8 @@ fn programme_rules_are_read() {
              {"countries": ["DE"], "regions": [], "max": 2, "min": null}
            ]"#,
     );
-    let call = parse_dataset(&text, "call.json").unwrap().call;
-    let rules = &call.rules;
+    let call = parse_dataset(&text, "call.json").unwrap().call().clone();
+    let rules = &call.rules();
     assert_eq!(rules.min_score, Some(0.35));
     let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
         v.iter()
@@ -258,35 +263,17 @@ fn programme_rules_are_read() {
     assert_eq!(
         rules.quotas,
         [
-            Quota {
-                countries: codes(&["CA", "US"]),
-                regions: vec![],
-                min: 0,
-                max: Some(3),
-            },
-            Quota {
-                countries: codes(&["IN"]),
-                regions: vec![],
-                min: 2,
-                max: None,
-            },
-            Quota {
-                countries: vec![],
-                regions: vec!["Southern Cone".to_owned(), "Japan".to_owned()],
-                min: 1,
-                max: Some(4),
-            },
-            Quota {
-                countries: codes(&["DE"]),
-                regions: vec![],
-                min: 0,
-                max: Some(2),
-            },
+            Quota::of_countries(codes(&["CA", "US"])).at_most(3),
+            Quota::of_countries(codes(&["IN"])).at_least(2),
+            Quota::of_regions(["Southern Cone", "Japan"])
+                .at_least(1)
+                .at_most(4),
+            Quota::of_countries(codes(&["DE"])).at_most(2),
         ]
     );
     // The override moves KR out of "China and the rest of Asia" and AR, UY out of Latin America,
     // and adds "Southern Cone" at the end.
-    let regions = &call.regions;
+    let regions = &call.regions();
     assert_eq!(regions.countries("Japan"), Some(&codes(&["JP", "KR"])[..]));
     assert_eq!(
         regions.countries("Southern Cone"),
@@ -311,25 +298,29 @@ fn programme_rules_are_read() {
 
 #[test]
 fn programme_rules_default_to_none_and_null_is_absent() {
-    let plain = parse_dataset(GOOD, "x").unwrap().call;
-    assert!(plain.rules.is_empty());
-    assert_eq!(plain.rules, Rules::default());
-    assert_eq!(plain.regions, Regions::iuc());
+    let plain = parse_dataset(GOOD, "x").unwrap().call().clone();
+    assert!(plain.rules().is_empty());
+    assert_eq!(*plain.rules(), Rules::default());
+    assert_eq!(*plain.regions(), Regions::iuc());
     let nulls = with_rules(
         r#""min_score": null, "forbidden": null, "locked": null, "quotas": null, "regions": null"#,
     );
-    let call = parse_dataset(&nulls, "x").unwrap().call;
-    assert_eq!((call.rules, call.regions), (plain.rules, plain.regions));
+    let call = parse_dataset(&nulls, "x").unwrap().call().clone();
+    assert_eq!(
+        (call.rules(), call.regions()),
+        (plain.rules(), plain.regions())
+    );
     let empty = with_rules(r#""forbidden": [], "locked": [], "quotas": [], "regions": {}"#);
-    let call = parse_dataset(&empty, "x").unwrap().call;
-    assert!(call.rules.is_empty());
-    assert_eq!(call.regions, Regions::iuc());
+    let call = parse_dataset(&empty, "x").unwrap().call().clone();
+    assert!(call.rules().is_empty());
+    assert_eq!(*call.regions(), Regions::iuc());
     // The bounds of min_score are allowed, as integers too.
     for bound in ["0", "1", "1.0"] {
         let call = parse_dataset(&with_rules(&format!("\"min_score\": {bound}")), "x")
             .unwrap()
-            .call;
-        assert!(call.rules.min_score.is_some());
+            .call()
+            .clone();
+        assert!(call.rules().min_score.is_some());
     }
 }
 
@@ -467,7 +458,7 @@ fn quota_shape_errors_name_the_quota() {
     // Equal bounds are fine.
     let text = with_rules(r#""quotas": [{"countries": ["US"], "min": 2, "max": 2}]"#);
     assert_eq!(
-        parse_dataset(&text, "x").unwrap().call.rules.quotas[0].max,
+        parse_dataset(&text, "x").unwrap().call().rules().quotas[0].max,
         Some(2)
     );
 }
@@ -500,8 +491,8 @@ fn quota_regions_must_name_regions_of_the_call() {
     let text = with_rules(
         r#""quotas": [{"regions": ["Andes"], "max": 1}], "regions": {"Andes": ["PE", "BO"]}"#,
     );
-    let call = parse_dataset(&text, "x").unwrap().call;
-    assert_eq!(call.rules.quotas[0].regions, ["Andes"]);
+    let call = parse_dataset(&text, "x").unwrap().call().clone();
+    assert_eq!(call.rules().quotas[0].regions, ["Andes"]);
     let text = with_rules(
         r#""quotas": [{"regions": ["Andes"], "max": 1}], "regions": {"Andes ": ["PE"]}"#,
     );
@@ -578,8 +569,8 @@ fn weights_may_be_partial() {
         "\"min_population\"",
         "\"weights\": {\"challenges\": 2, \"size\": 0}, \"min_population\"",
     );
-    let w = parse_dataset(&text, "x").unwrap().call.weights;
-    assert_eq!((w.challenges, w.expertise, w.size), (2.0, 0.25, 0.0));
+    let w = parse_dataset(&text, "x").unwrap().call().weights();
+    assert_eq!((w.challenges(), w.expertise(), w.size()), (2.0, 0.25, 0.0));
 }
 
 // ---- matrix text ----
@@ -595,6 +586,7 @@ fn matrix_error(text: &str) -> (usize, String) {
             file,
             line,
             message,
+            ..
         }) => {
             assert_eq!(file, "m.txt");
             (line, message)
@@ -771,7 +763,7 @@ fn written_datasets_read_back_equal() {
         calls.push(citypair::synthetic::call(40 + seed as usize, 30, seed));
     }
     // With every rule and a region override.
-    let mut ruled = citypair::synthetic::call(20, 20, 11);
+    let ruled = citypair::synthetic::call(20, 20, 11);
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/fixtures/iuc-2017.json"
@@ -784,8 +776,14 @@ fn written_datasets_read_back_equal() {
     doc["call"]["quotas"] = serde_json::json!([{"regions": ["Japan"], "min": 1, "max": 4}, {"countries": ["DE"], "max": 2}]);
     doc["call"]["regions"] = serde_json::json!({"Japan": ["JP", "KR"]});
     calls.push(citypair::io::parse_dataset(&doc.to_string(), "rules").unwrap());
-    ruled.cities[0].capacity = 3;
-    calls.push(ruled);
+    let (call, mut cities) = ruled.into_parts();
+    cities[0] = cities[0]
+        .clone()
+        .into_builder()
+        .capacity(3)
+        .build()
+        .unwrap();
+    calls.push(citypair::Dataset::new(call, cities).unwrap());
     for d in calls {
         let written = citypair::io::dataset_json(&d).to_string();
         assert_eq!(citypair::io::parse_dataset(&written, "written").unwrap(), d);

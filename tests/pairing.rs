@@ -7,6 +7,7 @@ mod common;
 use std::collections::{HashMap, HashSet};
 
 use citypair::eligibility::Side;
+use citypair::error::NoPairs;
 use citypair::io::{embedded_dataset, parse_dataset};
 use citypair::solver::{solve, Sense};
 use citypair::{Dataset, Error, Objective, Pairing, Solution};
@@ -29,11 +30,11 @@ fn score_at<'p>(p: &'p Pairing<'_>) -> impl Fn(usize, usize) -> f64 + 'p {
 }
 
 fn row_ids(p: &Pairing<'_>) -> Vec<String> {
-    p.eu_cities().map(|c| c.id.clone()).collect()
+    p.eu_cities().map(|c| c.id().to_owned()).collect()
 }
 
 fn col_ids(p: &Pairing<'_>) -> Vec<String> {
-    p.partner_cities().map(|c| c.id.clone()).collect()
+    p.partner_cities().map(|c| c.id().to_owned()).collect()
 }
 
 /// `(row, col)` of each pair of `s`, in the order of `s.pairs`.
@@ -96,7 +97,7 @@ fn check_solution(p: &Pairing<'_>, s: &Solution) {
     let (rows, cols) = (row_ids(p), col_ids(p));
     let n = rows.len().min(cols.len());
     assert_eq!(s.pairs.len(), n, "as many pairs as the smaller side");
-    assert_eq!(s.call, p.call().name);
+    assert_eq!(s.call, p.call().name());
     // One-to-one, ordered by EU id.
     assert!(
         s.pairs.windows(2).all(|w| w[0].eu < w[1].eu),
@@ -827,7 +828,7 @@ fn unmatched_lists_exactly_the_eligible_cities_left_over() {
             let mut all: Vec<String> = accounted;
             all.extend(s.excluded.iter().map(|e| e.id.clone()));
             all.sort();
-            let mut input: Vec<String> = d.cities.iter().map(|c| c.id.clone()).collect();
+            let mut input: Vec<String> = d.cities().iter().map(|c| c.id().to_owned()).collect();
             input.sort();
             assert_eq!(all, input);
         }
@@ -847,9 +848,22 @@ fn a_call_without_one_side_says_why() {
         ],
     ));
     match Pairing::new(&only_eu) {
-        Err(Error::NoPairs { reason }) => {
-            assert!(reason.contains("no eligible partner city"), "{reason}");
-            assert!(reason.contains("BR"), "{reason}");
+        Err(Error::NoPairs { reason, .. }) => {
+            let text = reason.to_string();
+            assert!(text.contains("no eligible partner city"), "{text}");
+            assert!(text.contains("BR"), "{text}");
+            match reason {
+                NoPairs::NoPartnerCity {
+                    partner_countries,
+                    eu,
+                    excluded,
+                    ..
+                } => {
+                    assert_eq!(partner_countries, ["BR".parse().unwrap()]);
+                    assert_eq!((eu, excluded), (2, 0));
+                }
+                other => panic!("expected NoPartnerCity, got {other:?}"),
+            }
         }
         other => panic!("expected NoPairs, got {other:?}"),
     }
@@ -863,8 +877,22 @@ fn a_call_without_one_side_says_why() {
         ],
     ));
     match Pairing::new(&only_partners) {
-        Err(Error::NoPairs { reason }) => {
-            assert!(reason.contains("no eligible EU city"), "{reason}");
+        Err(Error::NoPairs { reason, .. }) => {
+            assert!(
+                matches!(
+                    reason,
+                    NoPairs::NoEuCity {
+                        partners: 1,
+                        excluded: 1,
+                        ..
+                    }
+                ),
+                "{reason:?}"
+            );
+            assert!(
+                reason.to_string().contains("no eligible EU city"),
+                "{reason}"
+            );
         }
         other => panic!("expected NoPairs, got {other:?}"),
     }

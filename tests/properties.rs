@@ -24,8 +24,12 @@ fn call() -> impl Strategy<Value = (u64, usize, usize)> {
 
 /// `(row, col)` of each pair of a solution.
 fn positions(p: &Pairing<'_>, s: &Solution) -> Vec<(usize, usize)> {
-    let rows: HashMap<&str, usize> = p.eu_cities().map(|c| c.id.as_str()).zip(0..).collect();
-    let cols: HashMap<&str, usize> = p.partner_cities().map(|c| c.id.as_str()).zip(0..).collect();
+    let rows: HashMap<&str, usize> = p.eu_cities().map(citypair::City::id).zip(0..).collect();
+    let cols: HashMap<&str, usize> = p
+        .partner_cities()
+        .map(citypair::City::id)
+        .zip(0..)
+        .collect();
     s.pairs
         .iter()
         .map(|q| (rows[q.eu.as_str()], cols[q.partner.as_str()]))
@@ -103,8 +107,8 @@ proptest! {
         let d = dataset(&random_call(seed, e, q));
         let p = Pairing::new(&d).unwrap();
         prop_assert_eq!((p.matrix().rows(), p.matrix().cols()), (e, q));
-        let eu: Vec<String> = p.eu_cities().map(|c| c.id.clone()).collect();
-        let partners: Vec<String> = p.partner_cities().map(|c| c.id.clone()).collect();
+        let eu: Vec<String> = p.eu_cities().map(|c| c.id().to_owned()).collect();
+        let partners: Vec<String> = p.partner_cities().map(|c| c.id().to_owned()).collect();
         prop_assert!(eu.windows(2).all(|w| w[0] < w[1]), "rows by id");
         prop_assert!(partners.windows(2).all(|w| w[0] < w[1]), "columns by id");
         for (i, a) in eu.iter().enumerate() {

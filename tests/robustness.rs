@@ -148,7 +148,7 @@ proptest! {
                     let s = match p.solve(o) {
                         Ok(s) => s,
                         Err(e) => {
-                            prop_assert!(!d.call.rules.is_empty(), "without rules: {e}");
+                            prop_assert!(!d.call().rules().is_empty(), "without rules: {e}");
                             continue;
                         }
                     };

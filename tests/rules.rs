@@ -4,6 +4,7 @@
 mod common;
 
 use citypair::eligibility::Side;
+use citypair::error::Infeasibility;
 use citypair::model::Quota;
 use citypair::{testing, Error, Objective, Pairing};
 use proptest::prelude::*;
@@ -55,8 +56,8 @@ fn brute(p: &Pairing<'_>) -> Brute {
 /// Checks a solution keeps every rule.
 fn keeps_rules(p: &Pairing<'_>, s: &citypair::Solution) {
     let rules = p.rules();
-    let eu: Vec<&str> = p.eu_cities().map(|c| c.id.as_str()).collect();
-    let pa: Vec<&str> = p.partner_cities().map(|c| c.id.as_str()).collect();
+    let eu: Vec<&str> = p.eu_cities().map(citypair::City::id).collect();
+    let pa: Vec<&str> = p.partner_cities().map(citypair::City::id).collect();
     let idx: Vec<(usize, usize)> = s
         .pairs
         .iter()
@@ -122,7 +123,7 @@ proptest! {
                 let low_solver = f
                     .pairs
                     .iter()
-                    .filter(|x| !ds.call.rules.locked.contains(&(x.eu.clone(), x.partner.clone())))
+                    .filter(|x| !ds.call().rules().locked.contains(&(x.eu.clone(), x.partner.clone())))
                     .map(|x| x.score)
                     .reduce(f64::min);
                 prop_assert_eq!(low_solver, low);
@@ -140,9 +141,16 @@ proptest! {
                     }
                 }
             }
-            Err(Error::Infeasible { reason }) => {
-                prop_assert!(b.sum.is_none(), "infeasible ({reason}) but brute force pairs");
-                prop_assert!(reason.contains("quota #"), "{reason}");
+            Err(Error::Infeasible { why, .. }) => {
+                prop_assert!(b.sum.is_none(), "infeasible ({why}) but brute force pairs");
+                prop_assert!(why.to_string().contains("quota #"), "{why}");
+                prop_assert!(
+                    matches!(
+                        why,
+                        Infeasibility::QuotaMinimum { .. } | Infeasibility::QuotaMaximum { .. }
+                    ),
+                    "{why:?}"
+                );
             }
             Err(Error::NoPairs { .. }) => prop_assert!(b.sum.is_none_or(|(_, k)| k == 0)),
             Err(e) => panic!("unexpected error {e}"),
@@ -158,15 +166,15 @@ proptest! {
         let Ok(p) = Pairing::new(&ruled) else { return Ok(()) };
         let Ok(s) = p.solve(Objective::Sum) else { return Ok(()) };
         // Quotas that every pairing keeps: min 0, max = number of cities.
-        let mut slack = ruled.clone();
-        slack.call.rules.quotas = vec![Quota {
-            countries: vec!["DE".parse().unwrap(), "PL".parse().unwrap()],
-            regions: Vec::new(),
-            min: 0,
-            max: Some(ds.cities.len() * 2),
-        }];
-        let mut none = ruled.clone();
-        none.call.rules.quotas.clear();
+        let mut slack_rules = ruled.call().rules().clone();
+        slack_rules.quotas = vec![
+            Quota::of_countries(["DE".parse().unwrap(), "PL".parse().unwrap()])
+                .at_most(ds.cities().len() * 2),
+        ];
+        let slack = ruled.clone().with_rules(slack_rules).unwrap();
+        let mut no_quotas = ruled.call().rules().clone();
+        no_quotas.quotas.clear();
+        let none = ruled.clone().with_rules(no_quotas).unwrap();
         if let (Ok(a), Ok(b)) = (Pairing::new(&slack), Pairing::new(&none)) {
             let (a, b) = (a.solve(Objective::Sum).unwrap(), b.solve(Objective::Sum).unwrap());
             prop_assert!((a.total_score - b.total_score).abs() <= 1e-9);
@@ -175,9 +183,10 @@ proptest! {
             prop_assert!(b.total_score >= s.total_score - 1e-9);
         }
         // Dropping the minimum score or the forbidden pairs relaxes too.
-        let mut relaxed = ruled.clone();
-        relaxed.call.rules.min_score = None;
-        relaxed.call.rules.forbidden.clear();
+        let mut relaxed_rules = ruled.call().rules().clone();
+        relaxed_rules.min_score = None;
+        relaxed_rules.forbidden.clear();
+        let relaxed = ruled.clone().with_rules(relaxed_rules).unwrap();
         if let Ok(q) = Pairing::new(&relaxed) {
             let r = q.solve(Objective::Sum).unwrap();
             prop_assert!(r.total_score >= s.total_score - 1e-9);
@@ -188,14 +197,21 @@ proptest! {
 #[cfg(feature = "serde")]
 #[test]
 fn capacities_let_a_city_join_several_pairs() {
-    let mut ds = citypair::io::embedded_dataset().unwrap();
+    let ds = citypair::io::embedded_dataset().unwrap();
     let base = Pairing::new(&ds).unwrap().solve(Objective::Sum).unwrap();
     // Every partner city takes two EU cities: more EU cities are paired.
-    for c in &mut ds.cities {
-        if ds.call.partner_countries.contains(&c.country) {
-            c.capacity = 2;
-        }
-    }
+    let (call, cities) = ds.into_parts();
+    let cities = cities
+        .into_iter()
+        .map(|c| {
+            if call.partner_countries().contains(&c.country()) {
+                c.into_builder().capacity(2).build().unwrap()
+            } else {
+                c
+            }
+        })
+        .collect();
+    let ds = citypair::Dataset::new(call, cities).unwrap();
     let p = Pairing::new(&ds).unwrap();
     let s = p.solve(Objective::Sum).unwrap();
     keeps_rules(&p, &s);

@@ -7,17 +7,11 @@ use citypair::scoring::{PreparedCity, Scorer, WeightedScorer};
 use proptest::prelude::*;
 
 fn city(id: String, population: u64, challenges: Profile, expertise: Profile) -> City {
-    City {
-        name: id.clone(),
-        id,
-        country: "PL".parse().unwrap(),
-        population,
-        lat: None,
-        lon: None,
-        challenges,
-        expertise,
-        capacity: 1,
-    }
+    City::builder(id.clone(), id, "PL".parse().unwrap(), population)
+        .challenges(challenges)
+        .expertise(expertise)
+        .build()
+        .unwrap()
 }
 
 /// A profile with some themes set (values often round, sometimes zero). Boxed and heap-backed:
@@ -50,25 +44,16 @@ fn any_city() -> BoxedStrategy<City> {
 
 fn weights() -> impl Strategy<Value = Weights> {
     let w = prop_oneof![Just(0.0), 0.0f64..10.0];
-    (w.clone(), w.clone(), w)
-        .prop_map(|(challenges, expertise, size)| Weights {
-            challenges,
-            expertise,
-            size,
-        })
-        .prop_filter("positive sum", |w| {
-            w.challenges + w.expertise + w.size > 0.0
-        })
+    (w.clone(), w.clone(), w).prop_filter_map("positive sum", |(challenges, expertise, size)| {
+        Weights::new(challenges, expertise, size).ok()
+    })
 }
 
 fn cities(n: std::ops::Range<usize>) -> impl Strategy<Value = Vec<City>> {
     prop::collection::vec(any_city(), n).prop_map(|v| {
         v.into_iter()
             .enumerate()
-            .map(|(i, c)| City {
-                id: format!("c{i}"),
-                ..c
-            })
+            .map(|(i, c)| c.into_builder().id(format!("c{i}")).build().unwrap())
             .collect()
     })
 }
@@ -76,7 +61,7 @@ fn cities(n: std::ops::Range<usize>) -> impl Strategy<Value = Vec<City>> {
 proptest! {
     #[test]
     fn scores_lie_in_the_unit_interval(u in any_city(), p in any_city(), w in weights()) {
-        let scorer = WeightedScorer::new(w).unwrap();
+        let scorer = WeightedScorer::new(w);
         let s = scorer.score(&u, &p);
         prop_assert!((0.0..=1.0).contains(&s), "{}", s);
         let e = scorer.explain(&u, &p);
@@ -88,7 +73,7 @@ proptest! {
 
     #[test]
     fn explanation_score_is_the_score_bitwise(u in any_city(), p in any_city(), w in weights()) {
-        let scorer = WeightedScorer::new(w).unwrap();
+        let scorer = WeightedScorer::new(w);
         let s = scorer.score(&u, &p);
         let e = scorer.explain(&u, &p);
         prop_assert_eq!(e.score.to_bits(), s.to_bits());
@@ -111,7 +96,7 @@ proptest! {
 
     #[test]
     fn scores_are_symmetric(u in any_city(), p in any_city(), w in weights()) {
-        let scorer = WeightedScorer::new(w).unwrap();
+        let scorer = WeightedScorer::new(w);
         prop_assert_eq!(scorer.score(&u, &p).to_bits(), scorer.score(&p, &u).to_bits());
     }
 
@@ -119,7 +104,7 @@ proptest! {
     fn shared_themes_are_positive_sorted_and_bounded(
         u in any_city(), p in any_city(), w in weights(), k in 0usize..20,
     ) {
-        let scorer = WeightedScorer::new(w).unwrap();
+        let scorer = WeightedScorer::new(w);
         let shared = scorer.shared_themes(&u, &p, k);
         prop_assert!(shared.len() <= k.min(Theme::COUNT));
         for pair in shared.windows(2) {
@@ -147,7 +132,7 @@ proptest! {
         population in 1u64..10_000_000,
         w in weights(),
     ) {
-        let scorer = WeightedScorer::new(w).unwrap();
+        let scorer = WeightedScorer::new(w);
         let expertise = Profile::new([teach; Theme::COUNT]).unwrap();
         let make = |id: String, c: Profile| city(id, population, c, expertise);
         let half = others.len() / 2;
@@ -174,7 +159,7 @@ proptest! {
     fn parallel_matrix_equals_sequential_bitwise(
         eu in cities(0..14), partners in cities(0..14), w in weights(),
     ) {
-        let scorer = WeightedScorer::new(w).unwrap();
+        let scorer = WeightedScorer::new(w);
         let eu: Vec<&City> = eu.iter().collect();
         let partners: Vec<&City> = partners.iter().collect();
         let seq = ScoreMatrix::build(&eu, &partners, &scorer, false);
@@ -194,13 +179,9 @@ proptest! {
     /// Scaling all weights by the same factor changes nothing but rounding.
     #[test]
     fn weights_are_normalised(u in any_city(), p in any_city(), w in weights(), f in 0.01f64..100.0) {
-        let a = WeightedScorer::new(w).unwrap().score(&u, &p);
-        let scaled = Weights {
-            challenges: w.challenges * f,
-            expertise: w.expertise * f,
-            size: w.size * f,
-        };
-        let b = WeightedScorer::new(scaled).unwrap().score(&u, &p);
+        let a = WeightedScorer::new(w).score(&u, &p);
+        let scaled = Weights::new(w.challenges() * f, w.expertise() * f, w.size() * f).unwrap();
+        let b = WeightedScorer::new(scaled).score(&u, &p);
         prop_assert!((a - b).abs() < 1e-12);
     }
 }
@@ -254,24 +235,9 @@ fn known_components() {
 
 #[test]
 fn bad_weights_are_errors() {
-    for w in [
-        Weights {
-            challenges: -0.1,
-            expertise: 1.0,
-            size: 1.0,
-        },
-        Weights {
-            challenges: 0.0,
-            expertise: 0.0,
-            size: 0.0,
-        },
-        Weights {
-            challenges: f64::NAN,
-            expertise: 1.0,
-            size: 1.0,
-        },
-    ] {
-        assert!(WeightedScorer::new(w).is_err(), "{w:?}");
+    for (c, e, s) in [(-0.1, 1.0, 1.0), (0.0, 0.0, 0.0), (f64::NAN, 1.0, 1.0)] {
+        let err = Weights::new(c, e, s).unwrap_err();
+        assert!(err.to_string().starts_with("weights: "), "{err}");
     }
 }
 
@@ -279,7 +245,8 @@ fn bad_weights_are_errors() {
 fn closures_and_generic_builds() {
     let a = city("a".into(), 1, Profile::default(), Profile::default());
     let b = city("b".into(), 1000, Profile::default(), Profile::default());
-    let by_population = |u: &City, p: &City| (u.population as f64 / p.population as f64).min(1.0);
+    let by_population =
+        |u: &City, p: &City| (u.population() as f64 / p.population() as f64).min(1.0);
     let m = ScoreMatrix::build_with(&[&a, &b], &[&b], &by_population, true);
     assert_eq!(m.as_slice(), [0.001, 1.0]);
 }

@@ -198,7 +198,7 @@ fn scipy_cases() {
     // NaN is an error naming the entry.
     assert!(matches!(
         solve(&[1.0, f64::NAN, 2.0, 3.0], 2, 2, Sense::Minimize),
-        Err(Error::NaN { row: 0, col: 1 })
+        Err(Error::NaN { row: 0, col: 1, .. })
     ));
 }
 
@@ -446,7 +446,11 @@ fn fused_input_check_names_the_offender() {
             assert!(
                 matches!(
                     solve(&m, r, c, Sense::Minimize),
-                    Err(Error::NaN { row: 17, col: 11 })
+                    Err(Error::NaN {
+                        row: 17,
+                        col: 11,
+                        ..
+                    })
                 ),
                 "{r}x{c} ties {ties}"
             );
@@ -455,15 +459,16 @@ fn fused_input_check_names_the_offender() {
             m[r * c - 1] = f64::NAN;
             assert!(matches!(
                 solve(&m, r, c, Sense::Maximize),
-                Err(Error::NaN { row, col }) if row == r - 1 && col == c - 1
+                Err(Error::NaN { row, col, .. }) if row == r - 1 && col == c - 1
             ));
             // A line of the shorter side with no allowed entry.
             let mut m = base.clone();
             if r <= c {
                 m[21 * c..22 * c].fill(f64::NEG_INFINITY);
                 match solve(&m, r, c, Sense::Minimize) {
-                    Err(Error::Infeasible { reason }) => {
-                        assert!(reason.contains("row 21 has no allowed column"), "{reason}");
+                    Err(e @ Error::Infeasible { .. }) => {
+                        assert_eq!(e.to_string(), "infeasible: row 21 has no allowed column");
+                        assert_eq!(e.witness(), Some((&[21][..], &[][..])));
                     }
                     other => panic!("{other:?}"),
                 }
@@ -472,8 +477,9 @@ fn fused_input_check_names_the_offender() {
                     m[i * c + 13] = f64::INFINITY;
                 }
                 match solve(&m, r, c, Sense::Minimize) {
-                    Err(Error::Infeasible { reason }) => {
-                        assert!(reason.contains("column 13 has no allowed row"), "{reason}");
+                    Err(e @ Error::Infeasible { .. }) => {
+                        assert_eq!(e.to_string(), "infeasible: column 13 has no allowed row");
+                        assert_eq!(e.witness(), Some((&[][..], &[13][..])));
                     }
                     other => panic!("{other:?}"),
                 }

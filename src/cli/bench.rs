@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
+use super::Result;
 use citypair::bench::{self, BenchFamily, BenchRun};
-use citypair::Result;
 use serde::Serialize;
 
 use super::json::to_json;

@@ -4,11 +4,11 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use citypair::{Objective, Pairing, Result, Solution};
+use citypair::{Objective, Pairing, Solution};
 use serde::Serialize;
 
 use super::json::to_json;
-use super::{in_file, load};
+use super::{in_file, load, Result};
 
 /// `compare [INPUT]`: what it prints, or the error.
 pub(crate) fn command(input: Option<&Path>, json: bool) -> Result<String> {
@@ -17,15 +17,15 @@ pub(crate) fn command(input: Option<&Path>, json: bool) -> Result<String> {
     let rows = [Objective::Sum, Objective::MaxMin, Objective::Stable]
         .into_iter()
         .map(|o| pairing.solve(o).map(|s| CompareRow::new(&s)))
-        .collect::<Result<Vec<_>>>()
+        .collect::<citypair::Result<Vec<_>>>()
         .map_err(|e| in_file(e, input))?;
     if json {
         to_json(&CompareJson {
-            call: &dataset.call.name,
+            call: dataset.call().name(),
             objectives: rows,
         })
     } else {
-        Ok(compare_table(&dataset.call.name, &rows))
+        Ok(compare_table(dataset.call().name(), &rows))
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod bench;
 mod compare;
+mod error;
 mod generate;
 mod json;
 mod pair;
@@ -19,8 +20,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use citypair::io;
-use citypair::{Dataset, Error, Objective, Result};
+use citypair::{Dataset, Objective};
 use clap::{Parser, Subcommand, ValueEnum};
+
+pub(crate) use error::{CliError, Result};
 
 /// Pairs EU cities with partner cities for sustainable-development cooperation, optimally.
 #[derive(Debug, Parser)]
@@ -252,26 +255,13 @@ pub(crate) fn run(cli: &Cli) -> Result<String> {
 /// Loads the input, or the embedded dataset; errors without a file name get the path in front.
 fn load(input: Option<&Path>) -> Result<Dataset> {
     match input {
-        None => io::embedded_dataset(),
+        None => Ok(io::embedded_dataset()?),
         Some(path) => io::load_dataset(path).map_err(|e| in_file(e, Some(path))),
     }
 }
 
 /// Puts the input file in front of an error about its content that does not name it yet
-/// (I/O, JSON and matrix errors already do).
-fn in_file(e: Error, input: Option<&Path>) -> Error {
-    let Some(path) = input else { return e };
-    match e {
-        Error::Invalid { location, message } => Error::Invalid {
-            location: format!("{}: {location}", path.display()),
-            message,
-        },
-        Error::DuplicateCity { .. } | Error::NoPairs { .. } | Error::UnknownCity { .. } => {
-            Error::Invalid {
-                location: path.display().to_string(),
-                message: e.to_string(),
-            }
-        }
-        other => other,
-    }
+/// ([`CliError::in_file`]).
+fn in_file(e: impl Into<CliError>, input: Option<&Path>) -> CliError {
+    e.into().in_file(input)
 }

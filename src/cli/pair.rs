@@ -5,12 +5,12 @@ use std::path::Path;
 
 use citypair::candidates::{self, CandidateOptions};
 use citypair::eligibility::Side;
-use citypair::{Dataset, Error, Pairing, Result};
+use citypair::{Dataset, Pairing};
 
 use super::json::to_json;
 use super::tables::pair_table;
 use super::whatif::{self, WhatIfArgs};
-use super::{in_file, load, ObjectiveArg};
+use super::{in_file, load, CliError, ObjectiveArg, Result};
 
 /// `pair [INPUT]`: what it prints, or the error (naming `input` where it is about its content).
 pub(crate) fn command(
@@ -54,17 +54,23 @@ fn candidates_command(
     json: bool,
 ) -> Result<String> {
     if objective != ObjectiveArg::Sum {
-        return Err(Error::invalid(
+        return Err(CliError::usage(
             "--candidates",
             "candidate mode solves the sum objective (leave out --objective or use --objective \
              sum)",
         ));
     }
     if what_if {
-        return Err(Error::invalid(
+        return Err(CliError::usage(
             "--candidates",
             "--without, --lock, --alternatives and --regret need the dense solver; leave out \
              --candidates",
+        ));
+    }
+    if k == 0 {
+        return Err(CliError::usage(
+            "--candidates",
+            "K must be at least 1 (each city keeps its K best counterparts)",
         ));
     }
     let solution = candidates::pair(dataset, k, &CandidateOptions::default())?;

@@ -3,11 +3,11 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use citypair::{City, Pairing, Result};
+use citypair::{City, Pairing};
 use serde::Serialize;
 
 use super::json::to_json;
-use super::{in_file, load};
+use super::{in_file, load, Result};
 
 /// `scores [INPUT] [--explain EU PARTNER]`: what it prints, or the error.
 pub(crate) fn command(
@@ -45,9 +45,9 @@ struct ScoresJson<'a> {
 impl<'a> ScoresJson<'a> {
     fn new(p: &'a Pairing<'a>) -> Self {
         ScoresJson {
-            call: &p.call().name,
-            eu: p.eu_cities().map(|c| c.id.as_str()).collect(),
-            partners: p.partner_cities().map(|c| c.id.as_str()).collect(),
+            call: p.call().name(),
+            eu: p.eu_cities().map(citypair::City::id).collect(),
+            partners: p.partner_cities().map(citypair::City::id).collect(),
             scores: p.matrix().iter_rows().collect(),
         }
     }
@@ -68,9 +68,9 @@ fn scores_table(p: &Pairing<'_>) -> String {
         let list: Vec<String> = best
             .iter()
             .take(5)
-            .map(|&(j, s)| format!("{} {s:.3}", partners[j].id))
+            .map(|&(j, s)| format!("{} {s:.3}", partners[j].id()))
             .collect();
-        let _ = writeln!(out, "{:<24} {}", eu.id, list.join(", "));
+        let _ = writeln!(out, "{:<24} {}", eu.id(), list.join(", "));
     }
     out
 }

@@ -6,11 +6,11 @@ use std::time::Instant;
 
 use citypair::io;
 use citypair::solver::{solve, solve_bottleneck, Sense};
-use citypair::{Error, Result};
+
 use serde::Serialize;
 
 use super::json::to_json;
-use super::SolveObjective;
+use super::{CliError, Result, SolveObjective};
 
 /// `citypair solve --json`.
 #[derive(Serialize)]
@@ -50,7 +50,7 @@ pub(crate) fn command(
     };
     let solve_ms = start.elapsed().as_secs_f64() * 1e3;
     if !assignment.total().is_finite() {
-        return Err(Error::invalid(
+        return Err(CliError::usage(
             path.display(),
             format!(
                 "the optimal total is {} in double precision: the entries are too large to add up",

@@ -6,18 +6,18 @@ use citypair::{City, Dataset, Objective, Solution};
 
 /// A city as `Name (CC)`.
 fn label(c: &City) -> String {
-    format!("{} ({})", c.name, c.country)
+    format!("{} ({})", c.name(), c.country())
 }
 
 /// The `pair` table; `sides` are the numbers of eligible EU and partner cities.
 pub(crate) fn pair_table(dataset: &Dataset, sides: (usize, usize), s: &Solution) -> String {
-    let city = |id: &str| dataset.cities.iter().find(|c| c.id == id);
+    let city = |id: &str| dataset.cities().iter().find(|c| c.id() == id);
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{} ({}): objective {}, {} pairs of {} EU and {} partner cities, total score {:.4}{}",
         s.call,
-        dataset.call.date,
+        dataset.call().date(),
         s.objective,
         s.pairs.len(),
         sides.0,

@@ -4,12 +4,12 @@
 use std::fmt::Write as _;
 
 use citypair::whatif::{Diff, Planner};
-use citypair::{Dataset, Error, Objective, Pairing, Result};
+use citypair::{Dataset, Objective, Pairing};
 
 use super::json::{to_json, to_value};
 use super::pair::sides;
 use super::tables::pair_table;
-use super::ObjectiveArg;
+use super::{CliError, ObjectiveArg, Result};
 
 /// The most alternatives `pair --alternatives` lists (each holds a copy of the pairing state).
 const MAX_ALTERNATIVES: usize = 10_000;
@@ -42,7 +42,7 @@ pub(crate) fn command(
     json: bool,
 ) -> Result<String> {
     if objective != ObjectiveArg::Sum {
-        return Err(Error::invalid(
+        return Err(CliError::usage(
             "--objective",
             "--without, --lock, --alternatives and --regret work on the sum objective \
              (leave out --objective or use --objective sum)",
@@ -50,16 +50,16 @@ pub(crate) fn command(
     }
     let changes = !args.without.is_empty() || !args.lock.is_empty();
     if changes && (args.alternatives.is_some() || args.regret) {
-        return Err(Error::invalid(
+        return Err(CliError::usage(
             "--alternatives/--regret",
             "rank alternatives or regrets on the call as it is, not together with --without \
              or --lock (run them separately)",
         ));
     }
     match args.alternatives {
-        Some(0) => return Err(Error::invalid("--alternatives", "K must be at least 1")),
+        Some(0) => return Err(CliError::usage("--alternatives", "K must be at least 1")),
         Some(k) if k > MAX_ALTERNATIVES => {
-            return Err(Error::invalid(
+            return Err(CliError::usage(
                 "--alternatives",
                 format!("K = {k} is more than the {MAX_ALTERNATIVES} this command lists"),
             ))

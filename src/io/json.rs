@@ -8,14 +8,12 @@ use serde_json::{Map, Value};
 
 use super::shorten;
 use crate::eligibility::is_known_country;
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, PairRule, Result};
+pub use crate::model::DEFAULT_MIN_POPULATION;
 use crate::model::{
-    check_unit, Call, City, Country, Dataset, Date, Profile, Quota, Regions, Rules, Theme, Weights,
+    check_id, suggest, Call, City, Country, Dataset, Date, Profile, Quota, Regions, Rules, Theme,
+    UniqueIds, Weights,
 };
-use crate::scoring::weights_problem;
-
-/// Default of `call.min_population`.
-pub const DEFAULT_MIN_POPULATION: u64 = 50_000;
 
 const TOP_FIELDS: [&str; 2] = ["call", "cities"];
 const CALL_FIELDS: [&str; 10] = [
@@ -46,8 +44,11 @@ const CITY_FIELDS: [&str; 9] = [
 
 /// Parses and validates a call-and-cities JSON document; `file` names it in errors.
 ///
-/// The fields and their checks are listed in the [module docs](crate::io). Cities are kept in
-/// input order. An empty `cities` list is accepted.
+/// The fields and their checks are listed in the [module docs](crate::io). This function checks
+/// the document's shape (fields, JSON kinds, whole numbers); the values are checked by the
+/// model's constructors ([`City::builder`], [`Call::builder`], [`Dataset::new`], ...), the same
+/// checks as for a dataset built in code. Cities are kept in input order. An empty `cities`
+/// list is accepted.
 ///
 /// # Errors
 /// * [`Error::Json`] with `file`, line and column when the text is not JSON;
@@ -67,8 +68,8 @@ const CITY_FIELDS: [&str; 9] = [
 ///               "challenges": {"air_quality": 0.9}}]
 /// }"#;
 /// let dataset = citypair::io::parse_dataset(text, "call.json")?;
-/// assert_eq!(dataset.call.min_population, 50_000);
-/// assert_eq!(dataset.call.partner_countries.len(), 2);
+/// assert_eq!(dataset.call().min_population(), 50_000);
+/// assert_eq!(dataset.call().partner_countries().len(), 2);
 ///
 /// let typo = text.replace("\"population\"", "\"populaton\"");
 /// let err = citypair::io::parse_dataset(&typo, "call.json").unwrap_err();
@@ -92,7 +93,7 @@ pub fn parse_dataset(text: &str, file: &str) -> Result<Dataset> {
     })?;
     let Value::Object(top) = &value else {
         return Err(Error::invalid(
-            "document",
+            Location::Document { field: None },
             format!(
                 "the document must be a JSON object with \"call\" and \"cities\", found {}",
                 kind(&value)
@@ -109,29 +110,25 @@ pub fn parse_dataset(text: &str, file: &str) -> Result<Dataset> {
         other => return Err(wrong_kind(Owner::Document, "cities", other, "an array")),
     };
     let mut cities = Vec::with_capacity(list.len());
-    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(list.len());
+    let mut seen = UniqueIds::with_capacity(list.len());
     for (index, item) in list.iter().enumerate() {
         let position = index + 1;
         let Value::Object(map) = item else {
             return Err(Error::invalid(
-                format!("city #{position}"),
+                Location::CityAt {
+                    position,
+                    field: None,
+                },
                 format!("each city must be a JSON object, found {}", kind(item)),
             ));
         };
         // Duplicates first: later errors name the city by its id, which must be unambiguous.
         if let Some(id) = map.get("id").and_then(Value::as_str) {
-            if let Some(&first) = seen.get(id) {
-                return Err(Error::DuplicateCity {
-                    id: id.to_owned(),
-                    first,
-                    second: position,
-                });
-            }
-            seen.insert(id, position);
+            seen.insert(id, position)?;
         }
         cities.push(parse_city(map, position)?);
     }
-    Ok(Dataset { call, cities })
+    Dataset::new(call, cities)
 }
 
 /// Who owns a field, for error locations.
@@ -148,14 +145,31 @@ enum Owner<'a> {
 }
 
 impl Owner<'_> {
-    fn field(self, name: &str) -> String {
+    fn field(self, name: &str) -> Location {
+        let field = name.to_owned();
         match self {
-            Owner::Document => format!("document, field {name:?}"),
-            Owner::Call => format!("call, field {name:?}"),
-            Owner::City(id) => format!("city {id:?}, field {name:?}"),
-            Owner::CityAt(n) => format!("city #{n}, field {name:?}"),
-            Owner::Quota(n) => format!("{}, field {name:?}", quota_location(n)),
+            Owner::Document => Location::Document { field: Some(field) },
+            Owner::Call => Location::Call { field },
+            Owner::City(id) => Location::city(id, field),
+            Owner::CityAt(position) => Location::CityAt {
+                position,
+                field: Some(field),
+            },
+            Owner::Quota(position) => Location::Quota {
+                position,
+                field: Some(field),
+            },
         }
+    }
+}
+
+/// `e` with its location replaced by `to` when it is an [`Error::Invalid`] of a model
+/// constructor (which names the value as it sees it: `weights`, `date`, ...), so that the
+/// error names the field of the document.
+fn relocate(e: Error, to: Location) -> Error {
+    match e {
+        Error::Invalid { message, .. } => Error::invalid(to, message),
+        other => other,
     }
 }
 
@@ -198,34 +212,6 @@ fn check_fields(map: &Map<String, Value>, owner: Owner<'_>, known: &[&str]) -> R
         ));
     }
     Ok(())
-}
-
-/// The closest candidate to a misspelt `word`, if any is close (edit distance at most 2, or 3 for
-/// long words).
-fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let limit = if word.chars().count() > 10 { 3 } else { 2 };
-    candidates
-        .iter()
-        .map(|&c| (edit_distance(word, c), c))
-        .filter(|&(d, _)| d <= limit)
-        .min_by_key(|&(d, _)| d)
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance between two short strings.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = substitution.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 /// A field that is absent or `null`.
@@ -302,23 +288,20 @@ fn parse_call(map: &Map<String, Value>) -> Result<Call> {
     check_fields(map, owner, &CALL_FIELDS)?;
     let name = required_str(map, owner, "name")?.to_owned();
     let date_text = required_str(map, owner, "date")?;
-    let date: Date = date_text.parse().map_err(|e| match e {
-        Error::Invalid { message, .. } => Error::invalid(owner.field("date"), message),
-        other => other,
-    })?;
+    let date: Date = date_text
+        .parse()
+        .map_err(|e| relocate(e, owner.field("date")))?;
     let min_population = match optional(map, "min_population") {
         Some(v) => whole_number(v, owner, "min_population")?,
         None => DEFAULT_MIN_POPULATION,
     };
-    let mut partner_countries = match map.get("partner_countries") {
+    let partner_countries = match map.get("partner_countries") {
         Some(Value::Array(list)) => list
             .iter()
             .map(|v| country(v, owner, "partner_countries"))
             .collect::<Result<Vec<_>>>()?,
         other => return Err(wrong_kind(owner, "partner_countries", other, "an array")),
     };
-    partner_countries.sort_unstable();
-    partner_countries.dedup();
     let weights = match optional(map, "weights") {
         Some(Value::Object(w)) => parse_weights(w)?,
         Some(other) => {
@@ -331,26 +314,17 @@ fn parse_call(map: &Map<String, Value>) -> Result<Call> {
     };
     let min_score = optional(map, "min_score")
         .map(|v| {
-            let location = owner.field("min_score");
-            let x = v.as_f64().filter(|x| x.is_finite()).ok_or_else(|| {
+            v.as_f64().filter(|x| x.is_finite()).ok_or_else(|| {
                 Error::invalid(
-                    &location,
+                    owner.field("min_score"),
                     format!("must be a number in [0, 1], found {}", kind(v)),
                 )
-            })?;
-            if (0.0..=1.0).contains(&x) {
-                Ok(x)
-            } else {
-                Err(Error::invalid(
-                    location,
-                    format!("min_score {x} is outside [0, 1]"),
-                ))
-            }
+            })
         })
         .transpose()?;
-    let forbidden = parse_pairs(map, "forbidden")?;
-    let locked = parse_pairs(map, "locked")?;
-    // Regions before quotas: quota region names refer to the overridden table.
+    let forbidden = parse_pairs(map, PairRule::Forbidden)?;
+    let locked = parse_pairs(map, PairRule::Locked)?;
+    // The quotas' region names are checked against these regions when the call is built.
     let mut regions = Regions::iuc();
     match optional(map, "regions") {
         Some(Value::Object(m)) => parse_regions(m, &mut regions)?,
@@ -369,7 +343,7 @@ fn parse_call(map: &Map<String, Value>) -> Result<Call> {
         Some(Value::Array(list)) => list
             .iter()
             .enumerate()
-            .map(|(index, item)| parse_quota(item, index + 1, &regions))
+            .map(|(index, item)| parse_quota(item, index + 1))
             .collect::<Result<Vec<_>>>()?,
         Some(other) => {
             return Err(Error::invalid(
@@ -379,24 +353,23 @@ fn parse_call(map: &Map<String, Value>) -> Result<Call> {
         }
         None => Vec::new(),
     };
-    Ok(Call {
-        name,
-        date,
-        min_population,
-        partner_countries,
-        weights,
-        rules: Rules {
+    Call::builder(name, date)
+        .min_population(min_population)
+        .partner_countries(partner_countries)
+        .weights(weights)
+        .rules(Rules {
             min_score,
             forbidden,
             locked,
             quotas,
-        },
-        regions,
-    })
+        })
+        .regions(regions)
+        .build()
 }
 
 /// `call.forbidden` or `call.locked`: a list of `["EU id", "partner id"]` pairs, in input order.
-fn parse_pairs(map: &Map<String, Value>, field: &str) -> Result<Vec<(String, String)>> {
+fn parse_pairs(map: &Map<String, Value>, rule: PairRule) -> Result<Vec<(String, String)>> {
+    let field = rule.field();
     let list = match optional(map, field) {
         Some(Value::Array(list)) => list,
         Some(other) => {
@@ -412,7 +385,10 @@ fn parse_pairs(map: &Map<String, Value>, field: &str) -> Result<Vec<(String, Str
     };
     let mut pairs = Vec::with_capacity(list.len());
     for (index, item) in list.iter().enumerate() {
-        let location = || format!("{}, pair #{}", Owner::Call.field(field), index + 1);
+        let location = || Location::RulePair {
+            rule,
+            position: index + 1,
+        };
         let id = |v: &Value| match v {
             Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
             _ => None,
@@ -424,18 +400,12 @@ fn parse_pairs(map: &Map<String, Value>, field: &str) -> Result<Vec<(String, Str
             },
             _ => return Err(bad_pair(location(), item)),
         };
-        if eu == partner {
-            return Err(Error::invalid(
-                location(),
-                format!("names {eu:?} twice; a pair joins two different cities"),
-            ));
-        }
         pairs.push((eu, partner));
     }
     Ok(pairs)
 }
 
-fn bad_pair(location: String, item: &Value) -> Error {
+fn bad_pair(location: Location, item: &Value) -> Error {
     Error::invalid(
         location,
         format!(
@@ -452,12 +422,12 @@ fn parse_regions(map: &Map<String, Value>, regions: &mut Regions) -> Result<()> 
     let mut listed: HashMap<Country, &str> = HashMap::new();
     for (name, value) in map {
         if name.trim().is_empty() {
-            return Err(Error::invalid(&field, "a region name must not be empty"));
+            return Err(Error::invalid(field, "a region name must not be empty"));
         }
-        let location = format!("{field}, region {name:?}");
+        let location = || Location::Region { name: name.clone() };
         if name == Regions::OTHER {
             return Err(Error::invalid(
-                location,
+                location(),
                 format!(
                     "the name {:?} is reserved for countries outside every region",
                     Regions::OTHER
@@ -466,17 +436,17 @@ fn parse_regions(map: &Map<String, Value>, regions: &mut Regions) -> Result<()> 
         }
         let Value::Array(list) = value else {
             return Err(Error::invalid(
-                location,
+                location(),
                 format!("must be an array of country codes, found {}", kind(value)),
             ));
         };
         let mut countries = Vec::with_capacity(list.len());
         for v in list {
-            let code = country_code(v).map_err(|m| Error::invalid(&location, m))?;
+            let code = country_code(v).map_err(|m| Error::invalid(location(), m))?;
             match listed.get(&code) {
                 Some(&other) if other != name.as_str() => {
                     return Err(Error::invalid(
-                        location,
+                        location(),
                         format!(
                             "{code} is also listed in region {other:?}; a country belongs to \
                              one region"
@@ -495,12 +465,16 @@ fn parse_regions(map: &Map<String, Value>, regions: &mut Regions) -> Result<()> 
 }
 
 /// `call, field "quotas", quota #n`.
-fn quota_location(n: usize) -> String {
-    format!("{}, quota #{n}", Owner::Call.field("quotas"))
+fn quota_location(position: usize) -> Location {
+    Location::Quota {
+        position,
+        field: None,
+    }
 }
 
-/// Entry `position` (1-based) of `call.quotas`; region names are checked against `regions`.
-fn parse_quota(item: &Value, position: usize, regions: &Regions) -> Result<Quota> {
+/// Entry `position` (1-based) of `call.quotas` (its region names are checked when the call is
+/// built, against the call's regions).
+fn parse_quota(item: &Value, position: usize) -> Result<Quota> {
     let owner = Owner::Quota(position);
     let Value::Object(map) = item else {
         return Err(Error::invalid(
@@ -513,7 +487,7 @@ fn parse_quota(item: &Value, position: usize, regions: &Regions) -> Result<Quota
         ));
     };
     check_fields(map, owner, &QUOTA_FIELDS)?;
-    let mut countries = match optional(map, "countries") {
+    let countries = match optional(map, "countries") {
         Some(Value::Array(list)) => list
             .iter()
             .map(|v| country(v, owner, "countries"))
@@ -521,8 +495,6 @@ fn parse_quota(item: &Value, position: usize, regions: &Regions) -> Result<Quota
         Some(other) => return Err(wrong_kind(owner, "countries", Some(other), "an array")),
         None => Vec::new(),
     };
-    countries.sort_unstable();
-    countries.dedup();
     let mut names: Vec<String> = Vec::new();
     match optional(map, "regions") {
         Some(Value::Array(list)) => {
@@ -533,34 +505,11 @@ fn parse_quota(item: &Value, position: usize, regions: &Regions) -> Result<Quota
                         format!("a region must be given by its name, found {}", kind(v)),
                     ));
                 };
-                if regions.countries(name).is_none() {
-                    let known: Vec<&str> = regions.names().collect();
-                    let hint = match suggest(name, &known) {
-                        Some(s) => format!(" (did you mean {s:?}?)"),
-                        None => String::new(),
-                    };
-                    let list: Vec<String> = known.iter().map(|n| format!("{n:?}")).collect();
-                    return Err(Error::invalid(
-                        owner.field("regions"),
-                        format!(
-                            "unknown region {name:?}{hint}; the regions are {}",
-                            list.join(", ")
-                        ),
-                    ));
-                }
-                if !names.contains(name) {
-                    names.push(name.clone());
-                }
+                names.push(name.clone());
             }
         }
         Some(other) => return Err(wrong_kind(owner, "regions", Some(other), "an array")),
         None => {}
-    }
-    if countries.is_empty() && names.is_empty() {
-        return Err(Error::invalid(
-            quota_location(position),
-            "a quota needs at least one country (\"countries\") or region (\"regions\")",
-        ));
     }
     let bound = |field: &str| -> Result<Option<usize>> {
         optional(map, field)
@@ -579,14 +528,6 @@ fn parse_quota(item: &Value, position: usize, regions: &Regions) -> Result<Quota
             quota_location(position),
             "a quota needs \"min\", \"max\" or both",
         ));
-    }
-    if let (Some(lo), Some(hi)) = (min, max) {
-        if lo > hi {
-            return Err(Error::invalid(
-                quota_location(position),
-                format!("min {lo} is greater than max {hi}"),
-            ));
-        }
     }
     Ok(Quota {
         countries,
@@ -611,33 +552,28 @@ fn parse_weights(map: &Map<String, Value>) -> Result<Weights> {
             ),
         ));
     }
-    let mut weights = Weights::default();
-    for (name, slot) in [
-        ("challenges", &mut weights.challenges),
-        ("expertise", &mut weights.expertise),
-        ("size", &mut weights.size),
-    ] {
+    let default = Weights::default();
+    let mut values = [default.challenges(), default.expertise(), default.size()];
+    for (name, slot) in WEIGHT_FIELDS.iter().zip(&mut values) {
         if let Some(v) = optional(map, name) {
             *slot = v.as_f64().ok_or_else(|| {
                 Error::invalid(
-                    &location,
+                    location.clone(),
                     format!("weight {name:?} must be a number, found {}", kind(v)),
                 )
             })?;
         }
     }
-    match weights_problem(&weights) {
-        Some(message) => Err(Error::invalid(location, message)),
-        None => Ok(weights),
-    }
+    let [challenges, expertise, size] = values;
+    Weights::new(challenges, expertise, size).map_err(|e| relocate(e, location))
 }
 
 fn parse_city(map: &Map<String, Value>, position: usize) -> Result<City> {
     let at = Owner::CityAt(position);
     let id = match map.get("id") {
-        Some(Value::String(s)) if !s.trim().is_empty() => s.as_str(),
-        Some(Value::String(_)) => {
-            return Err(Error::invalid(at.field("id"), "the id must not be empty"))
+        Some(Value::String(s)) => {
+            check_id(s).map_err(|m| Error::invalid(at.field("id"), m))?;
+            s.as_str()
         }
         other => return Err(wrong_kind(at, "id", other, "a string")),
     };
@@ -657,23 +593,13 @@ fn parse_city(map: &Map<String, Value>, position: usize) -> Result<City> {
             ))
         }
     };
-    let coordinate = |field: &str, limit: f64| -> Result<Option<f64>> {
+    let coordinate = |field: &str| -> Result<Option<f64>> {
         optional(map, field)
-            .map(|v| {
-                let x = number(v, owner, field)?;
-                if x.abs() <= limit {
-                    Ok(x)
-                } else {
-                    Err(Error::invalid(
-                        owner.field(field),
-                        format!("{x} is outside [-{limit}, {limit}] degrees"),
-                    ))
-                }
-            })
+            .map(|v| number(v, owner, field))
             .transpose()
     };
-    let lat = coordinate("lat", 90.0)?;
-    let lon = coordinate("lon", 180.0)?;
+    let lat = coordinate("lat")?;
+    let lon = coordinate("lon")?;
     let challenges = match map.get("challenges") {
         Some(Value::Object(m)) => profile(m, owner, "challenges")?,
         other => return Err(wrong_kind(owner, "challenges", other, "an object")),
@@ -686,12 +612,6 @@ fn parse_city(map: &Map<String, Value>, position: usize) -> Result<City> {
     let capacity = match optional(map, "capacity") {
         Some(v) => {
             let k = whole_number(v, owner, "capacity")?;
-            if k == 0 {
-                return Err(Error::invalid(
-                    owner.field("capacity"),
-                    "capacity 0 must be at least 1 (leave the city out instead)",
-                ));
-            }
             u32::try_from(k).map_err(|_| {
                 Error::invalid(
                     owner.field("capacity"),
@@ -701,17 +621,17 @@ fn parse_city(map: &Map<String, Value>, position: usize) -> Result<City> {
         }
         None => 1,
     };
-    Ok(City {
-        id: id.to_owned(),
-        name,
-        country,
-        population,
-        lat,
-        lon,
-        challenges,
-        expertise,
-        capacity,
-    })
+    let mut city = City::builder(id, name, country, population)
+        .challenges(challenges)
+        .expertise(expertise)
+        .capacity(capacity);
+    if let Some(x) = lat {
+        city = city.lat(x);
+    }
+    if let Some(x) = lon {
+        city = city.lon(x);
+    }
+    city.build()
 }
 
 /// A theme profile from a JSON object of theme keys to numbers in `[0, 1]`.
@@ -741,11 +661,15 @@ fn profile(map: &Map<String, Value>, owner: Owner<'_>, field: &str) -> Result<Pr
                 ),
             )
         })?;
-        check_unit(v)
-            .map_err(|m| Error::invalid(owner.field(field), format!("theme {key:?}: {m}")))?;
         values[theme.index()] = v;
     }
-    Profile::new(values)
+    // The values are checked by `Profile::new`; its error names the theme.
+    Profile::new(values).map_err(|e| match e {
+        Error::Invalid { location, message } => {
+            Error::invalid(owner.field(field), format!("{location}: {message}"))
+        }
+        other => other,
+    })
 }
 
 #[cfg(test)]
@@ -762,6 +686,7 @@ mod tests {
 
     #[test]
     fn edit_distance_and_suggestions() {
+        use crate::model::edit_distance;
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(suggest("popluation", &CITY_FIELDS), Some("population"));
@@ -779,16 +704,17 @@ mod tests {
             "t",
         )
         .unwrap();
-        let c = &d.cities[0];
-        assert_eq!((c.lat, c.lon, c.capacity), (None, Some(16.9), 3));
-        assert_eq!(c.expertise, Profile::default());
-        assert_eq!(d.call.weights, Weights::default());
+        let c = &d.cities()[0];
+        assert_eq!((c.lat(), c.lon(), c.capacity()), (None, Some(16.9), 3));
+        assert_eq!(*c.expertise(), Profile::default());
+        assert_eq!(d.call().weights(), Weights::default());
     }
 
     #[test]
     fn population_forms() {
         let p = |v: &str| {
-            parse_dataset(&city_json("").replace("534813", v), "t").map(|d| d.cities[0].population)
+            parse_dataset(&city_json("").replace("534813", v), "t")
+                .map(|d| d.cities()[0].population())
         };
         assert_eq!(p("5.0e5").unwrap(), 500_000);
         assert_eq!(p("0").unwrap(), 0);
@@ -846,8 +772,8 @@ mod tests {
             )
         };
         let d = with(r#"{"size": 0.5}"#).unwrap();
-        assert_eq!(d.call.weights.size, 0.5);
-        assert_eq!(d.call.weights.challenges, 0.6);
+        assert_eq!(d.call().weights().size(), 0.5);
+        assert_eq!(d.call().weights().challenges(), 0.6);
         for bad in [
             r#"{"size": -1}"#,
             r#"{"challenges": 0, "expertise": 0, "size": 0}"#,

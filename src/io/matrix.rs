@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 /// and `-infinity`. A solver treats any infinite entry as forbidden, whichever the direction of
 /// optimisation.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MatrixText {
     /// Number of rows.
     pub rows: usize,

@@ -2,9 +2,14 @@
 //!
 //! This is the only module that reads files ([`load_dataset`], [`load_matrix`]; the one
 //! exception is [`crate::bench::peak_rss_mib`], which reads the process's own status).
-//! Every parser validates by hand and reports the first problem it finds as an [`Error`] that
-//! names where it is: the file with line and column for malformed JSON, the city id and field
-//! (or the call field) for a bad value, the line for a matrix entry.
+//! Every parser checks the shape of its input by hand and reports the first problem it finds as
+//! an [`Error`] that names where it is: the file with line and column for malformed JSON, the
+//! city id and field (or the call field) for a bad value, the line for a matrix entry. The values
+//! of a call-and-cities document are checked by the model's own constructors
+//! ([`City::builder`](crate::model::City::builder),
+//! [`Call::builder`](crate::model::Call::builder),
+//! [`Dataset::new`](crate::model::Dataset::new), ...), which a dataset built in code goes
+//! through too; their errors are reported at the document's field.
 //!
 //! | what | functions | feature |
 //! |---|---|---|

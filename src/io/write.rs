@@ -27,19 +27,19 @@ pub fn dataset_json(dataset: &Dataset) -> Value {
     };
     let pairs =
         |list: &[(String, String)]| -> Value { list.iter().map(|(a, b)| json!([a, b])).collect() };
-    let c = &dataset.call;
+    let c = &dataset.call();
     let mut call = json!({
-        "name": c.name,
-        "date": c.date.to_string(),
-        "min_population": c.min_population,
-        "partner_countries": c.partner_countries.iter().map(Country::as_str).collect::<Vec<_>>(),
+        "name": c.name(),
+        "date": c.date().to_string(),
+        "min_population": c.min_population(),
+        "partner_countries": c.partner_countries().iter().map(Country::as_str).collect::<Vec<_>>(),
         "weights": {
-            "challenges": c.weights.challenges,
-            "expertise": c.weights.expertise,
-            "size": c.weights.size,
+            "challenges": c.weights().challenges(),
+            "expertise": c.weights().expertise(),
+            "size": c.weights().size(),
         },
     });
-    let r = &c.rules;
+    let r = &c.rules();
     if let Some(m) = r.min_score {
         call["min_score"] = json!(m);
     }
@@ -66,12 +66,12 @@ pub fn dataset_json(dataset: &Dataset) -> Value {
             })
             .collect();
     }
-    if c.regions != Regions::default() {
+    if *c.regions() != Regions::default() {
         call["regions"] = Value::Object(
-            c.regions
+            c.regions()
                 .names()
                 .map(|n| {
-                    let list = c.regions.countries(n).unwrap_or(&[]);
+                    let list = c.regions().countries(n).unwrap_or(&[]);
                     (
                         n.to_owned(),
                         json!(list.iter().map(Country::as_str).collect::<Vec<_>>()),
@@ -81,27 +81,27 @@ pub fn dataset_json(dataset: &Dataset) -> Value {
         );
     }
     let cities: Vec<Value> = dataset
-        .cities
+        .cities()
         .iter()
         .map(|city| {
             let mut o = json!({
-                "id": city.id,
-                "name": city.name,
-                "country": city.country.as_str(),
-                "population": city.population,
-                "challenges": profile(&city.challenges),
+                "id": city.id(),
+                "name": city.name(),
+                "country": city.country().as_str(),
+                "population": city.population(),
+                "challenges": profile(city.challenges()),
             });
-            if let Some(x) = city.lat {
+            if let Some(x) = city.lat() {
                 o["lat"] = json!(x);
             }
-            if let Some(x) = city.lon {
+            if let Some(x) = city.lon() {
                 o["lon"] = json!(x);
             }
-            if city.expertise.nonzero().next().is_some() {
-                o["expertise"] = profile(&city.expertise);
+            if city.expertise().nonzero().next().is_some() {
+                o["expertise"] = profile(city.expertise());
             }
-            if city.capacity != 1 {
-                o["capacity"] = json!(city.capacity);
+            if city.capacity() != 1 {
+                o["capacity"] = json!(city.capacity());
             }
             o
         })

@@ -21,10 +21,11 @@
 use super::cost::{Cost, Work};
 use super::matching::{hall_violator, maximum_matching, BitGraph, Matching};
 use super::{check_entries, solve, transpose, Assignment, Sense};
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 
 /// The result of [`solve_bottleneck`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Bottleneck<C: Cost> {
     /// The best-total assignment among those with the optimal bottleneck.
     pub assignment: Assignment<C>,
@@ -41,6 +42,7 @@ pub struct Bottleneck<C: Cost> {
 /// A set of lines that cannot all be assigned: `lines` (of the smaller side) can only use
 /// `reach` (of the other side), and `reach.len() < lines.len()`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct HallWitness {
     /// The lines of the smaller side (row indices, or column indices for a tall matrix).
     pub lines: Vec<usize>,
@@ -128,7 +130,7 @@ pub fn solve_bottleneck<C: Cost>(
     // increasing index order so that every pass over them streams through the matrix.
     let Ok(len) = u32::try_from(c.len()) else {
         return Err(Error::invalid(
-            "matrix",
+            Location::Matrix,
             format!(
                 "{rows} x {cols} has more than 2^32 entries, too many for the bottleneck search"
             ),

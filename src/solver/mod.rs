@@ -51,7 +51,7 @@ pub use stable::stable_pairing;
 
 pub use cost::{Cost, Work};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Infeasibility, Location, Result};
 use lap::{Stop, Witness, NONE};
 
 /// Whether to minimise costs or maximise scores.
@@ -152,7 +152,7 @@ impl<C: Cost> Assignment<C> {
     /// [`Error::Invalid`] naming the first violated condition and its row and column.
     pub fn verify(&self, costs: &[C]) -> Result<()> {
         let (r, c) = (self.rows, self.cols);
-        let fail = |what: String| Error::invalid("certificate", what);
+        let fail = |what: String| Error::invalid(Location::Certificate, what);
         if costs.len() != r * c {
             return Err(fail(format!(
                 "matrix has {} entries, the assignment is for {r} x {c}",
@@ -312,10 +312,10 @@ pub fn solve<C: Cost>(
     let detailed = || check_entries(costs, rows, cols);
     let check: Option<&dyn Fn() -> Result<()>> = if fused { Some(&detailed) } else { None };
     let raw = if rows <= cols {
-        run(costs, rows, cols, max, check).map_err(|e| e.into_error("row", "column"))?
+        run(costs, rows, cols, max, check).map_err(|e| e.into_error(false))?
     } else {
         let t = transpose(costs, rows, cols);
-        let raw = run(&t, cols, rows, max, check).map_err(|e| e.into_error("column", "row"))?;
+        let raw = run(&t, cols, rows, max, check).map_err(|e| e.into_error(true))?;
         lap::Raw {
             x: raw.y,
             y: raw.x,
@@ -364,10 +364,11 @@ fn run<C: Cost>(
 }
 
 impl Stop {
-    /// The error to report, with a witness described in the caller's orientation.
-    fn into_error(self, row: &str, col: &str) -> Error {
+    /// The error to report, with the witness in the caller's orientation (`transposed`: the
+    /// solver ran on the transpose of the caller's matrix).
+    fn into_error(self, transposed: bool) -> Error {
         match self {
-            Stop::Infeasible(w) => infeasible(&w, row, col),
+            Stop::Infeasible(w) => infeasible(w, transposed),
             Stop::Input(e) => e,
         }
     }
@@ -392,9 +393,10 @@ fn check_entries<C: Cost>(costs: &[C], rows: usize, cols: usize) -> Result<()> {
             allowed |= !x.is_forbidden();
         }
         if !allowed && rows <= cols {
-            return Err(Error::Infeasible {
-                reason: format!("row {i} has no allowed column"),
-            });
+            return Err(Error::infeasible(Infeasibility::Rows {
+                rows: vec![i],
+                cols: Vec::new(),
+            }));
         }
     }
     check_columns(costs, rows, cols)
@@ -406,9 +408,10 @@ fn check_columns<C: Cost>(costs: &[C], rows: usize, cols: usize) -> Result<()> {
     if rows >= cols {
         for j in 0..cols {
             if (0..rows).all(|i| costs[i * cols + j].is_forbidden()) {
-                return Err(Error::Infeasible {
-                    reason: format!("column {j} has no allowed row"),
-                });
+                return Err(Error::infeasible(Infeasibility::Columns {
+                    cols: vec![j],
+                    rows: Vec::new(),
+                }));
             }
         }
     }
@@ -459,9 +462,10 @@ fn check_integers<C: Cost>(costs: &[C], rows: usize, cols: usize, limit: i128) -
     #[cfg(not(feature = "rayon"))]
     let (lo, hi, first_empty) = sequential();
     if first_empty != usize::MAX && rows <= cols {
-        return Err(Error::Infeasible {
-            reason: format!("row {first_empty} has no allowed column"),
-        });
+        return Err(Error::infeasible(Infeasibility::Rows {
+            rows: vec![first_empty],
+            cols: Vec::new(),
+        }));
     }
     check_columns(costs, rows, cols)?;
     if lo > hi {
@@ -470,18 +474,15 @@ fn check_integers<C: Cost>(costs: &[C], rows: usize, cols: usize, limit: i128) -
     }
     let span = hi - lo;
     if span > limit {
-        return Err(Error::CostOverflow {
-            span: span.to_string(),
-            limit: limit.to_string(),
-        });
+        return Err(Error::CostOverflow { span, limit });
     }
     let magnitude = lo.abs().max(hi.abs());
     let most = cost::int_magnitude_limit(rows.max(cols), span);
     if magnitude > most {
         return Err(Error::CostMagnitude {
-            magnitude: magnitude.to_string(),
-            span: span.to_string(),
-            limit: most.to_string(),
+            magnitude,
+            span,
+            limit: most,
         });
     }
     Ok(())
@@ -498,24 +499,21 @@ fn transpose<C: Cost>(c: &[C], rows: usize, cols: usize) -> Vec<C> {
     t
 }
 
-/// Describes a Hall-type witness in the caller's orientation.
-fn infeasible(w: &Witness, row: &str, col: &str) -> Error {
-    let list = |v: &[usize]| {
-        let shown: Vec<String> = v.iter().take(10).map(ToString::to_string).collect();
-        let more = if v.len() > 10 {
-            format!(", ... ({} in all)", v.len())
-        } else {
-            String::new()
-        };
-        format!("{{{}{more}}}", shown.join(", "))
-    };
-    Error::Infeasible {
-        reason: format!(
-            "the {} {row}s {} can only be assigned to the {} {col}s {}",
-            w.rows.len(),
-            list(&w.rows),
-            w.cols.len(),
-            list(&w.cols)
-        ),
-    }
+/// A Hall-type witness as an error, in the caller's orientation (`transposed`: the witness's
+/// rows are the caller's columns).
+fn infeasible(w: Witness, transposed: bool) -> Error {
+    let (mut lines, mut reach) = (w.rows, w.cols);
+    lines.sort_unstable();
+    reach.sort_unstable();
+    Error::infeasible(if transposed {
+        Infeasibility::Columns {
+            cols: lines,
+            rows: reach,
+        }
+    } else {
+        Infeasibility::Rows {
+            rows: lines,
+            cols: reach,
+        }
+    })
 }

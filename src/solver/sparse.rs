@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 use super::bottleneck::HallWitness;
 use super::cost::Work;
 use super::Sense;
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 
 /// "No row" / "no column" inside the solver.
 const FREE: u32 = u32::MAX;
@@ -51,7 +51,7 @@ impl SparseMatrix {
         indices: Vec<u32>,
         values: Vec<f64>,
     ) -> Result<SparseMatrix> {
-        let bad = |message: String| Err(Error::invalid("sparse matrix", message));
+        let bad = |message: String| Err(Error::invalid(Location::SparseMatrix, message));
         if rows > MAX_LINES || cols > MAX_LINES {
             return bad(format!(
                 "{rows} x {cols} is too large: at most {MAX_LINES} rows and columns"
@@ -135,7 +135,7 @@ impl SparseMatrix {
         }
         if let Some(&(i, j, _)) = entries.iter().find(|e| e.0 >= rows || e.1 >= cols) {
             return Err(Error::invalid(
-                "sparse matrix",
+                Location::SparseMatrix,
                 format!("entry ({i}, {j}) is outside {rows} x {cols}"),
             ));
         }
@@ -145,7 +145,7 @@ impl SparseMatrix {
             .find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))
         {
             return Err(Error::invalid(
-                "sparse matrix",
+                Location::SparseMatrix,
                 format!("entry ({}, {}) is given twice", w[0].0, w[0].1),
             ));
         }
@@ -410,7 +410,7 @@ impl SparseAssignment {
     /// [`Error::Invalid`] (location `certificate`) naming the first violated condition, or
     /// an incomplete assignment.
     pub fn verify(&self, matrix: &SparseMatrix) -> Result<()> {
-        let fail = |what: String| Err(Error::invalid("certificate", what));
+        let fail = |what: String| Err(Error::invalid(Location::Certificate, what));
         let (r, c) = (self.rows, self.cols);
         if (matrix.rows, matrix.cols) != (r, c) {
             return fail(format!(
@@ -588,7 +588,7 @@ pub fn solve_sparse_warm(
 ) -> Result<SparseAssignment> {
     if (start.rows, start.cols) != (matrix.rows, matrix.cols) || start.sense != sense {
         return Err(Error::invalid(
-            "warm start",
+            Location::WarmStart,
             format!(
                 "the start is a {:?} assignment of {} x {}, the problem a {sense:?} one of {} x {}",
                 start.sense, start.rows, start.cols, matrix.rows, matrix.cols

@@ -355,15 +355,20 @@ pub fn feasible_pairings(p: &citypair::Pairing<'_>) -> Vec<(Vec<(usize, usize)>,
 /// Random rules for a call, from a seed, over its eligible cities.
 pub fn with_rules(ds: &citypair::model::Dataset, seed: u64) -> Option<citypair::model::Dataset> {
     let base = citypair::Pairing::new(ds).ok()?;
-    let eu: Vec<String> = base.eu_cities().map(|c| c.id.clone()).collect();
-    let pa: Vec<String> = base.partner_cities().map(|c| c.id.clone()).collect();
+    let eu: Vec<String> = base.eu_cities().map(|c| c.id().to_owned()).collect();
+    let pa: Vec<String> = base.partner_cities().map(|c| c.id().to_owned()).collect();
     let mut rng = SplitMix(seed);
-    let mut out = ds.clone();
-    for city in &mut out.cities {
-        if rng.unit() < 0.3 {
-            city.capacity = 2;
-        }
-    }
+    let (call, cities) = ds.clone().into_parts();
+    let cities: Vec<citypair::City> = cities
+        .into_iter()
+        .map(|city| {
+            if rng.unit() < 0.3 {
+                city.into_builder().capacity(2).build().unwrap()
+            } else {
+                city
+            }
+        })
+        .collect();
     let mut rules = citypair::model::Rules::default();
     if rng.unit() < 0.4 {
         let m = base.matrix();
@@ -397,14 +402,13 @@ pub fn with_rules(ds: &citypair::model::Dataset, seed: u64) -> Option<citypair::
             };
             let countries: Vec<citypair::model::Country> =
                 [a, b].iter().map(|c| c.parse().unwrap()).collect();
-            rules.quotas.push(citypair::model::Quota {
-                countries,
-                regions: Vec::new(),
-                min,
-                max,
+            let quota = citypair::model::Quota::of_countries(countries).at_least(min);
+            rules.quotas.push(match max {
+                Some(max) => quota.at_most(max),
+                None => quota,
             });
         }
     }
-    out.call.rules = rules;
-    Some(out)
+    let call = call.into_builder().rules(rules).build().unwrap();
+    Some(citypair::Dataset::new(call, cities).unwrap())
 }
