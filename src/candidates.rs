@@ -264,6 +264,7 @@ pub struct CandidateSolution {
 /// that hold their best counterpart.
 ///
 /// ```
+/// # #[cfg(feature = "serde")] {
 /// use citypair::candidates::{pair, CandidateOptions};
 /// use citypair::{io, Objective, Pairing};
 ///
@@ -272,6 +273,7 @@ pub struct CandidateSolution {
 /// let dense = Pairing::new(&dataset)?.solve(Objective::Sum)?;
 /// assert!(sparse.certified_optimal);
 /// assert_eq!(sparse.total_score, dense.total_score);
+/// # }
 /// # Ok::<(), citypair::Error>(())
 /// ```
 ///
@@ -356,7 +358,7 @@ pub fn pair(dataset: &Dataset, k: usize, options: &CandidateOptions) -> Result<S
     solution.excluded = sides.excluded;
     // The certificate: the sparse solver's potentials (priced against every pair), checked
     // again over every pair with the exact scores, computed on the fly.
-    let ids = |cities: &[&City]| cities.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    let ids = |cities: &[&City]| cities.iter().map(|c| c.id().to_owned()).collect::<Vec<_>>();
     let conditions = Compiled {
         row_cap: vec![1; eu.len()],
         col_cap: vec![1; partners.len()],

@@ -223,6 +223,7 @@ impl Solution {
     /// [`Scores`] that computes the same values).
     ///
     /// ```
+    /// # #[cfg(feature = "serde")] {
     /// use citypair::{io, Objective, Pairing};
     /// use citypair::certificate::Violation;
     ///
@@ -236,6 +237,7 @@ impl Solution {
     /// best.total_score -= dropped.score;
     /// assert!(matches!(best.certify(pairing.matrix()), Err(Violation::PairingMismatch { .. })));
     /// assert!(!best.certified_optimal);
+    /// # }
     /// # Ok::<(), citypair::Error>(())
     /// ```
     ///
@@ -765,8 +767,8 @@ impl<'a> Pairing<'a> {
     /// The eligible cities' ids: rows, then columns.
     fn ids(&self) -> (Vec<String>, Vec<String>) {
         (
-            self.eu_cities().map(|c| c.id.clone()).collect(),
-            self.partner_cities().map(|c| c.id.clone()).collect(),
+            self.eu_cities().map(|c| c.id().to_owned()).collect(),
+            self.partner_cities().map(|c| c.id().to_owned()).collect(),
         )
     }
 

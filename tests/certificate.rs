@@ -8,7 +8,7 @@ mod common;
 use citypair::candidates::{self, CandidateOptions};
 use citypair::certificate::{Certificate, Dual, PairRule, Violation};
 use citypair::eligibility::Side;
-use citypair::model::{Country, Dataset, Quota};
+use citypair::model::{City, Country, Dataset, Quota};
 use citypair::scoring::WeightedScorer;
 use citypair::whatif::Planner;
 use citypair::{io, synthetic, Objective, Pairing, Solution};
@@ -57,8 +57,8 @@ fn certified(p: &Pairing<'_>) -> Solution {
     let m = p.matrix();
     assert_eq!(c.verify(&|i: usize, j: usize| m.get(i, j)), Ok(()));
     // A u for every eligible EU city and a v for every partner city; ids in matrix order.
-    let eu: Vec<&str> = p.eu_cities().map(|x| x.id.as_str()).collect();
-    let pa: Vec<&str> = p.partner_cities().map(|x| x.id.as_str()).collect();
+    let eu: Vec<&str> = p.eu_cities().map(City::id).collect();
+    let pa: Vec<&str> = p.partner_cities().map(City::id).collect();
     assert_eq!(c.eu, eu);
     assert_eq!(c.partners, pa);
     // The dual objective is the total of the unlocked pairs.
@@ -77,13 +77,14 @@ fn certified(p: &Pairing<'_>) -> Solution {
 /// side's largest country and a minimum on the EU side's that binds.
 #[allow(clippy::field_reassign_with_default)] // field by field: the rules may gain fields
 fn ruled(eu: usize, partners: usize, seed: u64, quotas: bool) -> Dataset {
-    let mut ds = synthetic::call(eu, partners, seed);
-    let country = |ds: &Dataset, id: &str| ds.cities.iter().find(|c| c.id == id).unwrap().country;
+    let ds = synthetic::call(eu, partners, seed);
+    let country =
+        |ds: &Dataset, id: &str| ds.cities().iter().find(|c| c.id() == id).unwrap().country();
     let (rules, top) = {
         let p = Pairing::new(&ds).unwrap();
         let m = p.matrix();
-        let e: Vec<String> = p.eu_cities().map(|c| c.id.clone()).collect();
-        let pa: Vec<String> = p.partner_cities().map(|c| c.id.clone()).collect();
+        let e: Vec<String> = p.eu_cities().map(|c| c.id().to_owned()).collect();
+        let pa: Vec<String> = p.partner_cities().map(|c| c.id().to_owned()).collect();
         let best = |i: usize| (0..pa.len()).max_by(|&a, &b| m.get(i, a).total_cmp(&m.get(i, b)));
         let worst = |i: usize| (0..pa.len()).min_by(|&a, &b| m.get(i, a).total_cmp(&m.get(i, b)));
         let mut all = m.as_slice().to_vec();
@@ -113,32 +114,25 @@ fn ruled(eu: usize, partners: usize, seed: u64, quotas: bool) -> Dataset {
         };
         (rules, (most(&pa).1, most(&e)))
     };
-    ds.call.rules = rules;
+    let mut rules = rules;
     if quotas {
         let (top_p, (n_e, top_e)) = top;
-        ds.call.rules.quotas = vec![
-            Quota {
-                countries: vec![top_p],
-                regions: Vec::new(),
-                min: 0,
-                max: Some(3),
-            },
-            Quota {
-                countries: vec![top_e],
-                regions: Vec::new(),
-                min: n_e - 1,
-                max: None,
-            },
+        rules.quotas = vec![
+            Quota::of_countries([top_p]).at_most(3),
+            Quota::of_countries([top_e]).at_least(n_e - 1),
         ];
     }
-    for (k, city) in ds.cities.iter_mut().enumerate() {
-        if k % 5 == 0 {
-            city.capacity = 2;
-        } else if k % 7 == 0 {
-            city.capacity = 3;
-        }
-    }
-    ds
+    let (call, cities) = ds.with_rules(rules).unwrap().into_parts();
+    let cities = cities
+        .into_iter()
+        .enumerate()
+        .map(|(k, city)| match (k % 5, k % 7) {
+            (0, _) => city.into_builder().capacity(2).build().unwrap(),
+            (_, 0) => city.into_builder().capacity(3).build().unwrap(),
+            _ => city,
+        })
+        .collect();
+    Dataset::new(call, cities).unwrap()
 }
 
 #[test]
@@ -205,7 +199,7 @@ fn what_ifs_are_certified_under_their_own_conditions() {
         let p = Pairing::new(&ds).unwrap();
         let base = certified(&p);
         let planner = Planner::new(&p).unwrap();
-        let locked: Vec<&(String, String)> = ds.call.rules.locked.iter().collect();
+        let locked: Vec<&(String, String)> = ds.call().rules().locked.iter().collect();
         let free = base
             .pairs
             .iter()
@@ -237,7 +231,7 @@ fn candidate_mode_is_certified_with_scores_on_the_fly_and_against_the_matrix() {
         assert_eq!(c.verify(dense.matrix()), Ok(()));
         assert_eq!(s.verify(dense.matrix()), Ok(()));
         // The scorer's own scores, computed on the fly, are the matrix's.
-        let scorer = WeightedScorer::new(ds.call.weights).unwrap();
+        let scorer = WeightedScorer::new(ds.call().weights());
         let eu_c: Vec<_> = dense.eu_cities().collect();
         let pa_c: Vec<_> = dense.partner_cities().collect();
         let fly = |i: usize, j: usize| citypair::scoring::Scorer::score(&scorer, eu_c[i], pa_c[j]);
@@ -259,8 +253,8 @@ fn tampered_solutions_fail_and_are_not_certified() {
     let p = Pairing::new(&ds).unwrap();
     let m = p.matrix();
     let locked = |x: &citypair::pairing::Pair| {
-        ds.call
-            .rules
+        ds.call()
+            .rules()
             .locked
             .iter()
             .any(|l| (l.0 == x.eu && l.1 == x.partner) || (l.1 == x.eu && l.0 == x.partner))
