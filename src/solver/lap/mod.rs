@@ -59,13 +59,15 @@
 //! [`Isa`] that `crate::cpu` detects.
 
 // The small kernels are `#[inline(always)]` on purpose: they must be inlined into the
-// `#[target_feature]` wrappers of `multiversion!` to be compiled for the wider instruction set.
+// `#[target_feature]` functions of `multiversion!` and `impl_simd!` to be compiled for the
+// wider instruction set.
 #![allow(clippy::inline_always)]
 
 mod first_pass;
 mod kernels;
 
 use super::cost::{Cost, Work};
+// Named here for `solver::warm_up` and the integer range check of `solver`.
 pub(crate) use crate::cpu::Isa;
 use first_pass::{first_pass, RowCands};
 pub(crate) use kernels::entry_range;

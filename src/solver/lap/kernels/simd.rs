@@ -32,8 +32,8 @@ const _: () = assert!(
 /// The most lanes of a lane type (AVX-512F, 64-bit lanes).
 pub(super) const MAX_LANES: usize = 8;
 
-/// Columns per block of the [`cands`] screen: one cache line of `f64` or `i64` entries, two of
-/// `i32` (then one prefetch covers the block).
+/// Columns per block of [`Screen`]: two cache lines of `f64` or `i64` entries, one of `i32`
+/// (each prefetched a page ahead).
 const BLOCK: usize = 16;
 
 /// A vector of [`Lanes::N`] 64-bit lanes for the kernels on costs `C`: work values (`V`, of
@@ -69,9 +69,9 @@ pub(super) trait Lanes<C: Cost>: Copy {
     /// The work values of the `N` entries at `p` ([`Cost::to_work`] lane by lane), which must be
     /// readable.
     unsafe fn load_work<const MAX: bool>(self, p: *const C) -> Self::V;
-    /// The `N` entries at `p` (which must be readable) for the screen of [`cands`]: values
-    /// below a bound wherever the work values are, and elsewhere only at forbidden entries
-    /// (which the insertion then skips), with their NaN-or-forbidden test.
+    /// The `N` entries at `p` (which must be readable) for [`Screen`]: values below a bound
+    /// wherever the work values are, and elsewhere only at forbidden entries (which the
+    /// insertion then skips), with their NaN-or-forbidden test.
     unsafe fn screen<const MAX: bool>(self, p: *const C) -> (Self::V, Self::S);
     /// The test of no entry.
     unsafe fn no_special(self) -> Self::S;
