@@ -207,7 +207,8 @@ macro_rules! multiversion {
 
 multiversion!(
     /// [`portable::col_min`] on `isa`.
-    pub(super) fn col_min = col_min(row: &[C], v: &mut [C::Work], y: &mut [usize], i: usize) -> (bool, usize)
+    pub(super) fn col_min = col_min(row: &[C], v: &mut [C::Work], y: &mut [usize], i: usize)
+        -> (bool, usize)
 );
 multiversion!(
     /// [`portable::row_special`] on `isa`.
@@ -219,7 +220,8 @@ multiversion!(
 );
 multiversion!(
     /// [`portable::first_free_zero`] on `isa`.
-    pub(super) fn free_zero = first_free_zero(row: &[C], v: &[C::Work], y: &[usize], mu: C::Work) -> Option<usize>
+    pub(super) fn free_zero = first_free_zero(row: &[C], v: &[C::Work], y: &[usize], mu: C::Work)
+        -> Option<usize>
 );
 multiversion!(
     /// [`portable::row_range`] on `isa`.
