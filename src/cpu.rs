@@ -39,7 +39,7 @@ impl Isa {
     ///
     /// `Avx512` needs AVX2 and FMA besides AVX-512F, as the compiler may use them in code
     /// compiled for `avx512f` (the target feature implies them), and candidate mode's kernels
-    /// use FMA; likewise `Avx2` needs FMA. Every CPU with AVX2 or AVX-512F has them.
+    /// use FMA; likewise `Avx2` needs FMA (every Intel and AMD CPU with AVX2 has it).
     pub(crate) fn detect() -> Isa {
         static DETECTED: OnceLock<Isa> = OnceLock::new();
         *DETECTED.get_or_init(|| {

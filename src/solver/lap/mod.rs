@@ -4,20 +4,19 @@
 //! (maximisation is minimisation of the negated costs, done on the fly through
 //! [`Cost::to_work`]). Three phases, as in Jonker and Volgenant (1987):
 //!
-//! 1. **Initialisation.** Square input: column reduction (each column's potential is its
-//!    minimum) followed by reduction transfer from rows that took a single column. Wide input
-//!    (`n < m`): potentials start at zero, so that a column left unassigned keeps potential 0,
-//!    which the rectangular dual requires, and one streaming pass over the matrix keeps each
-//!    row's few smallest entries (a vectorised filter against the current last one; on a
-//!    large matrix several threads read blocks of rows, as one core cannot use the memory
-//!    bandwidth). Augmenting row reduction then works from these lists, and reads a row again
-//!    only when its list cannot prove the row's two smallest reduced costs: on wide input it
-//!    rarely does, so the whole solve often reads the matrix once. Square input with many
-//!    ties (integer-valued costs, detected on a sample of rows, or by the ties met in column
-//!    reduction) instead gets a greedy assignment at zero reduced cost, with early exit: row
-//!    reduction (potentials 0, each row takes the first free column at its minimum), or after
-//!    column reduction each free row takes the first free column where its reduced cost is
-//!    zero.
+//! 1. **Initialisation.** Square input: column reduction (each column's potential is its minimum)
+//!    followed by reduction transfer from rows that took a single column. Wide input (`n < m`):
+//!    potentials start at zero, so that a column left unassigned keeps potential 0, which the
+//!    rectangular dual requires, and one streaming pass over the matrix keeps each row's few
+//!    smallest entries (a vectorised filter against the current last one; on a large matrix, with
+//!    the `rayon` feature, several threads read blocks of rows, as one core cannot use the memory
+//!    bandwidth). Augmenting row reduction then works from these lists, and reads a row again only
+//!    when its list cannot prove the row's two smallest reduced costs: on wide input it rarely
+//!    does, so the whole solve often reads the matrix once. Square input with many ties
+//!    (integer-valued costs, detected on a sample of rows, or by the ties met in column reduction)
+//!    instead gets a greedy assignment at zero reduced cost, with early exit: row reduction
+//!    (potentials 0, each row takes the first free column at its minimum), or after column
+//!    reduction each free row takes the first free column where its reduced cost is zero.
 //!
 //!    The input check of float costs (NaN, forbidden entries) is fused into this first pass:
 //!    each row is tested just before its first use (on wide input, in the streaming pass), and
@@ -59,13 +58,15 @@
 //! [`Isa`] that `crate::cpu` detects.
 
 // The small kernels are `#[inline(always)]` on purpose: they must be inlined into the
-// `#[target_feature]` wrappers of `multiversion!` to be compiled for the wider instruction set.
+// `#[target_feature]` functions of `multiversion!` and `impl_simd!` to be compiled for the
+// wider instruction set.
 #![allow(clippy::inline_always)]
 
 mod first_pass;
 mod kernels;
 
 use super::cost::{Cost, Work};
+// Named here for `solver::warm_up` and the integer range check of `solver`.
 pub(crate) use crate::cpu::Isa;
 use first_pass::{first_pass, RowCands};
 pub(crate) use kernels::entry_range;

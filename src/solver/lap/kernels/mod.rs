@@ -1,12 +1,17 @@
 //! The loops over one row that the phases of the solver call, and their dispatch on the
-//! instruction set.
+//! instruction set ([`Isa`]).
 //!
-//! Each kernel is a portable loop ([`portable`]), written so that LLVM vectorises it and
-//! compiled three times by `multiversion!` (baseline, AVX2, AVX-512F). The three whose arg-min
-//! reductions LLVM does not vectorise ([`portable::relax_min`], [`portable::top2`] and
-//! [`portable::row_cands`]) also have hand-written AVX2 and AVX-512F forms for `f64`, `i64` and
-//! `i32` costs, chosen through the cost type's `TypeId` (a constant after monomorphisation).
-//! Every form gives the portable loop's result, bit for bit.
+//! - [`portable`]: every kernel as a plain loop, written so that LLVM vectorises it; the
+//!   `multiversion!` of this file compiles each one three times (baseline, AVX2, AVX-512F).
+//! - [`simd`]: hand-written forms of the three whose arg-min reductions LLVM does not
+//!   vectorise ([`portable::relax_min`], [`portable::top2`] and [`portable::row_cands`]), for
+//!   `f64`, `i64` and `i32` costs, each written once over a vector of lanes; [`avx2`] and
+//!   [`avx512`] hold the lanes of each instruction set.
+//!
+//! [`relax`], [`top2`] and [`cands`] choose the explicit-SIMD form through the cost type's
+//! `TypeId` (a constant after monomorphisation). Every form gives the portable loop's result,
+//! bit for bit: the tests at the end of this file check each one, on every instruction set of
+//! the CPU running them.
 
 use super::{Isa, NONE};
 use crate::solver::{Cost, Work};
@@ -202,7 +207,8 @@ macro_rules! multiversion {
 
 multiversion!(
     /// [`portable::col_min`] on `isa`.
-    pub(super) fn col_min = col_min(row: &[C], v: &mut [C::Work], y: &mut [usize], i: usize) -> (bool, usize)
+    pub(super) fn col_min = col_min(row: &[C], v: &mut [C::Work], y: &mut [usize], i: usize)
+        -> (bool, usize)
 );
 multiversion!(
     /// [`portable::row_special`] on `isa`.
@@ -214,7 +220,8 @@ multiversion!(
 );
 multiversion!(
     /// [`portable::first_free_zero`] on `isa`.
-    pub(super) fn free_zero = first_free_zero(row: &[C], v: &[C::Work], y: &[usize], mu: C::Work) -> Option<usize>
+    pub(super) fn free_zero = first_free_zero(row: &[C], v: &[C::Work], y: &[usize], mu: C::Work)
+        -> Option<usize>
 );
 multiversion!(
     /// [`portable::row_range`] on `isa`.
