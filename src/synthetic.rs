@@ -10,6 +10,7 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use crate::error::{Buffer, Error, Result};
 use crate::model::{Call, City, Country, Dataset, Date, Profile, Theme, Weights};
 
 /// EU member states (2017) with rough weights: their number of cities above 50,000 inhabitants
@@ -118,9 +119,37 @@ fn city(rng: &mut StdRng, id: String, code: &str, floor: f64) -> City {
 /// assert_eq!(s.pairs.len(), 30);
 /// # Ok::<(), citypair::Error>(())
 /// ```
+///
+/// # Panics
+/// When the cities cannot be allocated; [`try_call`] returns an error instead.
 pub fn call(eu: usize, partners: usize, seed: u64) -> Dataset {
+    try_call(eu, partners, seed).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`call`], with an [`Error::OutOfMemory`] instead of a panic (or an abort) when the cities
+/// cannot be allocated (`citypair generate` uses it).
+///
+/// ```
+/// let e = citypair::synthetic::try_call(1 << 60, 1 << 60, 1).unwrap_err();
+/// assert!(e.to_string().contains("not enough memory"), "{e}");
+/// # Ok::<(), citypair::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::OutOfMemory`] ([`Buffer::Cities`]) when `eu + partners` cities do not fit in
+/// memory.
+pub fn try_call(eu: usize, partners: usize, seed: u64) -> Result<Dataset> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut cities = Vec::with_capacity(eu + partners);
+    let mut cities = Vec::new();
+    let too_many = || Error::OutOfMemory {
+        what: Buffer::Cities,
+        rows: eu,
+        cols: partners,
+        bytes: (eu as u128 + partners as u128) * size_of::<City>() as u128,
+    };
+    cities
+        .try_reserve_exact(eu.checked_add(partners).ok_or_else(too_many)?)
+        .map_err(|_| too_many())?;
     for k in 0..eu {
         let code = pick(&mut rng, &EU_WEIGHTS);
         cities.push(city(&mut rng, format!("eu-{k:06}"), code, 50_000.0));
@@ -132,7 +161,7 @@ pub fn call(eu: usize, partners: usize, seed: u64) -> Dataset {
     let mut partner_countries: Vec<Country> =
         PARTNER_WEIGHTS.iter().map(|&(c, _)| country(c)).collect();
     partner_countries.sort();
-    Dataset {
+    Ok(Dataset {
         call: Call {
             name: format!("synthetic {eu} x {partners} (seed {seed})"),
             date: Date {
@@ -147,7 +176,7 @@ pub fn call(eu: usize, partners: usize, seed: u64) -> Dataset {
             regions: crate::model::Regions::default(),
         },
         cities,
-    }
+    })
 }
 
 /// Families of generated cost matrices, as in `../shared/tools/vs_peers.py`.

@@ -184,9 +184,10 @@ impl<'p, 'a> Planner<'p, 'a> {
     /// Solves the `sum` optimum (with the call's rules, if any) and keeps its circulation.
     ///
     /// # Errors
-    /// As [`Pairing::solve`] for [`Objective::Sum`].
+    /// As [`Pairing::solve`] for [`Objective::Sum`]; in candidate mode, the error of
+    /// [`Pairing::matrix`] (what-ifs need the dense score matrix).
     pub fn new(pairing: &'p Pairing<'a>) -> Result<Planner<'p, 'a>> {
-        let m = pairing.matrix();
+        let m = pairing.dense("a what-if")?;
         let (r, c) = (m.rows(), m.cols());
         let scores = m.as_slice();
         let engine = if pairing.rules().is_active() {
@@ -386,7 +387,7 @@ impl<'p, 'a> Planner<'p, 'a> {
             }
         })?;
         if let Engine::Ruled(net) = &engine {
-            let m = self.pairing.matrix();
+            let m = self.pairing.dense_matrix();
             let eu: Vec<&City> = self.pairing.eu_cities().collect();
             let partners: Vec<&City> = self.pairing.partner_cities().collect();
             if let Some(e) = self
@@ -469,7 +470,7 @@ impl<'p, 'a> Planner<'p, 'a> {
     fn refs(&self, pairs: &[(usize, usize)]) -> Vec<PairRef> {
         let eu: Vec<&City> = self.pairing.eu_cities().collect();
         let partners: Vec<&City> = self.pairing.partner_cities().collect();
-        let m = self.pairing.matrix();
+        let m = self.pairing.dense_matrix();
         pairs
             .iter()
             .map(|&(i, j)| PairRef {
@@ -481,7 +482,7 @@ impl<'p, 'a> Planner<'p, 'a> {
     }
 
     fn diff(&self, pairs: &[(usize, usize)]) -> Diff {
-        let m = self.pairing.matrix();
+        let m = self.pairing.dense_matrix();
         let total: f64 = pairs.iter().map(|&(i, j)| m.get(i, j)).sum();
         let gone: Vec<(usize, usize)> = self
             .pairs

@@ -117,8 +117,8 @@ fn against_pairing(
     let s = candidates::solve(&eu, &partners, pairing.scorer(), k, &options(per_row))
         .map_err(|e| e.to_string())?;
     let dense = pairing.solve(Objective::Sum).map_err(|e| e.to_string())?;
-    check_certificate(pairing.matrix(), &s)?;
-    check_best(pairing.matrix(), &s)?;
+    check_certificate(pairing.matrix().unwrap(), &s)?;
+    check_best(pairing.matrix().unwrap(), &s)?;
     if !close(s.total, dense.total_score) {
         return Err(format!("total {} vs dense {}", s.total, dense.total_score));
     }
@@ -200,7 +200,7 @@ proptest! {
         let eu: Vec<&City> = eu.iter().collect();
         let partners: Vec<&City> = partners.iter().collect();
         let scorer = WeightedScorer::default();
-        let m = ScoreMatrix::build(&eu, &partners, &scorer, false);
+        let m = ScoreMatrix::build(&eu, &partners, &scorer, false).unwrap();
         let dense = solve(m.as_slice(), m.rows(), m.cols(), Sense::Maximize)
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         let s = candidates::solve(&eu, &partners, &scorer, k, &options(2))
@@ -300,7 +300,7 @@ fn a_unique_optimum_gives_the_dense_pairs() {
         let partners: Vec<&City> = pairing.partner_cities().collect();
         let s = candidates::solve(&eu, &partners, pairing.scorer(), 8, &options(4)).unwrap();
         let dense = pairing.solve(Objective::Sum).unwrap();
-        check_certificate(pairing.matrix(), &s).unwrap();
+        check_certificate(pairing.matrix().unwrap(), &s).unwrap();
         let ids: Vec<(&str, &str)> = s
             .pairs
             .iter()
@@ -339,7 +339,7 @@ fn identical_cities_need_widening() {
     let s = candidates::solve(&eu, &partners, &scorer, 1, &options(1)).unwrap();
     assert!(s.widenings > 0 && s.certified_optimal);
     assert_eq!(s.pairs.len(), 25);
-    let m = ScoreMatrix::build(&eu, &partners, &scorer, true);
+    let m = ScoreMatrix::build(&eu, &partners, &scorer, true).unwrap();
     check_certificate(&m, &s).unwrap();
     // Transposed: partners as rows.
     let t = candidates::solve(&partners, &eu, &scorer, 1, &options(1)).unwrap();
@@ -393,5 +393,5 @@ fn errors_and_edge_cases() {
     let all =
         candidates::solve(&eu, &partners, scorer, 1000, &CandidateOptions::default()).unwrap();
     assert_eq!(all.edges, 15);
-    check_certificate(pairing.matrix(), &all).unwrap();
+    check_certificate(pairing.matrix().unwrap(), &all).unwrap();
 }
