@@ -165,14 +165,14 @@
 //!
 //! // Anyone can check the certificate against the scores.
 //! let certificate = best.certificate().expect("every sum result carries one");
-//! assert!(certificate.verify(pairing.matrix()).is_ok());
-//! assert!(best.verify(pairing.matrix()).is_ok());
+//! assert!(certificate.verify(pairing.matrix()?).is_ok());
+//! assert!(best.verify(pairing.matrix()?).is_ok());
 //!
 //! // A forged certificate fails, naming the condition, the cities and the numbers.
 //! let mut forged = certificate.clone();
 //! let paired = forged.pairs[0].eu;
 //! forged.u[paired] += 0.5;
-//! let err = forged.verify(pairing.matrix()).unwrap_err();
+//! let err = forged.verify(pairing.matrix()?).unwrap_err();
 //! assert!(matches!(err, Violation::NotTight { .. }));
 //! assert_eq!(err.condition(), "u_i + v_j + w_ij = s_ij on a paired pair");
 //! println!("{err}"); // certificate fails "u_i + v_j + w_ij = s_ij on a paired pair": ...

@@ -258,12 +258,12 @@ impl Solution {
     /// let dataset = io::embedded_dataset()?;
     /// let pairing = Pairing::new(&dataset)?;
     /// let mut best = pairing.solve(Objective::Sum)?;
-    /// assert!(best.verify(pairing.matrix()).is_ok());
+    /// assert!(best.verify(pairing.matrix()?).is_ok());
     ///
     /// // Drop a pair: the certificate no longer matches, and certifying again says so.
     /// let dropped = best.pairs.pop().expect("the call has pairs");
     /// best.total_score -= dropped.score;
-    /// assert!(matches!(best.certify(pairing.matrix()), Err(Violation::PairingMismatch { .. })));
+    /// assert!(matches!(best.certify(pairing.matrix()?), Err(Violation::PairingMismatch { .. })));
     /// assert!(!best.certified_optimal);
     /// # Ok::<(), citypair::Error>(())
     /// ```
