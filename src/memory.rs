@@ -53,17 +53,21 @@ pub(crate) fn zeroed(len: usize) -> Option<Vec<f64>> {
     // `isize::MAX`.
     let layout = std::alloc::Layout::array::<f64>(len).ok()?;
     // SAFETY: `layout` has a non-zero size (`len > 0`, and `f64` is 8 bytes).
-    let ptr = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<f64>();
-    if ptr.is_null() {
+    let raw = unsafe { std::alloc::alloc_zeroed(layout) };
+    if raw.is_null() {
         return None;
     }
-    // SAFETY: `ptr` was allocated by the global allocator, which `Vec` uses, with exactly the
-    // layout of a `Vec<f64>` of capacity `len` (`Layout::array::<f64>(len)`: size `8 len`,
-    // alignment 8); it is not null; its `len` elements are initialised, since all-zero bytes
-    // are the `f64` value `0.0`; and `len <= capacity`. The `Vec` takes sole ownership of it.
-    // This is what `vec![0.0; len]` does inside the standard library (`RawVec` with
-    // `alloc_zeroed`), with the allocation failure returned instead of aborting.
-    let v = unsafe { Vec::from_raw_parts(ptr, len, len) };
+    // The cast keeps the alignment: `layout` asked for `f64`'s.
+    #[allow(clippy::cast_ptr_alignment)]
+    let slice = std::ptr::slice_from_raw_parts_mut(raw.cast::<f64>(), len);
+    // SAFETY: the memory was allocated by the global allocator, which `Box` uses, with the
+    // layout of a `[f64]` of `len` elements (`Layout::array::<f64>(len)`: size `8 len`,
+    // alignment 8, which `Box::from_raw` requires); it is not null; its `len` elements are
+    // initialised, since all-zero bytes are the `f64` value `0.0`; and the box takes sole
+    // ownership of it. `into_vec` keeps the allocation. This is what `vec![0.0; len]` does
+    // inside the standard library (`alloc_zeroed`), with the failure returned instead of an
+    // abort.
+    let v = unsafe { Box::from_raw(slice) }.into_vec();
     advise_huge_pages(&v);
     Some(v)
 }

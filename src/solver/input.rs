@@ -231,7 +231,7 @@ pub(crate) fn contiguous<C: Copy, M: Matrix<C> + ?Sized>(m: &M) -> Result<Cow<'_
     let shape = |found: usize| Error::MatrixShape {
         rows,
         cols,
-        expected: rows.checked_mul(cols).unwrap_or(usize::MAX),
+        expected: rows.saturating_mul(cols),
         found,
     };
     let len = rows.checked_mul(cols);
