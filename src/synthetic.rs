@@ -139,44 +139,57 @@ pub fn call(eu: usize, partners: usize, seed: u64) -> Dataset {
 /// [`Error::OutOfMemory`] ([`Buffer::Cities`]) when `eu + partners` cities do not fit in
 /// memory.
 pub fn try_call(eu: usize, partners: usize, seed: u64) -> Result<Dataset> {
-    let mut rng = StdRng::seed_from_u64(seed);
-    let mut cities = Vec::new();
     let too_many = || Error::OutOfMemory {
         what: Buffer::Cities,
         rows: eu,
         cols: partners,
         bytes: (eu as u128 + partners as u128) * size_of::<City>() as u128,
     };
+    let mut cities = Vec::new();
     cities
         .try_reserve_exact(eu.checked_add(partners).ok_or_else(too_many)?)
         .map_err(|_| too_many())?;
-    for k in 0..eu {
-        let code = pick(&mut rng, &EU_WEIGHTS);
-        cities.push(city(&mut rng, format!("eu-{k:06}"), code, 50_000.0));
-    }
-    for k in 0..partners {
-        let code = pick(&mut rng, &PARTNER_WEIGHTS);
-        cities.push(city(&mut rng, format!("p-{k:06}"), code, 80_000.0));
-    }
+    let (call, all) = stream(eu, partners, seed);
+    cities.extend(all);
+    Ok(Dataset { call, cities })
+}
+
+/// The call of [`call`] and its cities one at a time, in the same order, without holding
+/// them: for writing calls of any size ([`crate::io::write_dataset_json`], `citypair
+/// generate`).
+///
+/// ```
+/// let (call, cities) = citypair::synthetic::stream(50, 30, 7);
+/// let whole = citypair::synthetic::call(50, 30, 7);
+/// assert_eq!(call, whole.call);
+/// assert!(cities.eq(whole.cities));
+/// ```
+pub fn stream(eu: usize, partners: usize, seed: u64) -> (Call, impl Iterator<Item = City>) {
+    let mut rng = StdRng::seed_from_u64(seed);
     let mut partner_countries: Vec<Country> =
         PARTNER_WEIGHTS.iter().map(|&(c, _)| country(c)).collect();
     partner_countries.sort();
-    Ok(Dataset {
-        call: Call {
-            name: format!("synthetic {eu} x {partners} (seed {seed})"),
-            date: Date {
-                year: 2017,
-                month: 9,
-                day: 21,
-            },
-            min_population: 50_000,
-            partner_countries,
-            weights: Weights::default(),
-            rules: crate::model::Rules::default(),
-            regions: crate::model::Regions::default(),
+    let call = Call {
+        name: format!("synthetic {eu} x {partners} (seed {seed})"),
+        date: Date {
+            year: 2017,
+            month: 9,
+            day: 21,
         },
-        cities,
-    })
+        min_population: 50_000,
+        partner_countries,
+        weights: Weights::default(),
+        rules: crate::model::Rules::default(),
+        regions: crate::model::Regions::default(),
+    };
+    let cities = (0..eu)
+        .map(|k| (format!("eu-{k:06}"), &EU_WEIGHTS[..], 50_000.0))
+        .chain((0..partners).map(|k| (format!("p-{k:06}"), &PARTNER_WEIGHTS[..], 80_000.0)))
+        .map(move |(id, table, floor)| {
+            let code = pick(&mut rng, table);
+            city(&mut rng, id, code, floor)
+        });
+    (call, cities)
 }
 
 /// Families of generated cost matrices, as in `../shared/tools/vs_peers.py`.

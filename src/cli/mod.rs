@@ -173,6 +173,18 @@ pub(crate) enum SolveObjective {
 /// Parses the process arguments and runs; returns the exit code.
 pub(crate) fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Generate { eu, partners, seed } = cli.command {
+        // Streamed to stdout: a generated call of any size is written city by city.
+        let out = std::io::BufWriter::new(std::io::stdout().lock());
+        return match generate::write(eu, partners.unwrap_or(eu), seed, out) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: cannot write the output: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
     match run(&cli) {
         Ok(text) => emit(&text),
         Err(e) => {
@@ -256,7 +268,10 @@ pub(crate) fn run(cli: &Cli) -> Result<String> {
             json,
         } => solve::command(matrix, *maximize, *objective, *json),
         Command::Generate { eu, partners, seed } => {
-            generate::command(*eu, partners.unwrap_or(*eu), *seed)
+            let mut out = Vec::new();
+            generate::write(*eu, partners.unwrap_or(*eu), *seed, &mut out)
+                .map_err(|e| Error::invalid("generate", e))?;
+            String::from_utf8(out).map_err(|e| Error::invalid("generate", e))
         }
     }
 }
