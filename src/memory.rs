@@ -72,6 +72,15 @@ pub(crate) fn zeroed(len: usize) -> Option<Vec<f64>> {
     Some(v)
 }
 
+/// The items of `iter` (at most `len`, the number reserved) in a vector, or `None` when the
+/// memory cannot be had: `collect` for buffers whose size comes from the input.
+pub(crate) fn try_collect<T>(len: usize, iter: impl IntoIterator<Item = T>) -> Option<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(len).ok()?;
+    v.extend(iter);
+    Some(v)
+}
+
 /// Asks the kernel to back the 2 MiB-aligned interior of `v`'s allocation with huge pages.
 fn advise_huge_pages<T>(v: &Vec<T>) {
     let bytes = v.capacity().saturating_mul(size_of::<T>());

@@ -29,7 +29,8 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::eligibility::Side;
-use crate::error::{Error, Result};
+use crate::error::{Buffer, Error, Result};
+use crate::memory::try_collect;
 use crate::model::City;
 use crate::pairing::{Objective, Pairing, Solution};
 use crate::rules::{self, Compiled, PairList};
@@ -197,8 +198,11 @@ impl<'p, 'a> Planner<'p, 'a> {
             Engine::Ruled(net)
         } else {
             let a = pairing.assignment()?;
-            let costs: Vec<Option<f64>> = scores.iter().map(|&s| Some(-s)).collect();
-            let mut net = Network::new(r, c, costs, &vec![1; r], &vec![1; c], &[]);
+            let costs: Vec<Option<f64>> =
+                try_collect(scores.len(), scores.iter().map(|&s| Some(-s))).ok_or_else(|| {
+                    Error::out_of_memory(Buffer::SolverWork, r, c, size_of::<Option<f64>>())
+                })?;
+            let mut net = Network::new(r, c, costs, &vec![1; r], &vec![1; c], &[])?;
             let pairs: Vec<(usize, usize)> = a.pairs().collect();
             net.load(&pairs);
             // Potentials of the minimisation of -score: u + v <= -s. As node potentials:
