@@ -111,7 +111,6 @@ use crate::pairing::{assemble, plain_reason, Mode, Objective, Solution, Timings,
 use crate::rules::Compiled;
 use crate::scoring::{PreparedCity, WeightedScorer};
 use crate::solver::{solve_sparse, solve_sparse_warm, Sense, SparseAssignment, SparseMatrix, Work};
-use crate::Pairing;
 
 /// Themes per profile.
 const T: usize = Theme::COUNT;
@@ -258,7 +257,7 @@ pub struct CandidateSolution {
 /// [`Error::CandidateMode`] when the call has programme rules or a city a capacity other than
 /// 1, which candidate mode does not apply.
 pub fn pair(dataset: &Dataset, k: usize, options: &CandidateOptions) -> Result<Solution> {
-    Pairing::builder(dataset)
+    crate::Pairing::builder(dataset)
         .candidates(k)
         .candidate_options(*options)
         .build()?

@@ -9,6 +9,30 @@
 //! - [`Objective::MaxMin`]: the largest lowest pair score, then the largest total;
 //! - [`Objective::Stable`]: no EU city and partner city would both rather be paired together.
 //!
+//! # Modes
+//! A [`Pairing`] is built in one of two modes, reported by [`Pairing::mode`] and in every
+//! [`Solution::mode`] (`"mode": "dense" | "candidates"` in JSON):
+//!
+//! - **dense**: the full score matrix (`8 · E · P` bytes for `E` EU and `P` partner cities),
+//!   which every objective, rule, capacity and what-if reads;
+//! - **candidates** ([`crate::candidates`]): each city's `K` best counterparts in memory, the
+//!   `sum` optimum certified against every pair, for calls of any size; objective `sum`, no
+//!   programme rules, every capacity 1, the call's weighted model.
+//!
+//! [`PairingBuilder::dense`] and [`PairingBuilder::candidates`] force a mode. Without them the
+//! mode is chosen by a fixed size budget, [`SIZE_BUDGET`] entries (the same on every machine):
+//! dense up to it, candidate mode (with `K` = [`AUTO_CANDIDATES`]) above it when candidate
+//! mode applies, and an [`Error::TooLarge`] naming the size, the budget and what candidate
+//! mode cannot do otherwise ([`crate::error::DenseOnly`]). What only the dense mode does,
+//! asked of a pairing in candidate mode ([`Pairing::matrix`], [`Pairing::assignment`],
+//! objectives other than `sum`, what-ifs), is an [`Error::TooLarge`] when the mode was
+//! chosen for the size and an [`Error::CandidateMode`] when it was asked for;
+//! [`Pairing::score`] and [`Pairing::explain`] work in both. A dense matrix that cannot be
+//! allocated is an [`Error::OutOfMemory`] naming its size, never an abort.
+//!
+//! A custom [`Scorer`] ([`PairingBuilder::scorer`]) is dense only: candidate mode's fast
+//! screen mirrors the call's weighted model and cannot bound other scores.
+//!
 //! # Determinism
 //! Cities are ordered by id before anything is computed, the matrix build is bit-identical in
 //! parallel and in sequence, and every tie is broken by a fixed rule (lowest EU id, then lowest

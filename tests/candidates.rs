@@ -395,3 +395,43 @@ fn errors_and_edge_cases() {
     assert_eq!(all.edges, 15);
     check_certificate(pairing.matrix().unwrap(), &all).unwrap();
 }
+
+/// Candidate mode's screened certificate check returns what the plain check returns, on the
+/// genuine certificate and on tampered ones (the same violation).
+#[test]
+fn the_screened_check_agrees_with_the_plain_one() {
+    for (ne, np, seed) in [(120, 90, 1), (60, 140, 2), (100, 100, 3)] {
+        let call = synthetic::call(ne, np, seed);
+        let pairing = Pairing::builder(&call).dense().build().unwrap();
+        let eu: Vec<&City> = pairing.eu_cities().collect();
+        let partners: Vec<&City> = pairing.partner_cities().collect();
+        let matrix = pairing.matrix().unwrap();
+        let best = candidates::pair(&call, 4, &CandidateOptions::default()).unwrap();
+        assert!(best.certified_optimal);
+        let genuine = best.certificate().unwrap().clone();
+        let mut cases = vec![genuine.clone()];
+        // Lower some covers (uncovered pairs), raise one (not tight), break a sign.
+        for (k, delta) in [(0, -0.02), (7, -0.3), (ne - 1, -1e-6), (3, 0.25)] {
+            let mut c = genuine.clone();
+            c.u[k] += delta;
+            cases.push(c);
+        }
+        let mut c = genuine.clone();
+        c.v[np / 2] -= 0.05;
+        cases.push(c);
+        let mut c = genuine.clone();
+        c.v.iter_mut().for_each(|x| *x = 0.0);
+        cases.push(c);
+        for (n, c) in cases.iter().enumerate() {
+            let plain = c.verify(matrix);
+            let screened =
+                candidates::verify_certificate(c, (&eu, &partners), pairing.scorer(), true);
+            assert_eq!(
+                format!("{screened:?}"),
+                format!("{plain:?}"),
+                "call {seed}, case {n}"
+            );
+            assert_eq!(plain.is_ok(), n == 0, "call {seed}, case {n}: {plain:?}");
+        }
+    }
+}

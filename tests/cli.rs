@@ -969,7 +969,10 @@ fn pair_says_which_mode_it_used() {
     assert_eq!(sparse["mode"], "candidates");
     let forced = json(&["pair", "--dense", "--json"]);
     assert_eq!(strip_timings(forced), strip_timings(dense));
-    assert!(ok(&["pair"]).contains("\nmode: dense"), "the table names the mode");
+    assert!(
+        ok(&["pair"]).contains("\nmode: dense"),
+        "the table names the mode"
+    );
     let table = ok(&["pair", "--candidates", "4"]);
     assert!(table.contains("\nmode: candidates"), "{table}");
     assert!(table.contains("K = 4"), "{table}");
@@ -982,7 +985,15 @@ fn pair_says_which_mode_it_used() {
 /// mode does not do there is an exit-1 error naming the size, the budget and the flag.
 #[test]
 fn above_the_size_budget_what_candidate_mode_does_not_do_is_an_error() {
-    let call = ok(&["generate", "--eu", "4001", "--partners", "4000", "--seed", "1"]);
+    let call = ok(&[
+        "generate",
+        "--eu",
+        "4001",
+        "--partners",
+        "4000",
+        "--seed",
+        "1",
+    ]);
     let f = TempFile::new("above-budget.json", &call);
     for extra in [
         &["--objective", "maxmin"][..],
@@ -1001,7 +1012,10 @@ fn above_the_size_budget_what_candidate_mode_does_not_do_is_an_error() {
     doc["call"]["min_score"] = serde_json::json!(0.2);
     let ruled = TempFile::new("above-budget-rules.json", &doc.to_string());
     let e = fails(&["pair", ruled.path()]);
-    assert!(e.contains("programme rules") && e.contains("--dense"), "{e}");
+    assert!(
+        e.contains("programme rules") && e.contains("--dense"),
+        "{e}"
+    );
 }
 
 /// `--dense` on a call whose matrix cannot be had under a memory limit: exit 1 naming the size,
@@ -1009,7 +1023,15 @@ fn above_the_size_budget_what_candidate_mode_does_not_do_is_an_error() {
 #[cfg(target_os = "linux")]
 #[test]
 fn dense_without_the_memory_is_an_error_not_an_abort() {
-    let call = ok(&["generate", "--eu", "6000", "--partners", "6000", "--seed", "2"]);
+    let call = ok(&[
+        "generate",
+        "--eu",
+        "6000",
+        "--partners",
+        "6000",
+        "--seed",
+        "2",
+    ]);
     let f = TempFile::new("no-memory.json", &call);
     // 6,000 x 6,000 scores take 288 MB; the process may have 250 MB of address space.
     let script = format!(
@@ -1026,7 +1048,12 @@ fn dense_without_the_memory_is_an_error_not_an_abort() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.starts_with("error: "), "{stderr}");
-    for part in ["6000 x 6000", "288000000 bytes", "not enough memory", "candidate mode"] {
+    for part in [
+        "6000 x 6000",
+        "288000000 bytes",
+        "not enough memory",
+        "candidate mode",
+    ] {
         assert!(stderr.contains(part), "{part}: {stderr}");
     }
     assert!(out.stdout.is_empty());

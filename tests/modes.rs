@@ -22,7 +22,10 @@ fn the_budget_decides_the_mode_just_above_and_just_below() {
     let call = synthetic::call(60, 45, 3);
     let entries = 60 * 45;
     // At the budget: dense. One entry above it: candidate mode, by itself.
-    let below = Pairing::builder(&call).size_budget(entries).build().unwrap();
+    let below = Pairing::builder(&call)
+        .size_budget(entries)
+        .build()
+        .unwrap();
     let above = Pairing::builder(&call)
         .size_budget(entries - 1)
         .build()
@@ -39,7 +42,11 @@ fn the_budget_decides_the_mode_just_above_and_just_below() {
     assert_eq!(c.mode(), Mode::Candidates);
     same_pairing(&d, &c);
     // Forced modes ignore the budget.
-    let forced = Pairing::builder(&call).size_budget(0).dense().build().unwrap();
+    let forced = Pairing::builder(&call)
+        .size_budget(0)
+        .dense()
+        .build()
+        .unwrap();
     assert_eq!(forced.mode(), Mode::Dense);
     let forced = Pairing::builder(&call)
         .size_budget(usize::MAX)
@@ -77,7 +84,10 @@ fn the_default_budget_at_its_boundary() {
     for part in ["4001 x 4000", "16004000 entries", "16000000", "maxmin"] {
         assert!(text.contains(part), "{part}: {text}");
     }
-    assert!(!text.contains("--"), "no CLI flag in a library message: {text}");
+    assert!(
+        !text.contains("--"),
+        "no CLI flag in a library message: {text}"
+    );
     // Exactly at the budget, 4,000 x 4,000: dense (the 128 MB matrix is built).
     let at = synthetic::call(4000, 4000, 1);
     assert_eq!(Pairing::new(&at).unwrap().mode(), Mode::Dense);
@@ -112,15 +122,27 @@ fn what_only_the_dense_mode_does_is_an_error_in_candidate_mode() {
         })
     ));
     assert!(forced.assignment().is_err());
-    let e = Planner::new(&forced).err().expect("what-ifs need the matrix");
-    assert!(e.to_string().contains("a what-if needs the dense score matrix"), "{e}");
+    let e = Planner::new(&forced)
+        .err()
+        .expect("what-ifs need the matrix");
+    assert!(
+        e.to_string()
+            .contains("a what-if needs the dense score matrix"),
+        "{e}"
+    );
     // Scores and explanations work in both modes, to the last bit.
     let dense = Pairing::builder(&call).dense().build().unwrap();
     let (eu, partner) = ("eu-000003", "p-000007");
     let s = dense.score(eu, partner).unwrap();
     assert_eq!(forced.score(eu, partner).unwrap().to_bits(), s.to_bits());
-    assert_eq!(forced.explain(eu, partner).unwrap().score.to_bits(), s.to_bits());
-    assert_eq!(forced.explain(eu, partner).unwrap(), dense.explain(eu, partner).unwrap());
+    assert_eq!(
+        forced.explain(eu, partner).unwrap().score.to_bits(),
+        s.to_bits()
+    );
+    assert_eq!(
+        forced.explain(eu, partner).unwrap(),
+        dense.explain(eu, partner).unwrap()
+    );
 }
 
 #[test]
@@ -136,8 +158,19 @@ fn candidate_mode_refuses_calls_it_does_not_apply_to() {
     let id = capacity.cities[4].id.clone();
     // Asked for: an error naming why.
     let e = Pairing::builder(&ruled).candidates(4).build().unwrap_err();
-    assert!(matches!(e, Error::CandidateMode { reason: DenseOnly::Rules }), "{e}");
-    let e = Pairing::builder(&capacity).candidates(4).build().unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::CandidateMode {
+                reason: DenseOnly::Rules
+            }
+        ),
+        "{e}"
+    );
+    let e = Pairing::builder(&capacity)
+        .candidates(4)
+        .build()
+        .unwrap_err();
     assert!(
         matches!(&e, Error::CandidateMode { reason: DenseOnly::Capacity { id: i, capacity: 3 } } if *i == id),
         "{e}"
@@ -146,9 +179,20 @@ fn candidate_mode_refuses_calls_it_does_not_apply_to() {
     let e = candidates::pair(&ruled, 4, &CandidateOptions::default()).unwrap_err();
     assert!(matches!(e, Error::CandidateMode { .. }), "{e}");
     // Automatic, above the budget: too large, naming the size and the budget.
-    let e = Pairing::builder(&ruled).size_budget(599).build().unwrap_err();
+    let e = Pairing::builder(&ruled)
+        .size_budget(599)
+        .build()
+        .unwrap_err();
     assert!(
-        matches!(e, Error::TooLarge { rows: 30, cols: 20, budget: 599, needs: DenseOnly::Rules }),
+        matches!(
+            e,
+            Error::TooLarge {
+                rows: 30,
+                cols: 20,
+                budget: 599,
+                needs: DenseOnly::Rules
+            }
+        ),
         "{e}"
     );
     let text = e.to_string();
@@ -163,11 +207,18 @@ fn candidate_mode_refuses_calls_it_does_not_apply_to() {
     }];
     assert!(matches!(
         Pairing::builder(&quota).size_budget(1).build(),
-        Err(Error::TooLarge { needs: DenseOnly::Rules, .. })
+        Err(Error::TooLarge {
+            needs: DenseOnly::Rules,
+            ..
+        })
     ));
     // At or below the budget, and with `dense()`, they are paired as always.
     assert!(Pairing::builder(&ruled).size_budget(600).build().is_ok());
-    assert!(Pairing::builder(&ruled).size_budget(0).dense().build().is_ok());
+    assert!(Pairing::builder(&ruled)
+        .size_budget(0)
+        .dense()
+        .build()
+        .is_ok());
 }
 
 #[test]
@@ -240,13 +291,19 @@ fn a_custom_scorer_scores_every_pair_in_dense_mode() {
     ));
     // Candidate mode cannot screen another model's scores.
     assert!(matches!(
-        Pairing::builder(&call).scorer(by_size).candidates(4).build(),
+        Pairing::builder(&call)
+            .scorer(by_size)
+            .candidates(4)
+            .build(),
         Err(Error::CandidateMode {
             reason: DenseOnly::Scorer
         })
     ));
     assert!(matches!(
-        Pairing::builder(&call).scorer(by_size).size_budget(1).build(),
+        Pairing::builder(&call)
+            .scorer(by_size)
+            .size_budget(1)
+            .build(),
         Err(Error::TooLarge {
             needs: DenseOnly::Scorer,
             ..
@@ -255,7 +312,10 @@ fn a_custom_scorer_scores_every_pair_in_dense_mode() {
     // A boxed scorer works too (any `Scorer + Send + 'static`).
     let boxed: Box<dyn Fn(&City, &City) -> f64 + Send + Sync> = Box::new(by_size);
     let q = Pairing::builder(&call).scorer(boxed).build().unwrap();
-    assert_eq!(q.solve(Objective::Sum).unwrap().total_score, best.total_score);
+    assert_eq!(
+        q.solve(Objective::Sum).unwrap().total_score,
+        best.total_score
+    );
 }
 
 #[test]
@@ -274,7 +334,16 @@ fn dense_matrices_too_large_for_memory_are_errors_not_aborts() {
     assert!(text.contains("candidate mode"), "{text}");
     // A generated call too large to hold.
     let e = synthetic::try_call(usize::MAX / 2, usize::MAX / 2, 1).unwrap_err();
-    assert!(matches!(e, Error::OutOfMemory { what: Buffer::Cities, .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            Error::OutOfMemory {
+                what: Buffer::Cities,
+                ..
+            }
+        ),
+        "{e}"
+    );
     // A matrix text whose header asks for more than the text holds needs no such memory: it is
     // a shape error, however large the header.
     let e = citypair::io::parse_matrix("100000000000 100000000000\n1 2\n", "big.txt").unwrap_err();
