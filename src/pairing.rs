@@ -378,19 +378,21 @@ pub struct Pairing<'a> {
 /// candidate mode supports the call (and is an [`Error::TooLarge`] when it does not). A
 /// constant, so that every machine makes the same choice for the same call.
 ///
-/// 16,000,000 entries: 4,000 x 4,000 cities, a 128 MB matrix. Chosen from measurements on this
-/// project's 2-core machine (generated calls `citypair generate --eu N --partners N --seed 1`,
-/// `pair --json`, wall time of the whole run; see the README's "Size budget"): dense and
-/// candidate mode take about the same time up to 2,000 a side, candidate mode is faster from
-/// there on and about 1.5 times as fast at 4,000 a side, while the dense mode, which does
-/// everything (every objective, rules, capacities, what-ifs), still needs only a fraction of a
-/// second and of a GB.
+/// 16,000,000 entries: 4,000 x 4,000 cities, a 128 MB matrix. Chosen from measurements on
+/// this project's 2-core machine (generated calls `citypair generate --eu N --partners N
+/// --seed 1`, `pair --json`, wall time of the whole run, best of three; see the README's
+/// "Size budget"): candidate mode is faster at every size (0.11 against 0.17 s at 2,000 a
+/// side, 0.49 against 1.03 s at 4,000, 0.72 against 1.88 s at 5,000, 2.5 against 11.8 s at
+/// 10,000), but the dense mode does everything (every objective, rules, capacities, what-ifs,
+/// custom scorers). The budget keeps all of that for calls whose dense run stays within about a
+/// second and 160 MB, and hands larger ones, where the dense cost grows fastest (8 bytes and
+/// `O(n)` solver work per pair), to candidate mode.
 pub const SIZE_BUDGET: usize = 16_000_000;
 
 /// `K` of automatic candidate mode: each city's 32 best counterparts. Any `K` gives the same,
-/// certified optimum; 32 keeps the candidate set small (`32 (E + P)` pairs at most) while few
-/// pricing rounds are needed (measured: `K` from 8 to 64 are within 20% of each other on
-/// generated calls of 5,000 to 30,000 a side, 32 the fastest or close).
+/// certified optimum; measured (as for [`SIZE_BUDGET`]) at 5,000 and 10,000 a side, `K` = 8,
+/// 16 and 32 are within 5% of each other and 64 about 15% slower; 32 keeps the candidate set
+/// small (`32 (E + P)` pairs at most) with room for harder calls.
 pub const AUTO_CANDIDATES: usize = 32;
 
 /// How a [`Solution`] was computed (its `"mode"` in JSON: `"dense"` or `"candidates"`).

@@ -9,6 +9,9 @@ use citypair::pairing::{Mode, AUTO_CANDIDATES, SIZE_BUDGET};
 use citypair::whatif::Planner;
 use citypair::{synthetic, City, Error, Objective, Pairing};
 
+/// A scorer in a box.
+type BoxedScorer = Box<dyn Fn(&City, &City) -> f64 + Send + Sync>;
+
 /// Two solutions are the same pairing, up to the mode and the timings.
 fn same_pairing(a: &citypair::Solution, b: &citypair::Solution) {
     assert!((a.total_score - b.total_score).abs() <= 1e-9 * a.total_score.max(1.0));
@@ -122,9 +125,9 @@ fn what_only_the_dense_mode_does_is_an_error_in_candidate_mode() {
         })
     ));
     assert!(forced.assignment().is_err());
-    let e = Planner::new(&forced)
-        .err()
-        .expect("what-ifs need the matrix");
+    let Err(e) = Planner::new(&forced) else {
+        panic!("what-ifs need the matrix")
+    };
     assert!(
         e.to_string()
             .contains("a what-if needs the dense score matrix"),
@@ -310,7 +313,7 @@ fn a_custom_scorer_scores_every_pair_in_dense_mode() {
         })
     ));
     // A boxed scorer works too (any `Scorer + Send + 'static`).
-    let boxed: Box<dyn Fn(&City, &City) -> f64 + Send + Sync> = Box::new(by_size);
+    let boxed: BoxedScorer = Box::new(by_size);
     let q = Pairing::builder(&call).scorer(boxed).build().unwrap();
     assert_eq!(
         q.solve(Objective::Sum).unwrap().total_score,
