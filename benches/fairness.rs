@@ -18,7 +18,7 @@ fn objectives(c: &mut Criterion) {
     for &n in &[1000usize, 4000] {
         let call = synthetic::call(n, n, 2017);
         let pairing = Pairing::new(&call).expect("synthetic calls are valid");
-        let m = pairing.matrix().as_slice().to_vec();
+        let m = pairing.matrix().unwrap().as_slice().to_vec();
         group.bench_with_input(BenchmarkId::new("sum", n), &m, |b, m| {
             b.iter(|| solve(black_box(m), n, n, Sense::Maximize).map(|a| a.total()));
         });

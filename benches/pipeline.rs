@@ -14,7 +14,7 @@ fn pipeline(c: &mut Criterion) {
     for &n in &[100usize, 1000, 5000] {
         let call = synthetic::call(n, n, 2017);
         group.bench_with_input(BenchmarkId::new("score", n), &call, |b, call| {
-            b.iter(|| Pairing::new(call).map(|p| p.matrix().rows()));
+            b.iter(|| Pairing::new(call).map(|p| p.matrix().unwrap().rows()));
         });
         let pairing = Pairing::new(&call).expect("synthetic calls are valid");
         group.bench_with_input(BenchmarkId::new("solve", n), &pairing, |b, p| {

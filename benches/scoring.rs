@@ -26,13 +26,27 @@ fn scoring(c: &mut Criterion) {
         let partners: Vec<&City> = sides.partners.iter().map(|&k| &call.cities()[k]).collect();
         let scorer = WeightedScorer::new(call.call().weights());
         group.bench_function(BenchmarkId::new("sequential", n), |b| {
-            b.iter(|| ScoreMatrix::build(&eu, &partners, &scorer, false).rows());
+            b.iter(|| {
+                ScoreMatrix::build(&eu, &partners, &scorer, false)
+                    .unwrap()
+                    .rows()
+            });
         });
         group.bench_function(BenchmarkId::new("one_thread", n), |b| {
-            b.iter(|| one.install(|| ScoreMatrix::build(&eu, &partners, &scorer, true).rows()));
+            b.iter(|| {
+                one.install(|| {
+                    ScoreMatrix::build(&eu, &partners, &scorer, true)
+                        .unwrap()
+                        .rows()
+                })
+            });
         });
         group.bench_function(BenchmarkId::new("all_threads", n), |b| {
-            b.iter(|| ScoreMatrix::build(&eu, &partners, &scorer, true).rows());
+            b.iter(|| {
+                ScoreMatrix::build(&eu, &partners, &scorer, true)
+                    .unwrap()
+                    .rows()
+            });
         });
     }
     group.finish();

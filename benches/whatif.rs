@@ -18,7 +18,7 @@ fn whatif(c: &mut Criterion) {
     let call = synthetic::call(n, n, 2017);
     let pairing = Pairing::new(&call).expect("synthetic calls are valid");
     let planner = Planner::new(&pairing).expect("solvable");
-    let m = pairing.matrix();
+    let m = pairing.matrix().unwrap();
     let (rows, cols) = (m.rows(), m.cols());
     // The city to withdraw and the pair to lock: the first EU city, and its second-best
     // partner (not its partner in the optimum).

@@ -124,7 +124,7 @@ pub fn run(family: BenchFamily, n: usize, seed: u64) -> Result<BenchRun> {
         }
         BenchFamily::Cities => {
             let call = synthetic::call(n, n, seed);
-            let pairing = Pairing::new(&call)?;
+            let pairing = Pairing::builder(&call).dense().build()?;
             let build_ms = ms(start);
             let t = Instant::now();
             let s = pairing.solve(Objective::Sum)?;

@@ -100,11 +100,15 @@ use rayon::prelude::*;
 #[cfg(feature = "serde")]
 use serde::Serialize;
 
+mod certify;
+
+pub use certify::verify_certificate;
+
 use crate::certificate::Certificate;
-use crate::eligibility::Side as CitySide;
-use crate::error::{Error, Location, Result, Unsupported};
-use crate::model::{City, Dataset, Theme};
-use crate::pairing::{assemble, eligible, plain_reason, Objective, Solution, Timings, Unmatched};
+use crate::eligibility::{Exclusion, Side as CitySide};
+use crate::error::{Error, Location, Result};
+use crate::model::{Call, City, Dataset, Theme};
+use crate::pairing::{assemble, plain_reason, Mode, Objective, Solution, Timings, Unmatched};
 use crate::rules::Compiled;
 use crate::scoring::{PreparedCity, WeightedScorer};
 use crate::solver::{solve_sparse, solve_sparse_warm, Sense, SparseAssignment, SparseMatrix, Work};
@@ -255,11 +259,17 @@ pub struct CandidateSolution {
 /// [`Solution`] (pairs with their themes, unmatched and excluded cities, fairness figures),
 /// without ever building the dense score matrix.
 ///
+/// The same as `Pairing::builder(dataset).candidates(k).candidate_options(*options)`, solved
+/// for [`Objective::Sum`] ([`crate::pairing::PairingBuilder::candidates`]); its
+/// [`Solution::mode`] is [`Mode::Candidates`].
+///
 /// The result carries the certificate of a dense `sum` result
 /// ([`Solution::certificate`], from the sparse solver's potentials, see
 /// [`crate::certificate`]), and `certified_optimal` is the outcome of checking it against every
-/// pair with the exact scores, computed on the fly (`O(E P)`, in parallel by rows; the pricing
-/// has checked the same potentials already). The blocking pairs of the fairness figures are
+/// pair ([`verify_certificate`]: the conditions of [`Certificate::verify`], with the fast
+/// screen proving most pairs covered and the exact scores deciding the rest; `O(E P)` screened
+/// pairs, in parallel by rows; the pricing has checked the same potentials already). The
+/// blocking pairs of the fairness figures are
 /// counted exactly with one pass over all pairs (exact scores, in parallel), skipping the cities
 /// that hold their best counterpart.
 ///
@@ -278,29 +288,30 @@ pub struct CandidateSolution {
 /// ```
 ///
 /// # Errors
-/// As [`solve`]; [`Error::NoPairs`] when a side has no eligible city; [`Error::Unsupported`]
-/// ([`Unsupported::CandidateRules`], [`Unsupported::CandidateCapacity`]) when the call has
-/// programme rules or a city a capacity other than 1, which candidate mode does not apply.
+/// As [`solve`]; [`Error::NoPairs`] when a side has no eligible city;
+/// [`Error::CandidateMode`] when the call has programme rules or a city a capacity other than
+/// 1, which candidate mode does not apply.
 pub fn pair(dataset: &Dataset, k: usize, options: &CandidateOptions) -> Result<Solution> {
+    crate::Pairing::builder(dataset)
+        .candidates(k)
+        .candidate_options(*options)
+        .build()?
+        .solve(Objective::Sum)
+}
+
+/// The body of [`pair`], for [`Pairing`] in candidate mode: `eu` and `partners` are the
+/// call's eligible cities (sorted by id), `excluded` the others; the call has no programme
+/// rules and every capacity is 1.
+pub(crate) fn pair_sides(
+    call: &Call,
+    (eu, partners): (&[&City], &[&City]),
+    excluded: &[Exclusion],
+    scorer: &WeightedScorer,
+    k: usize,
+    options: &CandidateOptions,
+) -> Result<Solution> {
     let start = Instant::now();
-    if !dataset.call().rules().is_empty() {
-        return Err(Error::unsupported(Unsupported::CandidateRules));
-    }
-    let scorer = WeightedScorer::new(dataset.call().weights());
-    let sides = eligible(dataset)?;
-    let eu: Vec<&City> = sides.eu.iter().map(|&k| &dataset.cities()[k]).collect();
-    let partners: Vec<&City> = sides
-        .partners
-        .iter()
-        .map(|&k| &dataset.cities()[k])
-        .collect();
-    if let Some(c) = eu.iter().chain(&partners).find(|c| c.capacity() != 1) {
-        return Err(Error::unsupported(Unsupported::CandidateCapacity {
-            id: c.id().to_owned(),
-            capacity: c.capacity(),
-        }));
-    }
-    let found = solve(&eu, &partners, &scorer, k, options)?;
+    let found = solve(eu, partners, scorer, k, options)?;
     let mut col_mate: Vec<Option<usize>> = vec![None; partners.len()];
     for &(i, j, _) in &found.pairs {
         col_mate[j] = Some(i);
@@ -309,15 +320,15 @@ pub fn pair(dataset: &Dataset, k: usize, options: &CandidateOptions) -> Result<S
     let prep_p: Vec<PreparedCity> = partners.iter().map(|c| PreparedCity::new(c)).collect();
     let blocking = blocking_pairs(
         (&prep_eu, &prep_p),
-        &scorer,
+        scorer,
         &found,
         &col_mate,
         options.parallel,
     );
     let mut solution = assemble(
-        dataset.call(),
-        &scorer,
-        (&eu, &partners),
+        call,
+        scorer,
+        (eu, partners),
         Objective::Sum,
         &found.pairs,
         blocking,
@@ -327,16 +338,16 @@ pub fn pair(dataset: &Dataset, k: usize, options: &CandidateOptions) -> Result<S
     for (side, mine, other, mate, best, holder) in [
         (
             CitySide::Eu,
-            &eu,
-            &partners,
+            eu,
+            partners,
             &found.assignment,
             &found.best_partner,
             &col_mate,
         ),
         (
             CitySide::Partner,
-            &partners,
-            &eu,
+            partners,
+            eu,
             &col_mate,
             &found.best_eu,
             &found.assignment,
@@ -355,9 +366,11 @@ pub fn pair(dataset: &Dataset, k: usize, options: &CandidateOptions) -> Result<S
         }
     }
     solution.unmatched = unmatched;
-    solution.excluded = sides.excluded;
+    solution.excluded = excluded.to_vec();
+    solution.mode = Mode::Candidates;
     // The certificate: the sparse solver's potentials (priced against every pair), checked
-    // again over every pair with the exact scores, computed on the fly.
+    // again over every pair: the fast screen clears most pairs, the exact scores decide the
+    // rest (see `certify`).
     let ids = |cities: &[&City]| cities.iter().map(|c| c.id().to_owned()).collect::<Vec<_>>();
     let conditions = Compiled {
         row_cap: vec![1; eu.len()],
@@ -365,14 +378,13 @@ pub fn pair(dataset: &Dataset, k: usize, options: &CandidateOptions) -> Result<S
         ..Compiled::default()
     };
     solution.certificate = Some(Certificate::from_assignment(
-        (ids(&eu), ids(&partners)),
+        (ids(eu), ids(partners)),
         &conditions,
         (&found.row_potentials, &found.col_potentials),
         &found.pairs,
     ));
-    let exact = |i: usize, j: usize| scorer.score_prepared(&prep_eu[i], &prep_p[j]);
     // The outcome is recorded in `certified_optimal`.
-    let _ = solution.certify(&exact);
+    let _ = certify::certify(&mut solution, (eu, partners), scorer, options.parallel);
     let t = found.timings_ms;
     solution.timings_ms = Timings {
         score: t.candidates,
@@ -519,13 +531,7 @@ pub fn solve(
     }
     let par = options.parallel;
     let clock = Instant::now();
-    let weights = scorer.weights();
-    let sum = weights.challenges() + weights.expertise() + weights.size();
-    let w = [
-        weights.challenges() / sum,
-        weights.expertise() / sum,
-        weights.size() / sum,
-    ];
+    let w = fast_weights(scorer);
     let eu_side = Side::new(eu, w, par);
     let p_side = Side::new(partners, w, par);
     let ws = w[2] as f32;
@@ -729,6 +735,17 @@ pub fn solve(
         best_eu,
         timings_ms: timings,
     })
+}
+
+/// The weights of the fast form: the scorer's, normalised to sum 1.
+fn fast_weights(scorer: &WeightedScorer) -> [f64; 3] {
+    let weights = scorer.weights();
+    let sum = weights.challenges() + weights.expertise() + weights.size();
+    [
+        weights.challenges() / sum,
+        weights.expertise() / sum,
+        weights.size() / sum,
+    ]
 }
 
 /// The lines whose potential changed (bit for bit) since `before`, and the lines `more`; sorted.

@@ -166,14 +166,14 @@
 //!
 //! // Anyone can check the certificate against the scores.
 //! let certificate = best.certificate().expect("every sum result carries one");
-//! assert!(certificate.verify(pairing.matrix()).is_ok());
-//! assert!(best.verify(pairing.matrix()).is_ok());
+//! assert!(certificate.verify(pairing.matrix()?).is_ok());
+//! assert!(best.verify(pairing.matrix()?).is_ok());
 //!
 //! // A forged certificate fails, naming the condition, the cities and the numbers.
 //! let mut forged = certificate.clone();
 //! let paired = forged.pairs[0].eu;
 //! forged.u[paired] += 0.5;
-//! let err = forged.verify(pairing.matrix()).unwrap_err();
+//! let err = forged.verify(pairing.matrix()?).unwrap_err();
 //! assert!(matches!(err, Violation::NotTight { .. }));
 //! assert_eq!(err.condition(), "u_i + v_j + w_ij = s_ij on a paired pair");
 //! println!("{err}"); // certificate fails "u_i + v_j + w_ij = s_ij on a paired pair": ...
@@ -697,12 +697,84 @@ impl std::error::Error for Violation {}
 
 /// One row's share of the scan over every pair.
 #[derive(Debug, Clone, Copy)]
-struct RowScan {
+pub(crate) struct RowScan {
     /// The row's largest `|s|`.
-    max_abs: f64,
+    pub(crate) max_abs: f64,
     /// The row's most violated allowed unpaired pair: `(column, cover - score)`, lowest
     /// column among ties; NaN scores count as infinitely violated.
-    worst: Option<(usize, f64)>,
+    pub(crate) worst: Option<(usize, f64)>,
+}
+
+/// What the scan over every pair (condition 4, and the largest `|s|` of the tolerance) needs of
+/// a certificate: each row's and column's part of the cover, and which pairs are exempt.
+pub(crate) struct Cover<'c> {
+    /// `u_i + y_g(i)` per EU city.
+    pub(crate) row: Vec<f64>,
+    /// `v_j` per partner city.
+    pub(crate) v: &'c [f64],
+    /// `y_h(j)` per partner city.
+    pub(crate) col_y: &'c [f64],
+    /// Per row, the sorted columns of its forbidden, locked and listed pairs.
+    skip: Vec<Vec<usize>>,
+    min_score: Option<f64>,
+}
+
+/// A scan over every pair that replaces the plain loop of [`Certificate::verify`] (candidate
+/// mode's screened check): given the cover, one [`RowScan`] per row, exactly as
+/// [`Cover::scan_plain`] would give them wherever it matters (the same worst pair when it is
+/// violated by more than the tolerance, and the same `max(1, max |s|)`).
+pub(crate) type RowScanner<'s> = dyn Fn(&Cover<'_>) -> Vec<RowScan> + Sync + 's;
+
+impl Cover<'_> {
+    /// `cover - s` of pair `(i, j)` with raw score `raw` and weight `s = weight(raw)`, as the
+    /// plain scan computes it (NaN counts as infinitely violated); `None` when the pair is not
+    /// checked (not allowed, forbidden, locked or listed).
+    pub(crate) fn slack(&self, i: usize, j: usize, raw: f64, s: f64) -> Option<f64> {
+        let allowed = self.min_score.is_none_or(|m| raw >= m) || raw.is_nan();
+        if !allowed || self.skip[i].binary_search(&j).is_ok() {
+            return None;
+        }
+        let cover = self.row[i] + self.v[j] + self.col_y[j];
+        let slack = cover - s;
+        Some(if slack.is_nan() {
+            f64::NEG_INFINITY
+        } else {
+            slack
+        })
+    }
+
+    /// The plain scan: every pair's score read from `scores`, in parallel by rows on large
+    /// matrices (the result does not depend on the number of threads).
+    pub(crate) fn scan_plain<S: Scores + ?Sized>(
+        &self,
+        scores: &S,
+        weight: &(dyn Fn(f64) -> f64 + Sync),
+    ) -> Vec<RowScan> {
+        let (r, c) = (self.row.len(), self.v.len());
+        let scan = |i: usize| -> RowScan {
+            let mut max_abs = 0.0_f64;
+            let mut worst: Option<(usize, f64)> = None;
+            for j in 0..c {
+                let raw = scores.score(i, j);
+                let s = weight(raw);
+                max_abs = max_abs.max(s.abs());
+                let Some(slack) = self.slack(i, j, raw, s) else {
+                    continue;
+                };
+                if worst.is_none_or(|(_, w)| slack < w) {
+                    worst = Some((j, slack));
+                }
+            }
+            RowScan { max_abs, worst }
+        };
+        #[cfg(feature = "rayon")]
+        if r * c >= PARALLEL_PAIRS {
+            return (0..r).into_par_iter().map(scan).collect();
+        }
+        #[cfg(not(feature = "rayon"))]
+        let _ = c;
+        (0..r).map(scan).collect()
+    }
 }
 
 impl Certificate {
@@ -810,7 +882,18 @@ impl Certificate {
         scores: &S,
         weight: &(dyn Fn(f64) -> f64 + Sync),
     ) -> Result<(), Violation> {
-        let (r, c) = (self.eu.len(), self.partners.len());
+        self.verify_scanned(scores, weight, None)
+    }
+
+    /// [`Certificate::verify_weighted`], with the scan over every pair done by `scanner` (for
+    /// the score weights only) instead of the plain loop when given.
+    pub(crate) fn verify_scanned<S: Scores + ?Sized>(
+        &self,
+        scores: &S,
+        weight: &(dyn Fn(f64) -> f64 + Sync),
+        scanner: Option<&RowScanner<'_>>,
+    ) -> Result<(), Violation> {
+        let r = self.eu.len();
         self.check_parts(scores)?;
         let (row_places, col_places) = self.places()?;
         let (row_y, col_y) = self.quota_terms()?;
@@ -829,39 +912,16 @@ impl Certificate {
             list.sort_unstable();
             list.dedup();
         }
-        let scan = |i: usize| -> RowScan {
-            let mut max_abs = 0.0_f64;
-            let mut worst: Option<(usize, f64)> = None;
-            let row_cover = self.u[i] + row_y[i];
-            for (j, (&v, &y)) in self.v.iter().zip(&col_y).enumerate() {
-                let raw = scores.score(i, j);
-                let s = weight(raw);
-                max_abs = max_abs.max(s.abs());
-                let allowed = self.min_score.is_none_or(|m| raw >= m) || raw.is_nan();
-                if !allowed || skip[i].binary_search(&j).is_ok() {
-                    continue;
-                }
-                let cover = row_cover + v + y;
-                let mut slack = cover - s;
-                if slack.is_nan() {
-                    slack = f64::NEG_INFINITY;
-                }
-                if worst.is_none_or(|(_, w)| slack < w) {
-                    worst = Some((j, slack));
-                }
-            }
-            RowScan { max_abs, worst }
+        let cover = Cover {
+            row: (0..r).map(|i| self.u[i] + row_y[i]).collect(),
+            v: &self.v,
+            col_y: &col_y,
+            skip,
+            min_score: self.min_score,
         };
-        #[cfg(feature = "rayon")]
-        let rows: Vec<RowScan> = if r * c >= PARALLEL_PAIRS {
-            (0..r).into_par_iter().map(scan).collect()
-        } else {
-            (0..r).map(scan).collect()
-        };
-        #[cfg(not(feature = "rayon"))]
-        let rows: Vec<RowScan> = {
-            let _ = c;
-            (0..r).map(scan).collect()
+        let rows = match scanner {
+            Some(scan) => scan(&cover),
+            None => cover.scan_plain(scores, weight),
         };
         let max_abs = rows.iter().map(|x| x.max_abs).fold(0.0, f64::max);
         let tol = CONDITION_TOLERANCE * max_abs.max(1.0);
@@ -1459,6 +1519,18 @@ impl Certificate {
         total_score: f64,
         scores: &S,
     ) -> Result<(), Violation> {
+        self.verify_solution_scanned(pairs, total_score, scores, None)
+    }
+
+    /// [`Certificate::verify_solution`], with the scan over every pair done by `scanner` when
+    /// given (see [`Certificate::verify_scanned`]).
+    pub(crate) fn verify_solution_scanned<'p, S: Scores + ?Sized>(
+        &self,
+        pairs: impl Iterator<Item = (&'p str, &'p str, f64)>,
+        total_score: f64,
+        scores: &S,
+        scanner: Option<&RowScanner<'_>>,
+    ) -> Result<(), Violation> {
         self.check_parts(scores)?;
         let eu = index_of(&self.eu);
         let partners = index_of(&self.partners);
@@ -1519,7 +1591,7 @@ impl Certificate {
                 (None, None) => unreachable!("the loop stops when both are done"),
             }
         }
-        self.verify(scores)
+        self.verify_scanned(scores, &|s| s, scanner)
     }
 
     fn mismatch(&self, i: usize, j: usize, in_solution: bool) -> Violation {

@@ -194,6 +194,61 @@ pub enum Error {
         /// What is not supported.
         what: Unsupported,
     },
+
+    // Sizes and memory: one `pair` for every size (see `crate::pairing#modes`).
+    /// A dense buffer whose size comes from the input cannot be allocated: there is not enough
+    /// memory (or `rows · cols` entries do not fit in the address space). Never an abort.
+    #[error("{}", out_of_memory_text(*what, *rows, *cols, *bytes))]
+    OutOfMemory {
+        /// What could not be allocated.
+        what: Buffer,
+        /// Its rows (for [`Buffer::Cities`], the EU cities).
+        rows: usize,
+        /// Its columns (for [`Buffer::Cities`], the partner cities).
+        cols: usize,
+        /// The bytes it needs (`rows · cols ·` the entry size, or for [`Buffer::Cities`]
+        /// `(rows + cols) ·` the size of a city; `u128`, which cannot overflow).
+        bytes: u128,
+    },
+
+    /// Automatic mode: the call's dense score matrix would exceed the size budget
+    /// ([`crate::pairing::SIZE_BUDGET`], or the builder's), and candidate mode, which needs no
+    /// dense matrix, cannot do what is asked (`needs`).
+    #[error(
+        "{rows} x {cols} cities need a dense score matrix of {} entries ({}), above the size \
+         budget of {budget} entries, and candidate mode (which needs no dense matrix) does not \
+         apply: {needs}; ask for the dense mode explicitly to build the matrix anyway",
+        *rows as u128 * *cols as u128,
+        bytes_text(*rows as u128 * *cols as u128 * 8)
+    )]
+    TooLarge {
+        /// Eligible EU cities (rows of the matrix).
+        rows: usize,
+        /// Eligible partner cities (columns).
+        cols: usize,
+        /// The size budget, in entries.
+        budget: usize,
+        /// What only the dense mode does.
+        needs: DenseOnly,
+    },
+
+    /// Candidate mode was asked for, but cannot do what is asked.
+    #[error("candidate mode does not apply: {reason}; pair this call with the dense score matrix")]
+    CandidateMode {
+        /// What only the dense mode does.
+        reason: DenseOnly,
+    },
+
+    /// An explanation or shared themes were asked of a pairing scored by a custom
+    /// [`Scorer`](crate::scoring::Scorer), which gives scores only.
+    #[error(
+        "{what} needs the call's weighted scoring model; this pairing is scored by a custom \
+         scorer, which gives scores only"
+    )]
+    CustomScorer {
+        /// What was asked.
+        what: &'static str,
+    },
 }
 
 impl Error {
@@ -800,6 +855,151 @@ impl fmt::Display for Unsupported {
                  can force a pair that both cities would leave); solve for the sum or maxmin \
                  objective, or remove the quotas",
             ),
+        }
+    }
+}
+
+// Sizes and memory: the types of the variants above.
+
+/// A dense buffer of [`Error::OutOfMemory`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Buffer {
+    /// The dense score matrix of a call (`f64`, rows are EU cities, columns partner cities).
+    ScoreMatrix,
+    /// A cost matrix read from text (`f64`).
+    CostMatrix,
+    /// The solver's transposed copy of a matrix with more rows than columns.
+    Transposed,
+    /// A contiguous copy of a matrix given by rows (see [`crate::solver::Matrix`]).
+    Copy,
+    /// The solver's work arrays over every pair (bottleneck candidates, flow network).
+    SolverWork,
+    /// The cities of a generated call (`rows` EU and `cols` partner cities).
+    Cities,
+}
+
+impl Buffer {
+    /// What the buffer is, in words.
+    fn name(self) -> &'static str {
+        match self {
+            Buffer::ScoreMatrix => "the dense score matrix",
+            Buffer::CostMatrix => "a cost matrix",
+            Buffer::Transposed => "the transposed copy of a matrix",
+            Buffer::Copy => "a contiguous copy of a matrix",
+            Buffer::SolverWork => "the solver's work arrays",
+            Buffer::Cities => "a generated call",
+        }
+    }
+
+    /// What to do about it.
+    fn remedy(self) -> &'static str {
+        match self {
+            Buffer::ScoreMatrix | Buffer::SolverWork => {
+                "candidate mode pairs a call without any dense matrix (objective sum, without \
+                 programme rules or capacities); otherwise pair fewer cities at once, or use a \
+                 machine with more memory"
+            }
+            Buffer::CostMatrix | Buffer::Copy => {
+                "solve a smaller matrix, or use a machine with more memory"
+            }
+            Buffer::Transposed => {
+                "give the matrix transposed (no more rows than columns), which the solver reads \
+                 in place"
+            }
+            Buffer::Cities => "generate fewer cities",
+        }
+    }
+}
+
+impl fmt::Display for Buffer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What only the dense mode does, so that candidate mode cannot
+/// ([`Error::TooLarge`], [`Error::CandidateMode`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DenseOnly {
+    /// The call has programme rules (`min_score`, forbidden or locked pairs, quotas).
+    Rules,
+    /// A city may join more than one pair.
+    Capacity {
+        /// The city's id.
+        id: String,
+        /// Its capacity.
+        capacity: u32,
+    },
+    /// The pairing is scored by a custom [`Scorer`](crate::scoring::Scorer): candidate mode's
+    /// fast screen mirrors the call's weighted model, so it cannot bound other scores.
+    Scorer,
+    /// An objective other than `sum`.
+    Objective(crate::pairing::Objective),
+    /// Something that reads the dense score matrix itself (the matrix, the what-ifs, the
+    /// solver's assignment).
+    Matrix(&'static str),
+}
+
+impl fmt::Display for DenseOnly {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DenseOnly::Rules => f.write_str(
+                "the call has programme rules (min_score, forbidden or locked pairs, quotas)",
+            ),
+            DenseOnly::Capacity { id, capacity } => write!(
+                f,
+                "city \"{id}\" has capacity {capacity}, and candidate mode pairs each city at \
+                 most once"
+            ),
+            DenseOnly::Scorer => f.write_str(
+                "the pairing is scored by a custom scorer, and candidate mode's fast screen \
+                 mirrors the call's weighted model only",
+            ),
+            DenseOnly::Objective(o) => {
+                write!(f, "objective {o} (candidate mode solves objective sum)")
+            }
+            DenseOnly::Matrix(what) => {
+                write!(
+                    f,
+                    "{what} needs the dense score matrix, which candidate mode never builds"
+                )
+            }
+        }
+    }
+}
+
+/// The message of [`Error::OutOfMemory`].
+fn out_of_memory_text(what: Buffer, rows: usize, cols: usize, bytes: u128) -> String {
+    let size = match what {
+        Buffer::Cities => format!("{rows} EU and {cols} partner cities"),
+        _ => format!("{rows} x {cols} entries"),
+    };
+    format!(
+        "cannot allocate {what} of {size} ({}): not enough memory; {}",
+        bytes_text(bytes),
+        what.remedy()
+    )
+}
+
+/// `N bytes (x.y GB)`.
+fn bytes_text(bytes: u128) -> String {
+    if bytes >= 1_000_000 {
+        format!("{bytes} bytes, {:.1} GB", bytes as f64 / 1e9)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+impl Error {
+    /// An [`Error::OutOfMemory`] for `rows x cols` entries of `entry` bytes each.
+    pub(crate) fn out_of_memory(what: Buffer, rows: usize, cols: usize, entry: usize) -> Error {
+        Error::OutOfMemory {
+            what,
+            rows,
+            cols,
+            bytes: rows as u128 * cols as u128 * entry as u128,
         }
     }
 }

@@ -14,12 +14,12 @@
 //! | errors | [`error`] | the typed [`Error`]: where a bad value is, Hall witnesses, quota figures, what a mode does not support |
 //! | eligibility | [`eligibility`] | EU membership on the call's date, partner countries, population threshold |
 //! | scoring | [`scoring`] | challenge similarity, expertise complementarity and size similarity, each explainable |
-//! | matrix | [`matrix`] | the score matrix, built in parallel (feature `rayon`), bit-identical to the sequential build |
-//! | solver | [`solver`] | our own exact shortest-augmenting-path (Jonker-Volgenant) assignment solver, and the bottleneck objective |
+//! | matrix | [`matrix`] | the score matrix, built in parallel (feature `rayon`), bit-identical to the sequential build, allocated fallibly |
+//! | solver | [`solver`] | our own exact shortest-augmenting-path (Jonker-Volgenant) assignment solver and the bottleneck objective, on any matrix through [`solver::Matrix`] |
 //! | rules | [`rules`] | programme rules: minimum score, forbidden and locked pairs, quotas, capacities; solved exactly as a min-cost circulation |
-//! | pairing | [`pairing`] | objectives `sum`, `maxmin` and `stable`, unmatched cities and why, what-ifs |
+//! | pairing | [`pairing`] | the builder (dense or candidate mode, chosen by a size budget; a custom scorer), objectives `sum`, `maxmin` and `stable`, unmatched cities and why |
 //! | certificate | [`certificate`] | the LP dual every `sum` result carries, and a check of it that anyone can run |
-//! | candidates | [`candidates`] | candidate mode: each city's K best counterparts, a sparse solve, pricing against every pair until the optimum is certified |
+//! | candidates | [`candidates`] | candidate mode: each city's K best counterparts, a sparse solve, pricing against every pair until the optimum is certified, and the screened check of its certificate |
 //! | what-ifs | [`whatif`] | warm re-solves after a withdrawal or a lock, the K best pairings (Murty), regrets |
 //! | fairness | [`fairness`] | lowest and mean score, Gini, blocking pairs, worst-off pair |
 //! | bench | [`mod@bench`] | timed runs on generated instances (`citypair bench`), peak memory |
@@ -55,15 +55,29 @@
 //! # Ok::<(), citypair::Error>(())
 //! ```
 //!
-//! The solver is usable on its own, on any dense matrix of `f64`, `f32`, `i64` or `i32`:
+//! The solver is usable on its own, on any dense matrix of `f64`, `f32`, `i64` or `i32` (a
+//! row-major slice, or anything that implements [`solver::Matrix`]):
 //!
 //! ```
-//! use citypair::solver::{solve, Sense};
+//! use citypair::solver::{solve, solve_matrix, Sense};
 //! let costs = [4.0, 1.0, 3.0, 2.0, 0.0, 5.0, 3.0, 2.0, 2.0];
 //! let a = solve(&costs, 3, 3, Sense::Minimize)?;
 //! assert_eq!(a.total(), 5.0);
+//! let b = solve_matrix(&[[4.0, 1.0, 3.0], [2.0, 0.0, 5.0], [3.0, 2.0, 2.0]], Sense::Minimize)?;
+//! assert_eq!(b, a);
 //! # Ok::<(), citypair::Error>(())
 //! ```
+//!
+//! ## Calls of any size
+//!
+//! A [`Pairing`] is dense (the full score matrix, `8 · E · P` bytes, which every objective,
+//! rule and what-if reads) or in candidate mode ([`candidates`]: each city's `K` best
+//! counterparts, the `sum` optimum still certified over every pair). [`Pairing::new`] chooses
+//! by a fixed size budget ([`pairing::SIZE_BUDGET`], 16,000,000 entries);
+//! [`pairing::PairingBuilder`] forces either, and every [`Solution`] says which it used
+//! ([`Solution::mode`]). No input makes the library abort: a dense buffer whose size comes from
+//! the input that cannot be allocated is an [`Error::OutOfMemory`] naming its size (see
+//! [`pairing#modes`]).
 //!
 //! ## Crate features
 //!
@@ -158,7 +172,8 @@
 //!
 //! Scoring is `O(E P T)` for `E` EU and `P` partner cities over `T = 15` themes, in parallel.
 //! The assignment is `O(n² m)` in the worst case for `n = min(E, P)`, `m = max(E, P)`, with
-//! `O(m)` memory beyond the matrix; see [`solver`].
+//! `O(m)` memory beyond the matrix; see [`solver`]. Candidate mode needs `O((E + P) K)` memory
+//! and `O(E P)` fast screening work per scan over all pairs; see [`candidates`].
 //!
 //! ## Threads
 //!

@@ -12,10 +12,18 @@
 //!
 //! Building with [`WeightedScorer`] takes O(rows + cols) to prepare the cities and
 //! O(rows·cols·15) for the cells (one multiply-add per theme and vector), in O(rows·cols) memory.
+//!
+//! # Memory
+//!
+//! The matrix takes `8 · rows · cols` bytes (7.2 GB for 30,000 x 30,000 cities). Every
+//! constructor is fallible: when that memory cannot be had, the result is
+//! [`Error::OutOfMemory`] naming the size, never an abort. Candidate mode
+//! ([`crate::candidates`]) pairs calls of any size without the matrix.
 
 #[cfg(feature = "rayon")]
 use rayon::prelude::*;
 
+use crate::error::{Buffer, Error, Result};
 use crate::model::City;
 use crate::scoring::{PreparedCity, Scorer, WeightedScorer};
 
@@ -41,6 +49,9 @@ impl ScoreMatrix {
     /// # Complexity
     /// O(rows·cols·15) time, O(rows·cols) memory.
     ///
+    /// # Errors
+    /// [`Error::OutOfMemory`] when the `8 · rows · cols` bytes cannot be allocated.
+    ///
     /// # Examples
     /// ```
     /// use citypair::matrix::ScoreMatrix;
@@ -49,18 +60,21 @@ impl ScoreMatrix {
     /// let dataset = citypair::synthetic::call(40, 30, 7);
     /// let cities: Vec<_> = dataset.cities().iter().collect();
     /// let scorer = WeightedScorer::default();
-    /// let m = ScoreMatrix::build(&cities, &cities, &scorer, true);
-    /// assert_eq!(m, ScoreMatrix::build(&cities, &cities, &scorer, false));
+    /// let m = ScoreMatrix::build(&cities, &cities, &scorer, true)?;
+    /// assert_eq!(m, ScoreMatrix::build(&cities, &cities, &scorer, false)?);
     /// if let (Some(a), Some(b)) = (cities.first(), cities.last()) {
     ///     assert_eq!(m.get(0, cities.len() - 1), scorer.score(a, b));
     /// }
+    /// # Ok::<(), citypair::Error>(())
     /// ```
     pub fn build(
         eu: &[&City],
         partners: &[&City],
         scorer: &WeightedScorer,
         parallel: bool,
-    ) -> ScoreMatrix {
+    ) -> Result<ScoreMatrix> {
+        // Allocate first: a matrix that cannot be had fails before any work.
+        let data = zeroed(eu.len(), partners.len())?;
         let prepare = |cities: &[&City]| -> Vec<PreparedCity> {
             #[cfg(feature = "rayon")]
             if parallel {
@@ -69,12 +83,13 @@ impl ScoreMatrix {
             cities.iter().map(|c| PreparedCity::new(c)).collect()
         };
         let (rows, cols) = (prepare(eu), prepare(partners));
-        ScoreMatrix::from_fn(
+        Ok(ScoreMatrix::fill(
             rows.len(),
             cols.len(),
+            data,
             |i, j| scorer.score_prepared(&rows[i], &cols[j]),
             parallel,
-        )
+        ))
     }
 
     /// The score matrix of `eu` against `partners` under any [`Scorer`]; cell `(i, j)` is
@@ -82,12 +97,15 @@ impl ScoreMatrix {
     ///
     /// # Complexity
     /// O(rows·cols) calls to the scorer.
+    ///
+    /// # Errors
+    /// [`Error::OutOfMemory`] when the `8 · rows · cols` bytes cannot be allocated.
     pub fn build_with<S: Scorer + ?Sized>(
         eu: &[&City],
         partners: &[&City],
         scorer: &S,
         parallel: bool,
-    ) -> ScoreMatrix {
+    ) -> Result<ScoreMatrix> {
         ScoreMatrix::from_fn(
             eu.len(),
             partners.len(),
@@ -104,16 +122,32 @@ impl ScoreMatrix {
     /// bit). `f` must be `Sync` whatever the features, so that enabling `rayon` never breaks a
     /// caller.
     ///
+    /// # Errors
+    /// [`Error::OutOfMemory`] when the `8 · rows · cols` bytes cannot be allocated (also when
+    /// `rows · cols` overflows `usize`).
+    ///
     /// # Panics
-    /// Only if `rows · cols` overflows `usize` or cannot be allocated, or if `f` panics.
-    pub fn from_fn<F>(rows: usize, cols: usize, f: F, parallel: bool) -> ScoreMatrix
+    /// Only if `f` panics.
+    pub fn from_fn<F>(rows: usize, cols: usize, f: F, parallel: bool) -> Result<ScoreMatrix>
     where
         F: Fn(usize, usize) -> f64 + Sync,
     {
-        let len = rows
-            .checked_mul(cols)
-            .unwrap_or_else(|| panic!("a {rows} x {cols} matrix does not fit in memory"));
-        let mut data = crate::memory::zeroed(len);
+        Ok(ScoreMatrix::fill(
+            rows,
+            cols,
+            zeroed(rows, cols)?,
+            f,
+            parallel,
+        ))
+    }
+
+    /// Fills `data` (zeroed, `rows · cols` long) with `f(i, j)`.
+    fn fill<F>(rows: usize, cols: usize, mut data: Vec<f64>, f: F, parallel: bool) -> ScoreMatrix
+    where
+        F: Fn(usize, usize) -> f64 + Sync,
+    {
+        let len = data.len();
+        debug_assert_eq!(Some(len), rows.checked_mul(cols));
         if len > 0 {
             let fill = |(i, row): (usize, &mut [f64])| {
                 for (j, cell) in row.iter_mut().enumerate() {
@@ -196,6 +230,13 @@ impl ScoreMatrix {
     }
 }
 
+/// A zeroed `rows x cols` buffer of the score matrix, or [`Error::OutOfMemory`].
+fn zeroed(rows: usize, cols: usize) -> Result<Vec<f64>> {
+    rows.checked_mul(cols)
+        .and_then(crate::memory::zeroed)
+        .ok_or_else(|| Error::out_of_memory(Buffer::ScoreMatrix, rows, cols, size_of::<f64>()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,9 +275,9 @@ mod tests {
         let (eu, partners): (Vec<&City>, Vec<&City>) =
             (cities[..37].iter().collect(), cities[37..].iter().collect());
         let scorer = WeightedScorer::new(Weights::new(0.5, 0.3, 0.2).unwrap());
-        let seq = ScoreMatrix::build(&eu, &partners, &scorer, false);
-        let par = ScoreMatrix::build(&eu, &partners, &scorer, true);
-        let generic = ScoreMatrix::build_with(&eu, &partners, &scorer, true);
+        let seq = ScoreMatrix::build(&eu, &partners, &scorer, false).unwrap();
+        let par = ScoreMatrix::build(&eu, &partners, &scorer, true).unwrap();
+        let generic = ScoreMatrix::build_with(&eu, &partners, &scorer, true).unwrap();
         assert_eq!((seq.rows(), seq.cols()), (37, 53));
         let bits = |m: &ScoreMatrix| m.as_slice().iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&seq), bits(&par));
@@ -255,7 +296,7 @@ mod tests {
     fn empty_shapes() {
         for (r, c) in [(0, 0), (0, 5), (3, 0)] {
             for parallel in [false, true] {
-                let m = ScoreMatrix::from_fn(r, c, |_, _| 1.0, parallel);
+                let m = ScoreMatrix::from_fn(r, c, |_, _| 1.0, parallel).unwrap();
                 assert_eq!((m.rows(), m.cols()), (r, c));
                 assert!(m.is_empty());
                 assert_eq!(m.iter_rows().count(), r);
@@ -271,7 +312,27 @@ mod tests {
     #[test]
     #[should_panic(expected = "outside a 2 x 2 matrix")]
     fn get_out_of_range_panics() {
-        let m = ScoreMatrix::from_fn(2, 2, |i, j| (i + j) as f64, false);
+        let m = ScoreMatrix::from_fn(2, 2, |i, j| (i + j) as f64, false).unwrap();
         let _ = m.get(2, 0);
+    }
+
+    #[test]
+    fn matrices_too_large_for_memory_are_errors() {
+        // 2^31 x 2^31 entries: 2^65 bytes, more than the address space.
+        let n = 1 << 31;
+        for parallel in [false, true] {
+            let e = ScoreMatrix::from_fn(n, n, |_, _| 0.0, parallel).unwrap_err();
+            assert!(
+                matches!(e, Error::OutOfMemory { what: Buffer::ScoreMatrix, rows, cols, bytes }
+                    if rows == n && cols == n && bytes == 1 << 65),
+                "{e}"
+            );
+            let text = e.to_string();
+            assert!(text.contains("2147483648 x 2147483648"), "{text}");
+            assert!(text.contains("candidate mode"), "{text}");
+        }
+        // A product that overflows `usize`.
+        let e = ScoreMatrix::from_fn(usize::MAX, 2, |_, _| 0.0, false).unwrap_err();
+        assert!(matches!(e, Error::OutOfMemory { .. }), "{e}");
     }
 }

@@ -9,6 +9,30 @@
 //! - [`Objective::MaxMin`]: the largest lowest pair score, then the largest total;
 //! - [`Objective::Stable`]: no EU city and partner city would both rather be paired together.
 //!
+//! # Modes
+//! A [`Pairing`] is built in one of two modes, reported by [`Pairing::mode`] and in every
+//! [`Solution::mode`] (`"mode": "dense" | "candidates"` in JSON):
+//!
+//! - **dense**: the full score matrix (`8 · E · P` bytes for `E` EU and `P` partner cities),
+//!   which every objective, rule, capacity and what-if reads;
+//! - **candidates** ([`crate::candidates`]): each city's `K` best counterparts in memory, the
+//!   `sum` optimum certified against every pair, for calls of any size; objective `sum`, no
+//!   programme rules, every capacity 1, the call's weighted model.
+//!
+//! [`PairingBuilder::dense`] and [`PairingBuilder::candidates`] force a mode. Without them the
+//! mode is chosen by a fixed size budget, [`SIZE_BUDGET`] entries (the same on every machine):
+//! dense up to it, candidate mode (with `K` = [`AUTO_CANDIDATES`]) above it when candidate
+//! mode applies, and an [`Error::TooLarge`] naming the size, the budget and what candidate
+//! mode cannot do otherwise ([`crate::error::DenseOnly`]). What only the dense mode does,
+//! asked of a pairing in candidate mode ([`Pairing::matrix`], [`Pairing::assignment`],
+//! objectives other than `sum`, what-ifs), is an [`Error::TooLarge`] when the mode was
+//! chosen for the size and an [`Error::CandidateMode`] when it was asked for;
+//! [`Pairing::score`] and [`Pairing::explain`] work in both. A dense matrix that cannot be
+//! allocated is an [`Error::OutOfMemory`] naming its size, never an abort.
+//!
+//! A custom [`Scorer`] ([`PairingBuilder::scorer`]) is dense only: candidate mode's fast
+//! screen mirrors the call's weighted model and cannot bound other scores.
+//!
 //! # Determinism
 //! Cities are ordered by id before anything is computed, the matrix build is bit-identical in
 //! parallel and in sequence, and every tie is broken by a fixed rule (lowest EU id, then lowest
@@ -22,16 +46,19 @@ use std::time::Instant;
 #[cfg(feature = "serde")]
 use serde::Serialize;
 
-use crate::certificate::{Certificate, MaxMinCertificate, Scores, Violation};
+use crate::candidates::{self, CandidateOptions};
+use crate::certificate::{Certificate, MaxMinCertificate, RowScanner, Scores, Violation};
 use crate::eligibility::{classify, Eligibility, Exclusion, Side};
-use crate::error::{Context, Error, Location, NoPairs, Result, WhyUnknown};
+use crate::error::{Context, DenseOnly, Error, Location, NoPairs, Result, WhyUnknown};
 use crate::fairness::{blocking_pairs_of, gini, group_figures, Fairness, Standing, WorstOff};
 use crate::matrix::ScoreMatrix;
 use crate::model::{Call, City, Country, Dataset};
 use crate::rules::{self, Compiled};
-use crate::scoring::{Explanation, ThemeContribution, WeightedScorer};
+use crate::scoring::{Explanation, Scorer, ThemeContribution, WeightedScorer};
 use crate::solver::flow::{Lex, PairingDuals};
-use crate::solver::{solve, solve_bottleneck, stable_pairing, Assignment, HallWitness, Sense};
+use crate::solver::{
+    solve_bottleneck, solve_matrix, stable_pairing, Assignment, HallWitness, Sense,
+};
 
 /// How many strongest themes each pair lists.
 pub(crate) const SHARED_THEMES: usize = 3;
@@ -162,6 +189,9 @@ pub struct Solution {
     pub call: String,
     /// The objective solved.
     pub objective: Objective,
+    /// How it was solved: with the dense score matrix, or in candidate mode (see
+    /// [modes](self#modes)).
+    pub mode: Mode,
     /// The pairs, ordered by EU id (then partner id).
     pub pairs: Vec<Pair>,
     /// Eligible cities without a partner, EU side first, each side by id.
@@ -206,6 +236,35 @@ pub struct Solution {
 }
 
 impl Solution {
+    /// How the solution was computed: with the dense score matrix, or in candidate mode.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// [`Solution::certify`] with the scan over every pair done by `scanner` (candidate mode's
+    /// screened check) when given.
+    pub(crate) fn certify_scanned<S: Scores + ?Sized>(
+        &mut self,
+        scores: &S,
+        scanner: Option<&RowScanner<'_>>,
+    ) -> std::result::Result<(), Violation> {
+        let outcome = match &self.certificate {
+            None => Err(Violation::Missing),
+            Some(certificate) => certificate.verify_solution_scanned(
+                self.pairs
+                    .iter()
+                    .map(|p| (p.eu.as_str(), p.partner.as_str(), p.score)),
+                self.total_score,
+                scores,
+                scanner,
+            ),
+        };
+        if self.certificate.is_some() {
+            self.certified_optimal = outcome.is_ok();
+        }
+        outcome
+    }
+
     /// The certificate of a `sum` result; `None` for `maxmin` and `stable`.
     pub fn certificate(&self) -> Option<&Certificate> {
         self.certificate.as_ref()
@@ -230,12 +289,12 @@ impl Solution {
     /// let dataset = io::embedded_dataset()?;
     /// let pairing = Pairing::new(&dataset)?;
     /// let mut best = pairing.solve(Objective::Sum)?;
-    /// assert!(best.verify(pairing.matrix()).is_ok());
+    /// assert!(best.verify(pairing.matrix()?).is_ok());
     ///
     /// // Drop a pair: the certificate no longer matches, and certifying again says so.
     /// let dropped = best.pairs.pop().expect("the call has pairs");
     /// best.total_score -= dropped.score;
-    /// assert!(matches!(best.certify(pairing.matrix()), Err(Violation::PairingMismatch { .. })));
+    /// assert!(matches!(best.certify(pairing.matrix()?), Err(Violation::PairingMismatch { .. })));
     /// assert!(!best.certified_optimal);
     /// # }
     /// # Ok::<(), citypair::Error>(())
@@ -309,37 +368,218 @@ impl Solution {
 pub struct Pairing<'a> {
     dataset: &'a Dataset,
     eligibility: Eligibility,
+    /// The call's weighted model: the scores (unless `custom`), the shared themes and the
+    /// explanations.
     scorer: WeightedScorer,
+    /// The dense score matrix; empty (`0 x 0`) in candidate mode, where nothing reads it.
     matrix: ScoreMatrix,
     rules: Compiled,
     score_ms: f64,
+    /// The scorer given to the builder, if any.
+    custom: Option<CustomScorer>,
+    engine: Engine,
+}
+
+/// The size budget of automatic mode, in entries of the dense score matrix (`E · P` for `E`
+/// eligible EU and `P` eligible partner cities): above it, a pairing built without
+/// [`PairingBuilder::dense`] or [`PairingBuilder::candidates`] uses candidate mode when
+/// candidate mode supports the call (and is an [`Error::TooLarge`] when it does not). A
+/// constant, so that every machine makes the same choice for the same call.
+///
+/// 16,000,000 entries: 4,000 x 4,000 cities, a 128 MB matrix. Chosen from measurements on
+/// this project's 2-core machine (generated calls `citypair generate --eu N --partners N
+/// --seed 1`, `pair --json`, wall time of the whole run, best of three; see the README's
+/// "Size budget"): candidate mode is faster at every size (0.11 against 0.17 s at 2,000 a
+/// side, 0.49 against 1.03 s at 4,000, 0.72 against 1.88 s at 5,000, 2.5 against 11.8 s at
+/// 10,000), but the dense mode does everything (every objective, rules, capacities, what-ifs,
+/// custom scorers). The budget keeps all of that for calls whose dense run stays within about a
+/// second and 160 MB, and hands larger ones, where the dense cost grows fastest (8 bytes and
+/// `O(n)` solver work per pair), to candidate mode.
+pub const SIZE_BUDGET: usize = 16_000_000;
+
+/// `K` of automatic candidate mode: each city's 32 best counterparts. Any `K` gives the same,
+/// certified optimum; measured (as for [`SIZE_BUDGET`]) at 5,000 and 10,000 a side, `K` = 8,
+/// 16 and 32 are within 5% of each other and 64 about 15% slower; 32 keeps the candidate set
+/// small (`32 (E + P)` pairs at most) with room for harder calls.
+pub const AUTO_CANDIDATES: usize = 32;
+
+/// How a [`Solution`] was computed (its `"mode"` in JSON: `"dense"` or `"candidates"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+#[non_exhaustive]
+pub enum Mode {
+    /// With the dense score matrix: every objective, rule and what-if.
+    #[default]
+    Dense,
+    /// In candidate mode ([`crate::candidates`]): each city's `K` best counterparts in memory,
+    /// the optimum certified against every pair; objective `sum` without programme rules or
+    /// capacities.
+    Candidates,
+}
+
+impl Mode {
+    /// The mode's name in JSON: `dense` or `candidates`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Mode::Dense => "dense",
+            Mode::Candidates => "candidates",
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A scorer given to [`PairingBuilder::scorer`].
+#[derive(Clone)]
+struct CustomScorer(std::sync::Arc<dyn Scorer + Send>);
+
+impl fmt::Debug for CustomScorer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CustomScorer(..)")
+    }
+}
+
+/// The mode a builder asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Requested {
+    /// Dense up to the budget, candidate mode above it.
+    Auto,
+    Dense,
+    Candidates(usize),
+}
+
+/// The mode a pairing was built in.
+#[derive(Debug, Clone, Copy)]
+enum Engine {
+    Dense,
+    Candidates {
+        k: usize,
+        options: CandidateOptions,
+        /// The budget exceeded, when the mode was chosen automatically.
+        automatic: Option<usize>,
+    },
 }
 
 /// Builds a [`Pairing`] with options; see [`Pairing::builder`].
+///
+/// ```
+/// use citypair::pairing::Mode;
+/// use citypair::{synthetic, Objective, Pairing};
+///
+/// let call = synthetic::call(300, 200, 7);
+/// // Forced candidate mode: each city keeps its 8 best counterparts.
+/// let sparse = Pairing::builder(&call).candidates(8).build()?.solve(Objective::Sum)?;
+/// assert_eq!(sparse.mode, Mode::Candidates);
+/// // The dense matrix, and the same certified optimum.
+/// let dense = Pairing::builder(&call).dense().build()?.solve(Objective::Sum)?;
+/// assert_eq!(dense.mode, Mode::Dense);
+/// assert!(sparse.certified_optimal && dense.certified_optimal);
+/// assert!((sparse.total_score - dense.total_score).abs() <= 1e-9 * dense.total_score);
+/// // A scorer of your own (dense mode): here, challenge profiles alone.
+/// let cosine = |a: &citypair::City, b: &citypair::City| {
+///     let (x, y) = (a.challenges.values(), b.challenges.values());
+///     let dot: f64 = x.iter().zip(y).map(|(p, q)| p * q).sum();
+///     let norm = |v: &[f64]| v.iter().map(|p| p * p).sum::<f64>().sqrt();
+///     if dot == 0.0 { 0.0 } else { (dot / (norm(x) * norm(y))).clamp(0.0, 1.0) }
+/// };
+/// let own = Pairing::builder(&call).scorer(cosine).build()?.solve(Objective::Sum)?;
+/// assert!(own.certified_optimal);
+/// # Ok::<(), citypair::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct PairingBuilder<'a> {
     dataset: &'a Dataset,
     parallel: bool,
+    scorer: Option<CustomScorer>,
+    mode: Requested,
+    budget: usize,
+    candidate_options: CandidateOptions,
 }
 
 impl<'a> PairingBuilder<'a> {
-    /// Whether to build the score matrix in parallel with rayon (default `true`; without the
-    /// `rayon` feature the build is always sequential). The result is bit-identical either way.
-    /// Run inside `pool.install(..)` to choose the thread pool.
+    /// Whether to build the score matrix (and, in candidate mode, scan the pairs) in parallel
+    /// with rayon (default `true`; without the `rayon` feature everything is sequential). The
+    /// result is bit-identical either way. Run inside `pool.install(..)` to choose the thread
+    /// pool.
     #[must_use]
     pub fn parallel(mut self, yes: bool) -> Self {
         self.parallel = yes;
         self
     }
 
-    /// Classifies the cities and builds the score matrix.
+    /// Scores every pair with `scorer` instead of the call's weighted model (its `weights`).
+    ///
+    /// The pairing is then dense: candidate mode's fast screen mirrors the weighted model and
+    /// cannot bound other scores, so [`PairingBuilder::candidates`] is an
+    /// [`Error::CandidateMode`] and a call above the size budget an [`Error::TooLarge`]
+    /// ([`DenseOnly::Scorer`]). A custom scorer gives scores only: pairs list no shared themes,
+    /// and [`Pairing::explain`] is an [`Error::CustomScorer`]. Scores must lie in `[0, 1]`
+    /// (the [`Scorer`] contract) and not be NaN. The scorer is `'static` (it owns what it reads,
+    /// or shares it through an `Arc`), so that a [`Pairing`] borrows nothing but its dataset.
+    #[must_use]
+    pub fn scorer(mut self, scorer: impl Scorer + Send + 'static) -> Self {
+        self.scorer = Some(CustomScorer(std::sync::Arc::new(scorer)));
+        self
+    }
+
+    /// Candidate mode, whatever the size: each city keeps its `k` best counterparts in memory
+    /// instead of the dense score matrix, and the `sum` optimum is still certified against
+    /// every pair (see [`crate::candidates`]). It applies to the objective `sum` of a call
+    /// without programme rules or capacities, scored by the call's weighted model;
+    /// [`PairingBuilder::build`] refuses any other call. `k` must be at least 1 (checked when
+    /// solving).
+    #[must_use]
+    pub fn candidates(mut self, k: usize) -> Self {
+        self.mode = Requested::Candidates(k);
+        self
+    }
+
+    /// The dense score matrix, whatever its size (an [`Error::OutOfMemory`] naming the size
+    /// when it cannot be allocated).
+    #[must_use]
+    pub fn dense(mut self) -> Self {
+        self.mode = Requested::Dense;
+        self
+    }
+
+    /// The size budget of automatic mode (neither [`PairingBuilder::dense`] nor
+    /// [`PairingBuilder::candidates`]), in entries of the dense score matrix; default
+    /// [`SIZE_BUDGET`]. For tests and for tools with other memory limits.
+    #[must_use]
+    pub fn size_budget(mut self, entries: usize) -> Self {
+        self.budget = entries;
+        self
+    }
+
+    /// The options of candidate mode (default [`CandidateOptions::default`]); its scans are
+    /// parallel when both these options and [`PairingBuilder::parallel`] ask for it.
+    #[must_use]
+    pub fn candidate_options(mut self, options: CandidateOptions) -> Self {
+        self.candidate_options = options;
+        self
+    }
+
+    /// Classifies the cities, chooses the mode and builds the score matrix (in dense mode).
+    ///
+    /// The mode: [`PairingBuilder::dense`] or [`PairingBuilder::candidates`] if asked for;
+    /// otherwise dense when the matrix has at most the size budget's entries
+    /// ([`SIZE_BUDGET`]), and candidate mode (with `K` = [`AUTO_CANDIDATES`]) above it.
     ///
     /// The dataset is valid by construction ([`Dataset::new`]: unique ids, checked cities and
     /// call), so what is left to check here is what needs the eligible cities.
     ///
     /// # Errors
-    /// Errors of [`crate::model::Rules::compile`] for rules that cannot be meant;
-    /// [`Error::NoPairs`] when a side has no eligible city.
+    /// [`Error::Invalid`] for invalid scoring weights; errors of [`crate::model::Rules::compile`]
+    /// for rules that cannot be meant; [`Error::NoPairs`] when a side has no eligible city;
+    /// [`Error::CandidateMode`] when candidate mode is asked for a call it does not apply to
+    /// (programme rules, a capacity other than 1, a custom scorer); [`Error::TooLarge`] when
+    /// the mode is automatic, the matrix would exceed the budget and candidate mode does not
+    /// apply; [`Error::OutOfMemory`] when the dense matrix cannot be allocated.
     pub fn build(self) -> Result<Pairing<'a>> {
         let start = Instant::now();
         let dataset = self.dataset;
@@ -359,7 +599,14 @@ impl<'a> PairingBuilder<'a> {
             .call()
             .rules()
             .compile(dataset.call(), &eu, &partners)?;
-        let matrix = ScoreMatrix::build(&eu, &partners, &scorer, self.parallel);
+        let engine = self.engine(&eu, &partners)?;
+        let matrix = match (engine, &self.scorer) {
+            (Engine::Candidates { .. }, _) => ScoreMatrix::default(),
+            (Engine::Dense, None) => ScoreMatrix::build(&eu, &partners, &scorer, self.parallel)?,
+            (Engine::Dense, Some(custom)) => {
+                ScoreMatrix::build_with(&eu, &partners, &*custom.0, self.parallel)?
+            }
+        };
         Ok(Pairing {
             dataset,
             eligibility,
@@ -367,7 +614,58 @@ impl<'a> PairingBuilder<'a> {
             matrix,
             rules,
             score_ms: start.elapsed().as_secs_f64() * 1e3,
+            custom: self.scorer,
+            engine,
         })
+    }
+
+    /// The mode for these eligible cities (see [`PairingBuilder::build`]).
+    fn engine(&self, eu: &[&City], partners: &[&City]) -> Result<Engine> {
+        let mut options = self.candidate_options;
+        options.parallel &= self.parallel;
+        let (rows, cols) = (eu.len(), partners.len());
+        match self.mode {
+            Requested::Dense => Ok(Engine::Dense),
+            Requested::Candidates(k) => match self.candidates_blocked(eu, partners) {
+                Some(reason) => Err(Error::CandidateMode { reason }),
+                None => Ok(Engine::Candidates {
+                    k,
+                    options,
+                    automatic: None,
+                }),
+            },
+            Requested::Auto if rows as u128 * cols as u128 <= self.budget as u128 => {
+                Ok(Engine::Dense)
+            }
+            Requested::Auto => match self.candidates_blocked(eu, partners) {
+                Some(needs) => Err(Error::TooLarge {
+                    rows,
+                    cols,
+                    budget: self.budget,
+                    needs,
+                }),
+                None => Ok(Engine::Candidates {
+                    k: AUTO_CANDIDATES,
+                    options,
+                    automatic: Some(self.budget),
+                }),
+            },
+        }
+    }
+
+    /// Why candidate mode cannot pair this call, if it cannot: programme rules, a capacity
+    /// other than 1 (the first such eligible city, by side then id), a custom scorer.
+    fn candidates_blocked(&self, eu: &[&City], partners: &[&City]) -> Option<DenseOnly> {
+        if !self.dataset.call().rules().is_empty() {
+            return Some(DenseOnly::Rules);
+        }
+        if let Some(c) = eu.iter().chain(partners).find(|c| c.capacity() != 1) {
+            return Some(DenseOnly::Capacity {
+                id: c.id().to_owned(),
+                capacity: c.capacity(),
+            });
+        }
+        self.scorer.as_ref().map(|_| DenseOnly::Scorer)
     }
 }
 
@@ -470,6 +768,7 @@ pub(crate) fn assemble(
     Solution {
         call: call.name().to_owned(),
         objective,
+        mode: Mode::Dense,
         pairs: listed,
         unmatched: Vec::new(),
         excluded: Vec::new(),
@@ -548,11 +847,16 @@ fn best_tail(best: Option<(&str, f64, Option<&str>)>) -> String {
 }
 
 impl<'a> Pairing<'a> {
-    /// A builder with default options (parallel matrix build).
+    /// A builder with default options: the call's weighted model, automatic mode (dense up to
+    /// [`SIZE_BUDGET`] entries, candidate mode above it where it applies), parallel work.
     pub fn builder(dataset: &'a Dataset) -> PairingBuilder<'a> {
         PairingBuilder {
             dataset,
             parallel: true,
+            scorer: None,
+            mode: Requested::Auto,
+            budget: SIZE_BUDGET,
+            candidate_options: CandidateOptions::default(),
         }
     }
 
@@ -562,6 +866,53 @@ impl<'a> Pairing<'a> {
     /// As [`PairingBuilder::build`].
     pub fn new(dataset: &'a Dataset) -> Result<Pairing<'a>> {
         Pairing::builder(dataset).build()
+    }
+
+    /// The mode the pairing was built in.
+    pub fn mode(&self) -> Mode {
+        match self.engine {
+            Engine::Dense => Mode::Dense,
+            Engine::Candidates { .. } => Mode::Candidates,
+        }
+    }
+
+    /// `K` of candidate mode (each city's `K` best counterparts); `None` in dense mode.
+    pub fn candidate_k(&self) -> Option<usize> {
+        match self.engine {
+            Engine::Dense => None,
+            Engine::Candidates { k, .. } => Some(k),
+        }
+    }
+
+    /// The error for something only the dense mode does: [`Error::TooLarge`] when candidate
+    /// mode was chosen for the size, [`Error::CandidateMode`] when it was asked for.
+    fn dense_only(&self, reason: DenseOnly) -> Error {
+        match self.engine {
+            Engine::Candidates {
+                automatic: Some(budget),
+                ..
+            } => Error::TooLarge {
+                rows: self.eligibility.eu.len(),
+                cols: self.eligibility.partners.len(),
+                budget,
+                needs: reason,
+            },
+            _ => Error::CandidateMode { reason },
+        }
+    }
+
+    /// The dense score matrix, or the error of [`Pairing::matrix`] for `what` needs it.
+    pub(crate) fn dense(&self, what: &'static str) -> Result<&ScoreMatrix> {
+        match self.engine {
+            Engine::Dense => Ok(&self.matrix),
+            Engine::Candidates { .. } => Err(self.dense_only(DenseOnly::Matrix(what))),
+        }
+    }
+
+    /// The dense score matrix, for the crate's code that runs only on a dense pairing (the
+    /// what-ifs, once [`crate::whatif::Planner::new`] has checked the mode).
+    pub(crate) fn dense_matrix(&self) -> &ScoreMatrix {
+        &self.matrix
     }
 
     /// The eligible EU cities, by id: the rows of [`Pairing::matrix`].
@@ -581,8 +932,13 @@ impl<'a> Pairing<'a> {
     }
 
     /// The score matrix: rows are EU cities, columns partner cities, both ordered by id.
-    pub fn matrix(&self) -> &ScoreMatrix {
-        &self.matrix
+    ///
+    /// # Errors
+    /// In candidate mode, which never builds it: [`Error::TooLarge`] when the mode was chosen
+    /// for the size, [`Error::CandidateMode`] when it was asked for (both
+    /// [`DenseOnly::Matrix`]).
+    pub fn matrix(&self) -> Result<&ScoreMatrix> {
+        self.dense("reading the score matrix")
     }
 
     /// The call being paired.
@@ -600,9 +956,15 @@ impl<'a> Pairing<'a> {
         &self.rules
     }
 
-    /// The scorer in use (the call's weights).
+    /// The call's weighted model (its weights): the scores, unless a custom scorer was given
+    /// to [`PairingBuilder::scorer`], and the shared themes and explanations.
     pub fn scorer(&self) -> &WeightedScorer {
         &self.scorer
+    }
+
+    /// Whether the scores come from a custom scorer ([`PairingBuilder::scorer`]).
+    pub fn has_custom_scorer(&self) -> bool {
+        self.custom.is_some()
     }
 
     /// Row of an eligible EU city and column of an eligible partner city.
@@ -633,17 +995,32 @@ impl<'a> Pairing<'a> {
     ///
     /// # Errors
     /// [`Error::UnknownCity`] when either id is not an eligible city of its side.
+    ///
+    /// In candidate mode the score is computed on the spot, by the same function.
     pub fn score(&self, eu: &str, partner: &str) -> Result<f64> {
         let (i, j) = self.position(eu, partner, &Context::Score)?;
-        Ok(self.matrix.get(i, j))
+        Ok(match self.engine {
+            Engine::Dense => self.matrix.get(i, j),
+            Engine::Candidates { .. } => self.scorer.score(
+                &self.dataset.cities()[self.eligibility.eu[i]],
+                &self.dataset.cities()[self.eligibility.partners[j]],
+            ),
+        })
     }
 
     /// How one pair's score was made up, term by term. Its `score` equals
-    /// [`Pairing::score`] to the last bit.
+    /// [`Pairing::score`] to the last bit. In both modes (it reads the two cities only).
     ///
     /// # Errors
-    /// [`Error::UnknownCity`] when either id is not an eligible city of its side.
+    /// [`Error::UnknownCity`] when either id is not an eligible city of its side;
+    /// [`Error::CustomScorer`] when the pairing is scored by a custom scorer, which gives
+    /// scores only.
     pub fn explain(&self, eu: &str, partner: &str) -> Result<Explanation> {
+        if self.custom.is_some() {
+            return Err(Error::CustomScorer {
+                what: "explaining a score",
+            });
+        }
         let (i, j) = self.position(eu, partner, &Context::Explain)?;
         let e = self.eligibility.eu[i];
         let p = self.eligibility.partners[j];
@@ -662,17 +1039,20 @@ impl<'a> Pairing<'a> {
     /// let dataset = io::embedded_dataset()?;
     /// let pairing = Pairing::new(&dataset)?;
     /// let best = pairing.assignment()?;
-    /// best.verify(pairing.matrix().as_slice())?;
+    /// best.verify(pairing.matrix()?.as_slice())?;
     /// assert_eq!(best.len(), pairing.partner_cities().len());
     /// # }
     /// # Ok::<(), citypair::Error>(())
     /// ```
     ///
     /// # Errors
-    /// Solver errors (none occur on a valid pairing, where every pair is allowed).
+    /// In candidate mode, the error of [`Pairing::matrix`]; solver errors (none occur on a
+    /// valid pairing, where every pair is allowed).
     pub fn assignment(&self) -> Result<Assignment<f64>> {
-        let m = &self.matrix;
-        solve(m.as_slice(), m.rows(), m.cols(), Sense::Maximize)
+        solve_matrix(
+            self.dense("the solver's dense assignment")?,
+            Sense::Maximize,
+        )
     }
 
     /// Solves the pairing for `objective`.
@@ -691,11 +1071,46 @@ impl<'a> Pairing<'a> {
     ///   computed by deferred acceptance, which finds the same pairing without sorting every
     ///   pair.
     ///
+    /// In candidate mode (see [modes](self#modes)) only `Sum` is solved, by
+    /// [`crate::candidates`]: the same certified optimum, with [`Solution::mode`]
+    /// [`Mode::Candidates`].
+    ///
     /// # Errors
     /// [`Error::Infeasible`] cannot occur without rules (every pair is allowed); errors from the
-    /// solver are passed on.
+    /// solver are passed on. In candidate mode, an objective other than `Sum` is an
+    /// [`Error::TooLarge`] (mode chosen for the size) or [`Error::CandidateMode`] (mode asked
+    /// for), both [`DenseOnly::Objective`]; errors of [`candidates::solve`].
     pub fn solve(&self, objective: Objective) -> Result<Solution> {
         let start = Instant::now();
+        if let Engine::Candidates { k, options, .. } = self.engine {
+            if objective != Objective::Sum {
+                return Err(self.dense_only(DenseOnly::Objective(objective)));
+            }
+            let eu: Vec<&City> = self.eu_cities().collect();
+            let partners: Vec<&City> = self.partner_cities().collect();
+            let mut solution = candidates::pair_sides(
+                &self.dataset.call(),
+                (&eu, &partners),
+                &self.eligibility.excluded,
+                &self.scorer,
+                k,
+                &options,
+            )?;
+            solution.timings_ms.score += self.score_ms;
+            return Ok(solution);
+        }
+        let mut solution = self.solve_dense(objective, start)?;
+        if self.custom.is_some() {
+            // A custom scorer explains nothing: no shared themes.
+            for pair in &mut solution.pairs {
+                pair.shared.clear();
+            }
+        }
+        Ok(solution)
+    }
+
+    /// [`Pairing::solve`] in dense mode.
+    fn solve_dense(&self, objective: Objective, start: Instant) -> Result<Solution> {
         if self.rules.is_active() {
             return self.solve_with_rules(objective, start);
         }

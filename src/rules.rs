@@ -41,8 +41,10 @@
 
 use crate::eligibility::{is_eu_member, Side};
 use crate::error::{
-    Context, Error, Infeasibility, Location, PairRule, Result, Shortfall, Unsupported, WhyUnknown,
+    Buffer, Context, Error, Infeasibility, Location, PairRule, Result, Shortfall, Unsupported,
+    WhyUnknown,
 };
+use crate::memory::try_collect;
 use crate::model::{Call, City, Country, Quota, Rules};
 use crate::solver::flow::{GroupSpec, Lex, Network, PairingDuals, UNBOUNDED};
 
@@ -383,15 +385,17 @@ impl Compiled {
         scores: &[f64],
         pair: impl Fn(f64) -> Lex,
         keep: impl Fn(usize, usize, f64) -> bool,
-    ) -> Network<Lex> {
+    ) -> Result<Network<Lex>> {
         let (r, c) = (self.row_cap.len(), self.col_cap.len());
-        let costs: Vec<Option<Lex>> = (0..r * c)
-            .map(|k| {
+        let costs: Vec<Option<Lex>> = try_collect(
+            r * c,
+            (0..r * c).map(|k| {
                 let (i, j, s) = (k / c, k % c, scores[k]);
                 let open = self.is_locked(i, j) || (self.allows(i, j, s) && keep(i, j, s));
                 open.then(|| pair(s))
-            })
-            .collect();
+            }),
+        )
+        .ok_or_else(|| Error::out_of_memory(Buffer::SolverWork, r, c, size_of::<Option<Lex>>()))?;
         let mut row_cap: Vec<i64> = self.row_cap.iter().map(|&k| to_i64(k)).collect();
         let mut col_cap: Vec<i64> = self.col_cap.iter().map(|&k| to_i64(k)).collect();
         let mut groups: Vec<GroupSpec<Lex>> = self
@@ -418,11 +422,11 @@ impl Compiled {
                 }
             }
         }
-        let mut net = Network::new(r, c, costs, &row_cap, &col_cap, &groups);
+        let mut net = Network::new(r, c, costs, &row_cap, &col_cap, &groups)?;
         for &(i, j) in &self.locked {
             net.mark_fixed(i, j);
         }
-        net
+        Ok(net)
     }
 
     /// The error for a quota whose minimum the solved network could not meet, if any.
@@ -510,7 +514,7 @@ pub(crate) fn solve_sum(
     eu: &[&City],
     partners: &[&City],
 ) -> Result<(PairList, Network<Lex>)> {
-    let mut net = rules.network(scores, |s| Lex([0, -Lex::fixed(s), -1]), |_, _, _| true);
+    let mut net = rules.network(scores, |s| Lex([0, -Lex::fixed(s), -1]), |_, _, _| true)?;
     net.solve_cold();
     if let Some(e) = rules.unmet_minimum(&net, scores, eu, partners) {
         return Err(e);
@@ -540,24 +544,27 @@ pub(crate) fn solve_maxmin(
     partners: &[&City],
 ) -> Result<(PairList, Option<f64>, Option<MaxMinDuals>)> {
     let count = |s: f64| Lex([0, -1, -Lex::fixed(s)]);
-    let mut most = rules.network(scores, |_| Lex([0, -1, 0]), |_, _, _| true);
+    let mut most = rules.network(scores, |_| Lex([0, -1, 0]), |_, _, _| true)?;
     most.solve_cold();
     if let Some(e) = rules.unmet_minimum(&most, scores, eu, partners) {
         return Err(e);
     }
     let target = most.used_pairs().len();
     let c = rules.col_cap.len();
-    let mut levels: Vec<f64> = (0..scores.len())
-        .filter(|&k| {
-            let (i, j) = (k / c, k % c);
-            !rules.is_locked(i, j) && rules.allows(i, j, scores[k])
-        })
-        .map(|k| scores[k])
-        .collect();
+    let mut levels: Vec<f64> = try_collect(
+        scores.len(),
+        (0..scores.len())
+            .filter(|&k| {
+                let (i, j) = (k / c, k % c);
+                !rules.is_locked(i, j) && rules.allows(i, j, scores[k])
+            })
+            .map(|k| scores[k]),
+    )
+    .ok_or_else(|| Error::out_of_memory(Buffer::SolverWork, scores.len() / c.max(1), c, 8))?;
     levels.sort_unstable_by(f64::total_cmp);
     levels.dedup();
     if target == 0 || levels.is_empty() {
-        let mut net = rules.network(scores, count, |_, _, _| true);
+        let mut net = rules.network(scores, count, |_, _, _| true)?;
         net.solve_cold();
         let duals = most
             .pairing_duals(1.0)
@@ -565,30 +572,30 @@ pub(crate) fn solve_maxmin(
         return Ok((net.pairs(), None, duals));
     }
     // The largest level at which `target` free pairs and every quota minimum still fit.
-    let reaches = |t: f64| {
-        let mut net = rules.network(scores, |_| Lex([0, -1, 0]), |_, _, s| s >= t);
+    let reaches = |t: f64| -> Result<bool> {
+        let mut net = rules.network(scores, |_| Lex([0, -1, 0]), |_, _, s| s >= t)?;
         net.solve_cold();
         let lower_ok = (0..rules.quotas.len()).all(|g| {
             let (f, need) = net.group_lower(g);
             f >= need
         });
-        lower_ok && net.used_pairs().len() == target
+        Ok(lower_ok && net.used_pairs().len() == target)
     };
     let (mut lo, mut hi) = (0, levels.len() - 1);
     while lo < hi {
         let mid = (lo + hi).div_ceil(2);
-        if reaches(levels[mid]) {
+        if reaches(levels[mid])? {
             lo = mid;
         } else {
             hi = mid - 1;
         }
     }
     let t = levels[lo];
-    let mut net = rules.network(scores, count, |_, _, s| s >= t);
+    let mut net = rules.network(scores, count, |_, _, s| s >= t)?;
     net.solve_cold();
     // The proof: at most `target` pairs in all, and fewer above `t` (pairs at or below it may
     // still serve the quota minimums, at weight 0).
-    let mut above = rules.network(scores, |s| Lex([0, -i128::from(s > t), 0]), |_, _, _| true);
+    let mut above = rules.network(scores, |s| Lex([0, -i128::from(s > t), 0]), |_, _, _| true)?;
     above.solve_cold();
     let duals = most
         .pairing_duals(1.0)

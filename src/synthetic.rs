@@ -10,6 +10,7 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use crate::error::{Buffer, Error, Result};
 use crate::model::{Call, City, Country, Dataset, Date, Profile, Theme};
 
 /// EU member states (2017) with rough weights: their number of cities above 50,000 inhabitants
@@ -117,17 +118,54 @@ fn city(rng: &mut StdRng, id: String, code: &str, floor: f64) -> City {
 /// assert_eq!(s.pairs.len(), 30);
 /// # Ok::<(), citypair::Error>(())
 /// ```
+///
+/// # Panics
+/// When the cities cannot be allocated; [`try_call`] returns an error instead.
 pub fn call(eu: usize, partners: usize, seed: u64) -> Dataset {
+    try_call(eu, partners, seed).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`call`], with an [`Error::OutOfMemory`] instead of a panic (or an abort) when the cities
+/// cannot be allocated (`citypair generate` uses it).
+///
+/// ```
+/// let e = citypair::synthetic::try_call(1 << 60, 1 << 60, 1).unwrap_err();
+/// assert!(e.to_string().contains("not enough memory"), "{e}");
+/// # Ok::<(), citypair::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::OutOfMemory`] ([`Buffer::Cities`]) when `eu + partners` cities do not fit in
+/// memory.
+pub fn try_call(eu: usize, partners: usize, seed: u64) -> Result<Dataset> {
+    let too_many = || Error::OutOfMemory {
+        what: Buffer::Cities,
+        rows: eu,
+        cols: partners,
+        bytes: (eu as u128 + partners as u128) * size_of::<City>() as u128,
+    };
+    let mut cities = Vec::new();
+    cities
+        .try_reserve_exact(eu.checked_add(partners).ok_or_else(too_many)?)
+        .map_err(|_| too_many())?;
+    let (call, all) = stream(eu, partners, seed);
+    cities.extend(all);
+    // Ids are numbered, so they are unique.
+    Ok(Dataset::new(call, cities).unwrap_or_else(|e| unreachable!("{e}")))
+}
+
+/// The call of [`call`] and its cities one at a time, in the same order, without holding
+/// them: for writing calls of any size ([`crate::io::write_dataset_json`], `citypair
+/// generate`).
+///
+/// ```
+/// let (call, cities) = citypair::synthetic::stream(50, 30, 7);
+/// let whole = citypair::synthetic::call(50, 30, 7);
+/// assert_eq!(&call, whole.call());
+/// assert!(cities.eq(whole.cities().iter().cloned()));
+/// ```
+pub fn stream(eu: usize, partners: usize, seed: u64) -> (Call, impl Iterator<Item = City>) {
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut cities = Vec::with_capacity(eu + partners);
-    for k in 0..eu {
-        let code = pick(&mut rng, &EU_WEIGHTS);
-        cities.push(city(&mut rng, format!("eu-{k:06}"), code, 50_000.0));
-    }
-    for k in 0..partners {
-        let code = pick(&mut rng, &PARTNER_WEIGHTS);
-        cities.push(city(&mut rng, format!("p-{k:06}"), code, 80_000.0));
-    }
     let call = Call::builder(
         format!("synthetic {eu} x {partners} (seed {seed})"),
         Date::known(2017, 9, 21),
@@ -135,13 +173,18 @@ pub fn call(eu: usize, partners: usize, seed: u64) -> Dataset {
     .partner_countries(PARTNER_WEIGHTS.iter().map(|&(c, _)| country(c)))
     .build()
     .unwrap_or_else(|e| unreachable!("the generated call is valid: {e}"));
-    // Ids are numbered, so they are unique.
-    Dataset::new(call, cities).unwrap_or_else(|e| unreachable!("{e}"))
+    let cities = (0..eu)
+        .map(|k| (format!("eu-{k:06}"), &EU_WEIGHTS[..], 50_000.0))
+        .chain((0..partners).map(|k| (format!("p-{k:06}"), &PARTNER_WEIGHTS[..], 80_000.0)))
+        .map(move |(id, table, floor)| {
+            let code = pick(&mut rng, table);
+            city(&mut rng, id, code, floor)
+        });
+    (call, cities)
 }
 
 /// Families of generated cost matrices, as in `../shared/tools/vs_peers.py`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum Family {
     /// Uniform floats in `[0, 1)`.
     Uniform,

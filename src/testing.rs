@@ -176,6 +176,14 @@ pub fn check_valid(dataset: &Dataset, solution: &Solution) -> Result<(), Violati
     Ok(())
 }
 
+/// The pairing's dense score matrix (these checks read it), or a violation saying it has none.
+fn dense<'p>(pairing: &'p Pairing<'_>) -> Result<&'p crate::matrix::ScoreMatrix, Violation> {
+    pairing.matrix().map_err(|e| Violation {
+        property: "dense score matrix",
+        detail: e.to_string(),
+    })
+}
+
 /// Checks that a `stable` solution has no blocking pair, recomputing preferences from the
 /// pairing's own scores.
 ///
@@ -184,7 +192,7 @@ pub fn check_valid(dataset: &Dataset, solution: &Solution) -> Result<(), Violati
 pub fn check_stable(pairing: &Pairing<'_>, solution: &Solution) -> Result<(), Violation> {
     let eu: Vec<&City> = pairing.eu_cities().collect();
     let partners: Vec<&City> = pairing.partner_cities().collect();
-    let m = pairing.matrix();
+    let m = dense(pairing)?;
     let current = |id: &str, is_eu: bool| -> Option<f64> {
         solution
             .pairs
@@ -217,7 +225,7 @@ pub fn check_stable(pairing: &Pairing<'_>, solution: &Solution) -> Result<(), Vi
 /// # Errors
 /// A violation with both totals; `sum` solutions of larger calls are not checked.
 pub fn check_sum_optimal(pairing: &Pairing<'_>, solution: &Solution) -> Result<(), Violation> {
-    let m = pairing.matrix();
+    let m = dense(pairing)?;
     let (r, c) = (m.rows(), m.cols());
     if r.min(c) > 7 {
         return Ok(());
@@ -339,7 +347,7 @@ pub fn check_pairing_properties(dataset: &Dataset) -> Result<(), Violation> {
             );
         }
     }
-    let m = pairing.matrix();
+    let m = dense(&pairing)?;
     let direct =
         solve(m.as_slice(), m.rows(), m.cols(), Sense::Maximize).map_err(|e| Violation {
             property: "solvable",

@@ -29,7 +29,8 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::eligibility::Side;
-use crate::error::{Context, Error, Infeasibility, Location, Result, WhyUnknown};
+use crate::error::{Buffer, Context, Error, Infeasibility, Location, Result, WhyUnknown};
+use crate::memory::try_collect;
 use crate::model::City;
 use crate::pairing::{Objective, Pairing, Solution};
 use crate::rules::{self, Compiled, PairList};
@@ -189,9 +190,10 @@ impl<'p, 'a> Planner<'p, 'a> {
     /// Solves the `sum` optimum (with the call's rules, if any) and keeps its circulation.
     ///
     /// # Errors
-    /// As [`Pairing::solve`] for [`Objective::Sum`].
+    /// As [`Pairing::solve`] for [`Objective::Sum`]; in candidate mode, the error of
+    /// [`Pairing::matrix`] (what-ifs need the dense score matrix).
     pub fn new(pairing: &'p Pairing<'a>) -> Result<Planner<'p, 'a>> {
-        let m = pairing.matrix();
+        let m = pairing.dense("a what-if")?;
         let (r, c) = (m.rows(), m.cols());
         let scores = m.as_slice();
         let engine = if pairing.rules().is_active() {
@@ -201,8 +203,11 @@ impl<'p, 'a> Planner<'p, 'a> {
             Engine::Ruled(net)
         } else {
             let a = pairing.assignment()?;
-            let costs: Vec<Option<f64>> = scores.iter().map(|&s| Some(-s)).collect();
-            let mut net = Network::new(r, c, costs, &vec![1; r], &vec![1; c], &[]);
+            let costs: Vec<Option<f64>> =
+                try_collect(scores.len(), scores.iter().map(|&s| Some(-s))).ok_or_else(|| {
+                    Error::out_of_memory(Buffer::SolverWork, r, c, size_of::<Option<f64>>())
+                })?;
+            let mut net = Network::new(r, c, costs, &vec![1; r], &vec![1; c], &[])?;
             let pairs: Vec<(usize, usize)> = a.pairs().collect();
             net.load(&pairs);
             // Potentials of the minimisation of -score: u + v <= -s. As node potentials:
@@ -390,7 +395,7 @@ impl<'p, 'a> Planner<'p, 'a> {
             }
         })?;
         if let Engine::Ruled(net) = &engine {
-            let m = self.pairing.matrix();
+            let m = self.pairing.dense_matrix();
             let eu: Vec<&City> = self.pairing.eu_cities().collect();
             let partners: Vec<&City> = self.pairing.partner_cities().collect();
             if let Some(e) = self
@@ -472,7 +477,7 @@ impl<'p, 'a> Planner<'p, 'a> {
     fn refs(&self, pairs: &[(usize, usize)]) -> Vec<PairRef> {
         let eu: Vec<&City> = self.pairing.eu_cities().collect();
         let partners: Vec<&City> = self.pairing.partner_cities().collect();
-        let m = self.pairing.matrix();
+        let m = self.pairing.dense_matrix();
         pairs
             .iter()
             .map(|&(i, j)| PairRef {
@@ -484,7 +489,7 @@ impl<'p, 'a> Planner<'p, 'a> {
     }
 
     fn diff(&self, pairs: &[(usize, usize)]) -> Diff {
-        let m = self.pairing.matrix();
+        let m = self.pairing.dense_matrix();
         let total: f64 = pairs.iter().map(|&(i, j)| m.get(i, j)).sum();
         let gone: Vec<(usize, usize)> = self
             .pairs

@@ -52,7 +52,7 @@ fn every_objective_is_optimal_on_small_generated_calls() {
             for seed in 0..2 {
                 let ds = synthetic::call(r, c, seed);
                 let p = Pairing::new(&ds).unwrap();
-                let m = p.matrix();
+                let m = p.matrix().unwrap();
                 assert_eq!((m.rows(), m.cols()), (r, c));
                 let at = |i: usize, j: usize| m.get(i, j);
 
@@ -199,8 +199,8 @@ fn same_result_from_any_input_order_and_either_build() {
         let parallel = Pairing::builder(&ds).parallel(true).build().unwrap();
         let sequential = Pairing::builder(&ds).parallel(false).build().unwrap();
         let other = Pairing::new(&reversed).unwrap();
-        assert_eq!(parallel.matrix(), sequential.matrix());
-        assert_eq!(parallel.matrix(), other.matrix());
+        assert_eq!(parallel.matrix().unwrap(), sequential.matrix().unwrap());
+        assert_eq!(parallel.matrix().unwrap(), other.matrix().unwrap());
         for o in OBJECTIVES {
             let s = untimed(&parallel.solve(o).unwrap());
             assert_eq!(s, untimed(&sequential.solve(o).unwrap()), "{o}");

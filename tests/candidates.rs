@@ -115,8 +115,8 @@ fn against_pairing(
     let s = candidates::solve(&eu, &partners, pairing.scorer(), k, &options(per_row))
         .map_err(|e| e.to_string())?;
     let dense = pairing.solve(Objective::Sum).map_err(|e| e.to_string())?;
-    check_certificate(pairing.matrix(), &s)?;
-    check_best(pairing.matrix(), &s)?;
+    check_certificate(pairing.matrix().unwrap(), &s)?;
+    check_best(pairing.matrix().unwrap(), &s)?;
     if !close(s.total, dense.total_score) {
         return Err(format!("total {} vs dense {}", s.total, dense.total_score));
     }
@@ -198,7 +198,7 @@ proptest! {
         let eu: Vec<&City> = eu.iter().collect();
         let partners: Vec<&City> = partners.iter().collect();
         let scorer = WeightedScorer::default();
-        let m = ScoreMatrix::build(&eu, &partners, &scorer, false);
+        let m = ScoreMatrix::build(&eu, &partners, &scorer, false).unwrap();
         let dense = solve(m.as_slice(), m.rows(), m.cols(), Sense::Maximize)
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         let s = candidates::solve(&eu, &partners, &scorer, k, &options(2))
@@ -295,7 +295,7 @@ fn a_unique_optimum_gives_the_dense_pairs() {
         let partners: Vec<&City> = pairing.partner_cities().collect();
         let s = candidates::solve(&eu, &partners, pairing.scorer(), 8, &options(4)).unwrap();
         let dense = pairing.solve(Objective::Sum).unwrap();
-        check_certificate(pairing.matrix(), &s).unwrap();
+        check_certificate(pairing.matrix().unwrap(), &s).unwrap();
         let ids: Vec<(&str, &str)> = s
             .pairs
             .iter()
@@ -334,7 +334,7 @@ fn identical_cities_need_widening() {
     let s = candidates::solve(&eu, &partners, &scorer, 1, &options(1)).unwrap();
     assert!(s.widenings > 0 && s.certified_optimal);
     assert_eq!(s.pairs.len(), 25);
-    let m = ScoreMatrix::build(&eu, &partners, &scorer, true);
+    let m = ScoreMatrix::build(&eu, &partners, &scorer, true).unwrap();
     check_certificate(&m, &s).unwrap();
     // Transposed: partners as rows.
     let t = candidates::solve(&partners, &eu, &scorer, 1, &options(1)).unwrap();
@@ -394,5 +394,45 @@ fn errors_and_edge_cases() {
     let all =
         candidates::solve(&eu, &partners, scorer, 1000, &CandidateOptions::default()).unwrap();
     assert_eq!(all.edges, 15);
-    check_certificate(pairing.matrix(), &all).unwrap();
+    check_certificate(pairing.matrix().unwrap(), &all).unwrap();
+}
+
+/// Candidate mode's screened certificate check returns what the plain check returns, on the
+/// genuine certificate and on tampered ones (the same violation).
+#[test]
+fn the_screened_check_agrees_with_the_plain_one() {
+    for (ne, np, seed) in [(120, 90, 1), (60, 140, 2), (100, 100, 3)] {
+        let call = synthetic::call(ne, np, seed);
+        let pairing = Pairing::builder(&call).dense().build().unwrap();
+        let eu: Vec<&City> = pairing.eu_cities().collect();
+        let partners: Vec<&City> = pairing.partner_cities().collect();
+        let matrix = pairing.matrix().unwrap();
+        let best = candidates::pair(&call, 4, &CandidateOptions::default()).unwrap();
+        assert!(best.certified_optimal);
+        let genuine = best.certificate().unwrap().clone();
+        let mut cases = vec![genuine.clone()];
+        // Lower some covers (uncovered pairs), raise one (not tight), break a sign.
+        for (k, delta) in [(0, -0.02), (7, -0.3), (ne - 1, -1e-6), (3, 0.25)] {
+            let mut c = genuine.clone();
+            c.u[k] += delta;
+            cases.push(c);
+        }
+        let mut c = genuine.clone();
+        c.v[np / 2] -= 0.05;
+        cases.push(c);
+        let mut c = genuine.clone();
+        c.v.iter_mut().for_each(|x| *x = 0.0);
+        cases.push(c);
+        for (n, c) in cases.iter().enumerate() {
+            let plain = c.verify(matrix);
+            let screened =
+                candidates::verify_certificate(c, (&eu, &partners), pairing.scorer(), true);
+            assert_eq!(
+                format!("{screened:?}"),
+                format!("{plain:?}"),
+                "call {seed}, case {n}"
+            );
+            assert_eq!(plain.is_ok(), n == 0, "call {seed}, case {n}: {plain:?}");
+        }
+    }
 }

@@ -49,12 +49,12 @@ fn dual_objective(c: &Certificate) -> f64 {
 /// Solves `sum` and checks its certificate every way there is.
 fn certified(p: &Pairing<'_>) -> Solution {
     let s = p.solve(Objective::Sum).unwrap();
-    assert!(s.certified_optimal, "{:?}", s.verify(p.matrix()));
+    assert!(s.certified_optimal, "{:?}", s.verify(p.matrix().unwrap()));
     let c = s.certificate().expect("a sum result carries a certificate");
-    assert_eq!(c.verify(p.matrix()), Ok(()));
-    assert_eq!(s.verify(p.matrix()), Ok(()));
+    assert_eq!(c.verify(p.matrix().unwrap()), Ok(()));
+    assert_eq!(s.verify(p.matrix().unwrap()), Ok(()));
     // The same check through a closure (as candidate mode computes scores on the fly).
-    let m = p.matrix();
+    let m = p.matrix().unwrap();
     assert_eq!(c.verify(&|i: usize, j: usize| m.get(i, j)), Ok(()));
     // A u for every eligible EU city and a v for every partner city; ids in matrix order.
     let eu: Vec<&str> = p.eu_cities().map(City::id).collect();
@@ -82,7 +82,7 @@ fn ruled(eu: usize, partners: usize, seed: u64, quotas: bool) -> Dataset {
         |ds: &Dataset, id: &str| ds.cities().iter().find(|c| c.id() == id).unwrap().country();
     let (rules, top) = {
         let p = Pairing::new(&ds).unwrap();
-        let m = p.matrix();
+        let m = p.matrix().unwrap();
         let e: Vec<String> = p.eu_cities().map(|c| c.id().to_owned()).collect();
         let pa: Vec<String> = p.partner_cities().map(|c| c.id().to_owned()).collect();
         let best = |i: usize| (0..pa.len()).max_by(|&a, &b| m.get(i, a).total_cmp(&m.get(i, b)));
@@ -146,7 +146,7 @@ fn the_embedded_call_is_certified_and_maxmin_and_stable_carry_none() {
     for o in [Objective::MaxMin, Objective::Stable] {
         let t = p.solve(o).unwrap();
         assert!(t.certificate().is_none());
-        assert_eq!(t.verify(p.matrix()), Err(Violation::Missing));
+        assert_eq!(t.verify(p.matrix().unwrap()), Err(Violation::Missing));
     }
 }
 
@@ -216,7 +216,7 @@ fn what_ifs_are_certified_under_their_own_conditions() {
         let c = r.solution.certificate().unwrap();
         let j = c.partners.iter().position(|x| *x == free.partner).unwrap();
         assert_eq!(c.partner_capacity[j], 0);
-        assert_eq!(r.solution.verify(p.matrix()), Ok(()));
+        assert_eq!(r.solution.verify(p.matrix().unwrap()), Ok(()));
     }
 }
 
@@ -228,8 +228,8 @@ fn candidate_mode_is_certified_with_scores_on_the_fly_and_against_the_matrix() {
         assert!(s.certified_optimal);
         let dense = Pairing::new(&ds).unwrap();
         let c = s.certificate().unwrap();
-        assert_eq!(c.verify(dense.matrix()), Ok(()));
-        assert_eq!(s.verify(dense.matrix()), Ok(()));
+        assert_eq!(c.verify(dense.matrix().unwrap()), Ok(()));
+        assert_eq!(s.verify(dense.matrix().unwrap()), Ok(()));
         // The scorer's own scores, computed on the fly, are the matrix's.
         let scorer = WeightedScorer::new(ds.call().weights());
         let eu_c: Vec<_> = dense.eu_cities().collect();
@@ -251,7 +251,7 @@ fn tamper_target() -> (Dataset, Solution) {
 fn tampered_solutions_fail_and_are_not_certified() {
     let (ds, s) = tamper_target();
     let p = Pairing::new(&ds).unwrap();
-    let m = p.matrix();
+    let m = p.matrix().unwrap();
     let locked = |x: &citypair::pairing::Pair| {
         ds.call()
             .rules()
@@ -341,7 +341,7 @@ fn tampered_solutions_fail_and_are_not_certified() {
 fn tampered_certificates_fail_naming_the_condition() {
     let (ds, s) = tamper_target();
     let p = Pairing::new(&ds).unwrap();
-    let m = p.matrix();
+    let m = p.matrix().unwrap();
     let c = s.certificate().unwrap();
     let fails = |edit: &dyn Fn(&mut Certificate)| -> Violation {
         let mut t = s.clone();
@@ -448,9 +448,9 @@ mod properties {
             let Some(ruled) = ruled else { return Ok(()) };
             let Ok(p) = Pairing::new(&ruled) else { return Ok(()) };
             let Ok(s) = p.solve(Objective::Sum) else { return Ok(()) };
-            prop_assert!(s.certified_optimal, "{:?}", s.verify(p.matrix()));
+            prop_assert!(s.certified_optimal, "{:?}", s.verify(p.matrix().unwrap()));
             let c = s.certificate().unwrap();
-            let m = p.matrix();
+            let m = p.matrix().unwrap();
             let locked: f64 = c.locked.iter().map(|&(i, j)| m.get(i, j)).sum();
             let best = common::feasible_pairings(&p)
                 .into_iter()
@@ -487,7 +487,7 @@ mod maxmin_properties {
             let Ok(s) = p.solve(Objective::MaxMin) else { return Ok(()) };
             prop_assert!(s.certified_optimal);
             let rules = p.rules();
-            let m = p.matrix();
+            let m = p.matrix().unwrap();
             let all = common::feasible_pairings(&p);
             // Unlocked pairs of a pairing scoring above `t`.
             let unlocked_above = |set: &[(usize, usize)], t: f64| {
@@ -525,17 +525,17 @@ fn maxmin_proofs_hold_and_fail_when_tampered() {
     let s = p.solve(Objective::MaxMin).unwrap();
     assert!(s.certified_optimal);
     let proof = s.maxmin_certificate().unwrap();
-    assert_eq!(proof.verify(p.matrix()), Ok(()));
-    assert!(proof.above_threshold(p.matrix()) < proof.pairs());
+    assert_eq!(proof.verify(p.matrix().unwrap()), Ok(()));
+    assert!(proof.above_threshold(p.matrix().unwrap()) < proof.pairs());
     // A higher threshold claimed: more pairs fit above it than the rules allow... or the
     // `above` certificate no longer covers.
     let mut forged = proof.clone();
     forged.threshold = s.min_score.unwrap() - 1e-6;
-    assert!(forged.verify(p.matrix()).is_err());
+    assert!(forged.verify(p.matrix().unwrap()).is_err());
     let mut forged = proof.clone();
     forged.most_pairs.u.iter_mut().for_each(|u| *u = 0.0);
     forged.most_pairs.v.iter_mut().for_each(|v| *v = 0.0);
-    let e = forged.verify(p.matrix()).unwrap_err();
+    let e = forged.verify(p.matrix().unwrap()).unwrap_err();
     assert!(
         matches!(e, Violation::Uncovered { .. } | Violation::NotTight { .. }),
         "{e}"

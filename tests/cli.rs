@@ -958,3 +958,116 @@ fn generated_calls_read_back() {
         ok(&["generate", "--eu", "40", "--partners", "25", "--seed", "9"])
     );
 }
+
+// One `pair` for every size: the mode, the size budget, memory.
+
+#[test]
+fn pair_says_which_mode_it_used() {
+    let dense = json(&["pair", "--json"]);
+    assert_eq!(dense["mode"], "dense");
+    let sparse = json(&["pair", "--candidates", "4", "--json"]);
+    assert_eq!(sparse["mode"], "candidates");
+    let forced = json(&["pair", "--dense", "--json"]);
+    assert_eq!(strip_timings(forced), strip_timings(dense));
+    assert!(
+        ok(&["pair"]).contains("\nmode: dense"),
+        "the table names the mode"
+    );
+    let table = ok(&["pair", "--candidates", "4"]);
+    assert!(table.contains("\nmode: candidates"), "{table}");
+    assert!(table.contains("K = 4"), "{table}");
+    // Both flags at once is a usage error.
+    let out = citypair(&["pair", "--dense", "--candidates", "4"], &[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+}
+
+/// 4,001 x 4,000 cities is above the default size budget of 16,000,000 entries: what candidate
+/// mode does not do there is an exit-1 error naming the size, the budget and the flag.
+#[test]
+fn above_the_size_budget_what_candidate_mode_does_not_do_is_an_error() {
+    let call = ok(&[
+        "generate",
+        "--eu",
+        "4001",
+        "--partners",
+        "4000",
+        "--seed",
+        "1",
+    ]);
+    let f = TempFile::new("above-budget.json", &call);
+    for extra in [
+        &["--objective", "maxmin"][..],
+        &["--objective", "stable"][..],
+        &["--without", "eu-000001"][..],
+    ] {
+        let mut args = vec!["pair", f.path()];
+        args.extend_from_slice(extra);
+        let e = fails(&args);
+        for part in ["4001 x 4000", "16004000 entries", "16000000", "--dense"] {
+            assert!(e.contains(part), "{extra:?}: {part}: {e}");
+        }
+    }
+    // With rules, the call is refused before any work.
+    let mut doc: Value = serde_json::from_str(&call).unwrap();
+    doc["call"]["min_score"] = serde_json::json!(0.2);
+    let ruled = TempFile::new("above-budget-rules.json", &doc.to_string());
+    let e = fails(&["pair", ruled.path()]);
+    assert!(
+        e.contains("programme rules") && e.contains("--dense"),
+        "{e}"
+    );
+}
+
+/// `--dense` on a call whose matrix cannot be had under a memory limit: exit 1 naming the size,
+/// not an abort (exit 134).
+#[cfg(target_os = "linux")]
+#[test]
+fn dense_without_the_memory_is_an_error_not_an_abort() {
+    let call = ok(&[
+        "generate",
+        "--eu",
+        "6000",
+        "--partners",
+        "6000",
+        "--seed",
+        "2",
+    ]);
+    let f = TempFile::new("no-memory.json", &call);
+    // 6,000 x 6,000 scores take 288 MB; the process may have 250 MB of address space.
+    let script = format!(
+        "ulimit -v 250000 && exec \"{}\" pair \"{}\" --dense --json",
+        env!("CARGO_BIN_EXE_citypair"),
+        f.path()
+    );
+    let out = Command::new("sh")
+        .args(["-c", &script])
+        .env("RAYON_NUM_THREADS", "2")
+        .env("MALLOC_ARENA_MAX", "2")
+        .output()
+        .expect("sh runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    for part in [
+        "6000 x 6000",
+        "288000000 bytes",
+        "not enough memory",
+        "candidate mode",
+    ] {
+        assert!(stderr.contains(part), "{part}: {stderr}");
+    }
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn generate_streams_any_size() {
+    // The same bytes as the whole document at once (checked against `io::dataset_json` in the
+    // library); a size that could not be held in memory is written city by city.
+    let out = Command::new(env!("CARGO_BIN_EXE_citypair"))
+        .args(["generate", "--eu", "300", "--partners", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["cities"].as_array().unwrap().len(), 300);
+}

@@ -26,7 +26,7 @@ fn dataset(text: &str) -> Dataset {
 
 /// The score matrix of a pairing as a closure over (row, col), rows and columns by id.
 fn score_at<'p>(p: &'p Pairing<'_>) -> impl Fn(usize, usize) -> f64 + 'p {
-    move |i, j| p.matrix().get(i, j)
+    move |i, j| p.matrix().unwrap().get(i, j)
 }
 
 fn row_ids(p: &Pairing<'_>) -> Vec<String> {
@@ -71,7 +71,7 @@ fn gini_double_sum(s: &[f64]) -> f64 {
 
 /// Number of (row, col) pairs, not paired together, where both would rather be together.
 fn count_blocking(p: &Pairing<'_>, pos: &[(usize, usize)]) -> usize {
-    let m = p.matrix();
+    let m = p.matrix().unwrap();
     let mut row_score = vec![None; m.rows()];
     let mut col_score = vec![None; m.cols()];
     for &(i, j) in pos {
@@ -107,7 +107,7 @@ fn check_solution(p: &Pairing<'_>, s: &Solution) {
     assert_eq!(partners.len(), n, "each partner at most once");
     // Scores are the matrix's, bit for bit, and explained to the bit.
     for (q, (i, j)) in s.pairs.iter().zip(positions(p, s)) {
-        assert_eq!(q.score.to_bits(), p.matrix().get(i, j).to_bits());
+        assert_eq!(q.score.to_bits(), p.matrix().unwrap().get(i, j).to_bits());
         assert_eq!(
             q.score.to_bits(),
             p.score(&q.eu, &q.partner).unwrap().to_bits()
@@ -381,7 +381,7 @@ fn all_zero_scores_give_zero_gini_and_mean() {
     );
     let d = dataset(&text);
     let p = Pairing::new(&d).unwrap();
-    assert!(p.matrix().as_slice().iter().all(|&x| x == 0.0));
+    assert!(p.matrix().unwrap().as_slice().iter().all(|&x| x == 0.0));
     for o in OBJECTIVES {
         let s = solve_checked(&p, o);
         assert_eq!(s.pairs.len(), 2);
@@ -426,7 +426,10 @@ fn sum_is_the_brute_force_maximum() {
         for seed in 0..3 {
             let d = dataset(&random_call(k as u64 * 31 + seed, r, c));
             let p = Pairing::new(&d).unwrap();
-            assert_eq!((p.matrix().rows(), p.matrix().cols()), (r, c));
+            assert_eq!(
+                (p.matrix().unwrap().rows(), p.matrix().unwrap().cols()),
+                (r, c)
+            );
             let s = solve_checked(&p, Objective::Sum);
             let at = score_at(&p);
             let best = brute_force(r, c, 0.0, &|_, _| true, &at, &|a, b| a > b).unwrap();
@@ -483,7 +486,13 @@ fn stable_has_no_blocking_pair_and_is_the_unique_stable_pairing_with_distinct_sc
             assert_eq!(count_blocking(&p, &mine), 0, "{r}x{c} seed {seed}");
             assert_eq!(s.fairness.blocking_pairs, 0);
             assert!(s.certified_optimal);
-            let mut values: Vec<u64> = p.matrix().as_slice().iter().map(|x| x.to_bits()).collect();
+            let mut values: Vec<u64> = p
+                .matrix()
+                .unwrap()
+                .as_slice()
+                .iter()
+                .map(|x| x.to_bits())
+                .collect();
             values.sort_unstable();
             values.dedup();
             if values.len() == r * c {
@@ -663,7 +672,13 @@ fn thread_count_does_not_change_anything() {
                 .unwrap();
             pool.install(|| {
                 let p = Pairing::builder(&d).parallel(parallel).build().unwrap();
-                let bits: Vec<u64> = p.matrix().as_slice().iter().map(|x| x.to_bits()).collect();
+                let bits: Vec<u64> = p
+                    .matrix()
+                    .unwrap()
+                    .as_slice()
+                    .iter()
+                    .map(|x| x.to_bits())
+                    .collect();
                 let json: Vec<String> = OBJECTIVES
                     .iter()
                     .map(|&o| {
@@ -679,7 +694,7 @@ fn thread_count_does_not_change_anything() {
         assert_eq!(run(2, false), one, "sequential matrix build");
         let seq = Pairing::builder(&d).parallel(false).build().unwrap();
         let par = Pairing::builder(&d).parallel(true).build().unwrap();
-        assert_eq!(seq.matrix(), par.matrix());
+        assert_eq!(seq.matrix().unwrap(), par.matrix().unwrap());
     }
 }
 
@@ -927,6 +942,7 @@ fn embedded_dataset_pairs_every_partner_optimally() {
     assert_eq!(p.partner_cities().len(), 128);
     assert!(p
         .matrix()
+        .unwrap()
         .as_slice()
         .iter()
         .all(|x| (0.0..=1.0).contains(x)));
@@ -951,9 +967,10 @@ fn embedded_dataset_pairs_every_partner_optimally() {
     // An independent check of the sum optimum: pathfinding on the scores rounded to 1e-6
     // (partners as rows, since pathfinding needs rows <= columns). Its assignment is within
     // 128 roundings of the true optimum, in both directions.
-    let (r, c) = (p.matrix().rows(), p.matrix().cols());
+    let (r, c) = (p.matrix().unwrap().rows(), p.matrix().unwrap().cols());
     let scaled: Vec<i64> = p
         .matrix()
+        .unwrap()
         .as_slice()
         .iter()
         .map(|x| (x * 1e6).round() as i64)
@@ -963,7 +980,7 @@ fn embedded_dataset_pairs_every_partner_optimally() {
     let km_total: f64 = assignment
         .iter()
         .enumerate()
-        .map(|(j, &i)| p.matrix().get(i, j))
+        .map(|(j, &i)| p.matrix().unwrap().get(i, j))
         .sum();
     assert!(sum.total_score >= km_total - 1e-9);
     assert!(sum.total_score - km_total <= 128.0 * 1e-6);

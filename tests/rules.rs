@@ -22,7 +22,7 @@ struct Brute {
 /// The brute-force optima over every pairing that keeps the rules.
 fn brute(p: &Pairing<'_>) -> Brute {
     let rules = p.rules();
-    let m = p.matrix();
+    let m = p.matrix().unwrap();
     let tol = 1e-9;
     let mut out = Brute::default();
     for (set, total) in common::feasible_pairings(p) {
@@ -70,7 +70,7 @@ fn keeps_rules(p: &Pairing<'_>, s: &citypair::Solution) {
         .collect();
     for &(i, j) in &idx {
         assert!(
-            rules.is_locked(i, j) || rules.allows(i, j, p.matrix().get(i, j)),
+            rules.is_locked(i, j) || rules.allows(i, j, p.matrix().unwrap().get(i, j)),
             "pair ({i}, {j}) breaks a rule"
         );
     }

@@ -144,7 +144,7 @@ proptest! {
         }
         let eu: Vec<&City> = eu.iter().collect();
         let partners: Vec<&City> = partners.iter().collect();
-        let m = ScoreMatrix::build(&eu, &partners, &scorer, false);
+        let m = ScoreMatrix::build(&eu, &partners, &scorer, false).unwrap();
         let best = m.get(0, 0);
         let slack = if teach == 0.0 { 0.0 } else { 1e-12 };
         prop_assert!(m.row(0).iter().all(|&s| s <= best + slack), "row {:?}", m.row(0));
@@ -162,9 +162,9 @@ proptest! {
         let scorer = WeightedScorer::new(w);
         let eu: Vec<&City> = eu.iter().collect();
         let partners: Vec<&City> = partners.iter().collect();
-        let seq = ScoreMatrix::build(&eu, &partners, &scorer, false);
-        let par = ScoreMatrix::build(&eu, &partners, &scorer, true);
-        let generic = ScoreMatrix::build_with(&eu, &partners, &scorer, true);
+        let seq = ScoreMatrix::build(&eu, &partners, &scorer, false).unwrap();
+        let par = ScoreMatrix::build(&eu, &partners, &scorer, true).unwrap();
+        let generic = ScoreMatrix::build_with(&eu, &partners, &scorer, true).unwrap();
         prop_assert_eq!((seq.rows(), seq.cols()), (eu.len(), partners.len()));
         let bits = |m: &ScoreMatrix| m.as_slice().iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         prop_assert_eq!(bits(&seq), bits(&par));
@@ -247,6 +247,6 @@ fn closures_and_generic_builds() {
     let b = city("b".into(), 1000, Profile::default(), Profile::default());
     let by_population =
         |u: &City, p: &City| (u.population() as f64 / p.population() as f64).min(1.0);
-    let m = ScoreMatrix::build_with(&[&a, &b], &[&b], &by_population, true);
+    let m = ScoreMatrix::build_with(&[&a, &b], &[&b], &by_population, true).unwrap();
     assert_eq!(m.as_slice(), [0.001, 1.0]);
 }

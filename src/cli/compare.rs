@@ -13,7 +13,12 @@ use super::{in_file, load, Result};
 /// `compare [INPUT]`: what it prints, or the error.
 pub(crate) fn command(input: Option<&Path>, json: bool) -> Result<String> {
     let dataset = load(input)?;
-    let pairing = Pairing::new(&dataset).map_err(|e| in_file(e, input))?;
+    // Every objective: the dense matrix, whatever the size (an error naming the size when it
+    // cannot be allocated).
+    let pairing = Pairing::builder(&dataset)
+        .dense()
+        .build()
+        .map_err(|e| in_file(e, input))?;
     let rows = [Objective::Sum, Objective::MaxMin, Objective::Stable]
         .into_iter()
         .map(|o| pairing.solve(o).map(|s| CompareRow::new(&s)))

@@ -61,9 +61,15 @@ pub(crate) enum Command {
         regret: bool,
         /// Candidate mode for large calls: keep only each city's K best counterparts in memory
         /// instead of the full score matrix; the result is still proved optimal against every
-        /// pair (`"certified_optimal": true`). `sum` only, without rules.
-        #[arg(long, value_name = "K")]
+        /// pair (`"certified_optimal": true`). `sum` only, without rules. Without this flag or
+        /// --dense, a call whose score matrix would exceed the size budget (16,000,000
+        /// entries) uses candidate mode (K = 32) by itself.
+        #[arg(long, value_name = "K", conflicts_with = "dense")]
         candidates: Option<usize>,
+        /// The dense score matrix, whatever the size of the call (an error naming the size when
+        /// the memory cannot be had).
+        #[arg(long)]
+        dense: bool,
         /// Print one JSON document instead of a table.
         #[arg(long)]
         json: bool,
@@ -170,6 +176,18 @@ pub(crate) enum SolveObjective {
 /// Parses the process arguments and runs; returns the exit code.
 pub(crate) fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Generate { eu, partners, seed } = cli.command {
+        // Streamed to stdout: a generated call of any size is written city by city.
+        let out = std::io::BufWriter::new(std::io::stdout().lock());
+        return match generate::write(eu, partners.unwrap_or(eu), seed, out) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: cannot write the output: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
     match run(&cli) {
         Ok(text) => emit(&text),
         Err(e) => {
@@ -217,6 +235,7 @@ pub(crate) fn run(cli: &Cli) -> Result<String> {
             alternatives,
             regret,
             candidates,
+            dense,
             json,
         } => {
             let what_if = whatif::WhatIfArgs {
@@ -225,7 +244,12 @@ pub(crate) fn run(cli: &Cli) -> Result<String> {
                 alternatives: *alternatives,
                 regret: *regret,
             };
-            pair::command(input.as_deref(), *objective, &what_if, *candidates, *json)
+            let mode = match (candidates, dense) {
+                (Some(k), _) => pair::ModeArg::Candidates(*k),
+                (None, true) => pair::ModeArg::Dense,
+                (None, false) => pair::ModeArg::Auto,
+            };
+            pair::command(input.as_deref(), *objective, &what_if, mode, *json)
         }
         Command::Scores {
             input,
@@ -247,7 +271,10 @@ pub(crate) fn run(cli: &Cli) -> Result<String> {
             json,
         } => solve::command(matrix, *maximize, *objective, *json),
         Command::Generate { eu, partners, seed } => {
-            Ok(generate::command(*eu, partners.unwrap_or(*eu), *seed))
+            let mut out = Vec::new();
+            generate::write(*eu, partners.unwrap_or(*eu), *seed, &mut out)
+                .map_err(|e| CliError::usage("generate", e))?;
+            String::from_utf8(out).map_err(|e| CliError::usage("generate", e))
         }
     }
 }

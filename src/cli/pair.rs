@@ -1,43 +1,70 @@
-//! `citypair pair`: the pairing of one call, dense or in candidate mode, with the what-ifs of
-//! [`super::whatif`] on top.
+//! `citypair pair`: the pairing of one call, dense or in candidate mode (chosen by the size
+//! budget unless `--dense` or `--candidates K` says), with the what-ifs of [`super::whatif`] on
+//! top.
 
 use std::path::Path;
 
-use citypair::candidates::{self, CandidateOptions};
-use citypair::eligibility::Side;
-use citypair::{Dataset, Pairing};
+use citypair::pairing::{Mode, AUTO_CANDIDATES};
+use citypair::{Error, Pairing};
 
 use super::json::to_json;
 use super::tables::pair_table;
 use super::whatif::{self, WhatIfArgs};
 use super::{in_file, load, CliError, ObjectiveArg, Result};
 
+/// The mode `pair` is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ModeArg {
+    /// No flag: dense up to the size budget, candidate mode above it where it applies.
+    Auto,
+    /// `--dense`.
+    Dense,
+    /// `--candidates K`.
+    Candidates(usize),
+}
+
 /// `pair [INPUT]`: what it prints, or the error (naming `input` where it is about its content).
 pub(crate) fn command(
     input: Option<&Path>,
     objective: ObjectiveArg,
     what_if: &WhatIfArgs<'_>,
-    candidates: Option<usize>,
+    mode: ModeArg,
     json: bool,
 ) -> Result<String> {
     let dataset = load(input)?;
-    if let Some(k) = candidates {
-        return candidates_command(&dataset, k, objective, what_if.any(), json)
-            .map_err(|e| in_file(e, input));
-    }
-    let pairing = Pairing::new(&dataset).map_err(|e| in_file(e, input))?;
-    if what_if.any() {
-        return whatif::command(&dataset, &pairing, objective, what_if, json)
-            .map_err(|e| in_file(e, input));
-    }
-    let solution = pairing
-        .solve(objective.into())
-        .map_err(|e| in_file(e, input))?;
-    if json {
-        to_json(&solution)
-    } else {
-        Ok(pair_table(&dataset, sides(&pairing), &solution))
-    }
+    let builder = Pairing::builder(&dataset);
+    let builder = match mode {
+        ModeArg::Auto => builder,
+        ModeArg::Dense => builder.dense(),
+        ModeArg::Candidates(k) => builder.candidates(k),
+    };
+    let run = || -> Result<String> {
+        let pairing = builder.build()?;
+        if what_if.any() {
+            return whatif::command(&dataset, &pairing, objective, what_if, json);
+        }
+        let solution = pairing.solve(objective.into())?;
+        if json {
+            return to_json(&solution);
+        }
+        let note = match (mode, solution.mode) {
+            (ModeArg::Auto, Mode::Candidates) => {
+                let (e, p) = sides(&pairing);
+                format!(
+                    "; chosen for the size: {e} x {p} = {} entries, above the size budget of {} \
+                     (K = {AUTO_CANDIDATES}; --dense forces the dense matrix)",
+                    e as u128 * p as u128,
+                    citypair::pairing::SIZE_BUDGET
+                )
+            }
+            (ModeArg::Candidates(k), _) => format!("; K = {k}"),
+            _ => String::new(),
+        };
+        Ok(pair_table(&dataset, sides(&pairing), &solution, &note))
+    };
+    run()
+        .map_err(|e| hint(e, mode))
+        .map_err(|e| in_file(e, input))
 }
 
 /// The numbers of eligible EU and partner cities.
@@ -45,41 +72,18 @@ pub(crate) fn sides(pairing: &Pairing<'_>) -> (usize, usize) {
     (pairing.eu_cities().len(), pairing.partner_cities().len())
 }
 
-/// `pair --candidates K`: candidate mode ([`candidates::pair`]).
-fn candidates_command(
-    dataset: &Dataset,
-    k: usize,
-    objective: ObjectiveArg,
-    what_if: bool,
-    json: bool,
-) -> Result<String> {
-    if objective != ObjectiveArg::Sum {
-        return Err(CliError::usage(
-            "--candidates",
-            "candidate mode solves the sum objective (leave out --objective or use --objective \
-             sum)",
-        ));
+/// The command line's hints on the library's mode errors: which flag to use, or which flag
+/// asked for what cannot be done.
+fn hint(e: CliError, mode: ModeArg) -> CliError {
+    match e {
+        CliError::Lib(e @ Error::TooLarge { .. }) => CliError::usage(
+            "size budget",
+            format!("{e} (pair --dense forces the dense matrix)"),
+        ),
+        CliError::Lib(e @ Error::CandidateMode { .. }) => CliError::usage("--candidates", e),
+        CliError::Lib(e @ Error::OutOfMemory { .. }) if mode == ModeArg::Dense => {
+            CliError::usage("--dense", e)
+        }
+        other => other,
     }
-    if what_if {
-        return Err(CliError::usage(
-            "--candidates",
-            "--without, --lock, --alternatives and --regret need the dense solver; leave out \
-             --candidates",
-        ));
-    }
-    if k == 0 {
-        return Err(CliError::usage(
-            "--candidates",
-            "K must be at least 1 (each city keeps its K best counterparts)",
-        ));
-    }
-    let solution = candidates::pair(dataset, k, &CandidateOptions::default())?;
-    if json {
-        return to_json(&solution);
-    }
-    // One-to-one: every pair holds one city of each side.
-    let unpaired = |side: Side| solution.unmatched.iter().filter(|u| u.side == side).count();
-    let n = solution.pairs.len();
-    let sides = (n + unpaired(Side::Eu), n + unpaired(Side::Partner));
-    Ok(pair_table(dataset, sides, &solution))
 }

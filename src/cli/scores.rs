@@ -16,7 +16,15 @@ pub(crate) fn command(
     json: bool,
 ) -> Result<String> {
     let dataset = load(input)?;
-    let pairing = Pairing::new(&dataset).map_err(|e| in_file(e, input))?;
+    // One score needs no matrix (automatic mode); the full matrix is dense, whatever its size
+    // (an error naming the size when it cannot be allocated).
+    let builder = Pairing::builder(&dataset);
+    let builder = if explain.is_some() {
+        builder
+    } else {
+        builder.dense()
+    };
+    let pairing = builder.build().map_err(|e| in_file(e, input))?;
     match explain {
         Some([eu, partner]) => {
             let e = pairing
@@ -28,8 +36,8 @@ pub(crate) fn command(
                 Ok(e.to_string())
             }
         }
-        _ if json => to_json(&ScoresJson::new(&pairing)),
-        _ => Ok(scores_table(&pairing)),
+        _ if json => to_json(&ScoresJson::new(&pairing)?),
+        _ => scores_table(&pairing),
     }
 }
 
@@ -43,17 +51,17 @@ struct ScoresJson<'a> {
 }
 
 impl<'a> ScoresJson<'a> {
-    fn new(p: &'a Pairing<'a>) -> Self {
-        ScoresJson {
+    fn new(p: &'a Pairing<'a>) -> Result<Self> {
+        Ok(ScoresJson {
             call: p.call().name(),
             eu: p.eu_cities().map(citypair::City::id).collect(),
             partners: p.partner_cities().map(citypair::City::id).collect(),
-            scores: p.matrix().iter_rows().collect(),
-        }
+            scores: p.matrix()?.iter_rows().collect(),
+        })
     }
 }
 
-fn scores_table(p: &Pairing<'_>) -> String {
+fn scores_table(p: &Pairing<'_>) -> Result<String> {
     let partners: Vec<&City> = p.partner_cities().collect();
     let mut out = String::new();
     let _ = writeln!(
@@ -62,7 +70,7 @@ fn scores_table(p: &Pairing<'_>) -> String {
         p.eu_cities().len(),
         partners.len()
     );
-    for (eu, row) in p.eu_cities().zip(p.matrix().iter_rows()) {
+    for (eu, row) in p.eu_cities().zip(p.matrix()?.iter_rows()) {
         let mut best: Vec<(usize, f64)> = row.iter().copied().enumerate().collect();
         best.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let list: Vec<String> = best
@@ -72,5 +80,5 @@ fn scores_table(p: &Pairing<'_>) -> String {
             .collect();
         let _ = writeln!(out, "{:<24} {}", eu.id(), list.join(", "));
     }
-    out
+    Ok(out)
 }

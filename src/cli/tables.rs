@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use citypair::pairing::Mode;
 use citypair::{City, Dataset, Objective, Solution};
 
 /// A city as `Name (CC)`.
@@ -9,8 +10,14 @@ fn label(c: &City) -> String {
     format!("{} ({})", c.name(), c.country())
 }
 
-/// The `pair` table; `sides` are the numbers of eligible EU and partner cities.
-pub(crate) fn pair_table(dataset: &Dataset, sides: (usize, usize), s: &Solution) -> String {
+/// The `pair` table; `sides` are the numbers of eligible EU and partner cities, `note` what
+/// follows the mode on its line (why it was chosen), if anything.
+pub(crate) fn pair_table(
+    dataset: &Dataset,
+    sides: (usize, usize),
+    s: &Solution,
+    note: &str,
+) -> String {
     let city = |id: &str| dataset.cities().iter().find(|c| c.id() == id);
     let mut out = String::new();
     let _ = writeln!(
@@ -27,6 +34,16 @@ pub(crate) fn pair_table(dataset: &Dataset, sides: (usize, usize), s: &Solution)
             " (certified optimal)"
         } else {
             ""
+        }
+    );
+    let _ = writeln!(
+        out,
+        "mode: {}{note}",
+        match s.mode {
+            Mode::Candidates =>
+                "candidates (each city's best counterparts in memory, the \
+                                 optimum certified against every pair)",
+            _ => "dense (the full score matrix)",
         }
     );
     let _ = writeln!(

@@ -87,7 +87,7 @@ pub(crate) fn command(
             });
             return to_json(&value);
         }
-        let mut out = pair_table(dataset, sides(pairing), &r.solution);
+        let mut out = pair_table(dataset, sides(pairing), &r.solution, "");
         let mut what = Vec::new();
         if !args.without.is_empty() {
             what.push(format!("without {}", args.without.join(", ")));
@@ -127,7 +127,7 @@ pub(crate) fn command(
         }
         return to_json(&value);
     }
-    let mut out = pair_table(dataset, sides(pairing), &solution);
+    let mut out = pair_table(dataset, sides(pairing), &solution, "");
     if let Some(r) = &regrets {
         let _ = writeln!(
             out,

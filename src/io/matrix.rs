@@ -1,7 +1,7 @@
 //! Reading matrix text files (`citypair solve`): [`parse_matrix`] in one pass over the bytes.
 
 use super::shorten;
-use crate::error::{Error, Result};
+use crate::error::{Buffer, Error, Result};
 
 /// A matrix read from text: `rows x cols` entries, row-major.
 ///
@@ -47,6 +47,8 @@ fn skip_space(bytes: &[u8], pos: &mut usize, line: &mut usize) {
 /// * `nan`, a non-number, or a finite-looking number too large for `f64` (such as `1e400`);
 /// * too few entries (naming the line of the last entry, and both counts) or too many (naming
 ///   the line of the first extra entry, and both counts).
+///
+/// [`Error::OutOfMemory`] when the entries cannot be allocated (never an abort).
 ///
 /// # Complexity
 /// One pass over the bytes; 4 million entries parse in well under a second (release build).
@@ -113,8 +115,10 @@ pub fn parse_matrix(text: &str, file: &str) -> Result<MatrixText> {
     })?;
     pos = header_end;
 
-    // Entries: every entry takes at least two bytes but the last, which bounds the allocation.
-    let mut data = crate::memory::with_capacity(expected.min((len - pos) / 2 + 1));
+    // Entries: every entry takes at least two bytes but the last, which bounds the allocation
+    // (a header larger than the text needs no more); allocated fallibly.
+    let mut data = crate::memory::with_capacity(expected.min((len - pos) / 2 + 1))
+        .ok_or_else(|| Error::out_of_memory(Buffer::CostMatrix, rows, cols, size_of::<f64>()))?;
     let mut last_line = header_line;
     while data.len() < expected {
         skip_space(bytes, &mut pos, &mut line);

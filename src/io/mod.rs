@@ -14,7 +14,7 @@
 //! | what | functions | feature |
 //! |---|---|---|
 //! | call-and-cities JSON, read | [`parse_dataset`], [`load_dataset`], [`embedded_dataset`] | `serde` |
-//! | call-and-cities JSON, written | [`dataset_json`] | `serde` |
+//! | call-and-cities JSON, written | [`dataset_json`], [`write_dataset_json`] (streamed) | `serde` |
 //! | matrix text, read | [`parse_matrix`], [`load_matrix`] | always |
 //!
 //! Without the `serde` feature a [`Dataset`] is built in code (see
@@ -72,7 +72,7 @@ use std::path::Path;
 pub use json::{parse_dataset, DEFAULT_MIN_POPULATION};
 pub use matrix::{parse_matrix, MatrixText};
 #[cfg(feature = "serde")]
-pub use write::dataset_json;
+pub use write::{dataset_json, write_dataset_json};
 
 use crate::error::{Error, Result};
 #[cfg(feature = "serde")]

@@ -21,7 +21,7 @@
 use super::cost::{Cost, Work};
 use super::matching::{hall_violator, maximum_matching, BitGraph, Matching};
 use super::{check_entries, solve, transpose, Assignment, Sense};
-use crate::error::{Error, Location, Result};
+use crate::error::{Buffer, Error, Location, Result};
 
 /// The result of [`solve_bottleneck`].
 #[derive(Debug, Clone, PartialEq)]
@@ -55,7 +55,9 @@ pub struct HallWitness {
 /// # Errors
 /// As [`solve`]: shape, NaN, integer range, and [`Error::Infeasible`] when no complete
 /// assignment of the smaller side exists at all; [`Error::Invalid`] for a matrix of more than
-/// 2^32 entries.
+/// 2^32 entries; [`Error::OutOfMemory`] when its work arrays (`O(rows · cols)`: a transposed
+/// copy of a tall matrix, 4 bytes per candidate entry, the restricted copy) cannot be
+/// allocated.
 ///
 /// # Examples
 /// ```
@@ -100,7 +102,7 @@ pub fn solve_bottleneck<C: Cost>(
     let tall = rows > cols;
     let owned;
     let (c, n, m): (&[C], usize, usize) = if tall {
-        owned = transpose(costs, rows, cols);
+        owned = transpose(costs, rows, cols)?;
         (&owned, cols, rows)
     } else {
         (costs, rows, cols)
@@ -136,12 +138,13 @@ pub fn solve_bottleneck<C: Cost>(
             ),
         ));
     };
-    let mut cand: Vec<u32> = (0..len)
-        .filter(|&k| {
-            let w = work(c[k as usize]);
-            !w.is_inf() && w >= lower
-        })
-        .collect();
+    let mut cand: Vec<u32> = Vec::new();
+    cand.try_reserve_exact(c.len())
+        .map_err(|_| Error::out_of_memory(Buffer::SolverWork, rows, cols, size_of::<u32>()))?;
+    cand.extend((0..len).filter(|&k| {
+        let w = work(c[k as usize]);
+        !w.is_inf() && w >= lower
+    }));
     // `base` holds the edges below every remaining candidate: those strictly below the lower
     // bound, then everything up to the largest threshold found infeasible. Each test adds only
     // the candidates up to its threshold.
@@ -201,17 +204,18 @@ pub fn solve_bottleneck<C: Cost>(
     };
 
     // Best total among assignments within the threshold.
-    let restricted: Vec<C> = costs
-        .iter()
-        .map(|&x| {
-            let w = work(x);
-            if w.is_inf() || w > t {
-                C::forbidden()
-            } else {
-                x
-            }
-        })
-        .collect();
+    let mut restricted: Vec<C> = Vec::new();
+    restricted
+        .try_reserve_exact(costs.len())
+        .map_err(|_| Error::out_of_memory(Buffer::SolverWork, rows, cols, size_of::<C>()))?;
+    restricted.extend(costs.iter().map(|&x| {
+        let w = work(x);
+        if w.is_inf() || w > t {
+            C::forbidden()
+        } else {
+            x
+        }
+    }));
     let assignment = solve(&restricted, rows, cols, sense)?;
     let threshold =
         assignment

@@ -31,6 +31,9 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 use std::fmt::Debug;
 
+use crate::error::{Buffer, Error, Result};
+use crate::memory::try_collect;
+
 /// Arithmetic the circulation works in.
 pub(crate) trait FlowCost:
     Copy + PartialEq + PartialOrd + Debug + Send + Sync + 'static
@@ -248,6 +251,9 @@ impl<C: FlowCost> Network<C> {
 
     /// Builds the network with zero flow. `pair_cost[i * cols + j]` is `None` for a forbidden
     /// pair. Every row and column must belong to at most one group of its side.
+    ///
+    /// # Errors
+    /// [`Error::OutOfMemory`] when its arrays over every pair cannot be allocated.
     pub(crate) fn new(
         rows: usize,
         cols: usize,
@@ -255,24 +261,28 @@ impl<C: FlowCost> Network<C> {
         row_cap: &[i64],
         col_cap: &[i64],
         groups: &[GroupSpec<C>],
-    ) -> Network<C> {
+    ) -> Result<Network<C>> {
         let ng = groups.len();
         let n = 2 + ng + rows + cols;
-        let state = pair_cost
-            .iter()
-            .map(|c| {
+        let out_of_memory =
+            || Error::out_of_memory(Buffer::SolverWork, rows, cols, size_of::<(C, PairState)>());
+        let state = try_collect(
+            pair_cost.len(),
+            pair_cost.iter().map(|c| {
                 if c.is_some() {
                     PairState::Free
                 } else {
                     PairState::Forbidden
                 }
-            })
-            .collect();
+            }),
+        )
+        .ok_or_else(out_of_memory)?;
         let pair_cost = std::sync::Arc::new(
-            pair_cost
-                .into_iter()
-                .map(|c| c.unwrap_or(C::ZERO))
-                .collect(),
+            try_collect(
+                pair_cost.len(),
+                pair_cost.into_iter().map(|c| c.unwrap_or(C::ZERO)),
+            )
+            .ok_or_else(out_of_memory)?,
         );
         let mut net = Network {
             rows,
@@ -332,7 +342,7 @@ impl<C: FlowCost> Network<C> {
             net.col_out[j] = net.add_edge(node, q, col_cap[j], C::ZERO);
         }
         net.back = net.add_edge(T, S, UNBOUNDED, C::ZERO);
-        net
+        Ok(net)
     }
 
     fn add_edge(&mut self, from: usize, to: usize, cap: i64, cost: C) -> u32 {

@@ -1,7 +1,8 @@
 //! Exact linear assignment: citypair's own shortest-augmenting-path solver.
 //!
 //! [`solve`] takes a dense row-major matrix (`rows x cols`, either orientation) of a [`Cost`]
-//! type and returns the [`Assignment`] of minimum (or, with [`Sense::Maximize`], maximum) total
+//! type (and [`solve_matrix`] any [`Matrix`]: a [`ScoreMatrix`](crate::matrix::ScoreMatrix), a
+//! [`MatrixView`], nested arrays, or a type of yours) and returns the [`Assignment`] of minimum (or, with [`Sense::Maximize`], maximum) total
 //! that assigns every row (when `rows <= cols`) or every column (when `rows > cols`), together
 //! with dual potentials that prove it optimal ([`Assignment::verify`]).
 //!
@@ -40,18 +41,20 @@
 mod bottleneck;
 mod cost;
 pub(crate) mod flow;
+mod input;
 pub(crate) mod lap;
 mod matching;
 mod sparse;
 mod stable;
 
 pub use bottleneck::{solve_bottleneck, Bottleneck, HallWitness};
+pub use input::{solve_bottleneck_matrix, solve_matrix, Matrix, MatrixView};
 pub use sparse::{solve_sparse, solve_sparse_warm, SparseAssignment, SparseMatrix};
 pub use stable::stable_pairing;
 
 pub use cost::{Cost, Work};
 
-use crate::error::{Error, Infeasibility, Location, Result};
+use crate::error::{Buffer, Error, Infeasibility, Location, Result};
 use lap::{Stop, Witness, NONE};
 
 /// Whether to minimise costs or maximise scores.
@@ -275,11 +278,14 @@ pub fn warm_up() {
 /// - [`Error::CostOverflow`] when integer costs span more than can be solved without overflow;
 /// - [`Error::CostMagnitude`] when integer costs are too large in magnitude for exact 64-bit
 ///   arithmetic (subtracting a constant from every entry solves that);
-/// - [`Error::Infeasible`] when no complete assignment exists, with a Hall-type witness.
+/// - [`Error::Infeasible`] when no complete assignment exists, with a Hall-type witness;
+/// - [`Error::OutOfMemory`] when the transposed copy of a tall matrix cannot be allocated.
 ///
 /// # Complexity
 /// `O(n^2 m)` worst case for `n = min(rows, cols)`, `m = max(rows, cols)`; `O(m)` extra memory
 /// for square and wide input, `O(rows * cols)` for tall input (transposed once).
+///
+/// See [`solve_matrix`] for the same on any [`Matrix`].
 pub fn solve<C: Cost>(
     costs: &[C],
     rows: usize,
@@ -314,7 +320,7 @@ pub fn solve<C: Cost>(
     let raw = if rows <= cols {
         run(costs, rows, cols, max, check).map_err(|e| e.into_error(false))?
     } else {
-        let t = transpose(costs, rows, cols);
+        let t = transpose(costs, rows, cols)?;
         let raw = run(&t, cols, rows, max, check).map_err(|e| e.into_error(true))?;
         lap::Raw {
             x: raw.y,
@@ -491,12 +497,17 @@ fn check_integers<C: Cost>(costs: &[C], rows: usize, cols: usize, limit: i128) -
 /// One side's potentials, mates and name, for the checks of the longer side in `verify`.
 type Side<'s, W> = (&'s [W], &'s [usize], &'s str);
 
-fn transpose<C: Cost>(c: &[C], rows: usize, cols: usize) -> Vec<C> {
-    let mut t = crate::memory::with_capacity(rows * cols);
+/// The `cols x rows` transpose of a row-major `rows x cols` matrix; [`Error::OutOfMemory`]
+/// when it cannot be allocated.
+fn transpose<C: Cost>(c: &[C], rows: usize, cols: usize) -> Result<Vec<C>> {
+    let mut t = rows
+        .checked_mul(cols)
+        .and_then(crate::memory::with_capacity)
+        .ok_or_else(|| Error::out_of_memory(Buffer::Transposed, cols, rows, size_of::<C>()))?;
     for j in 0..cols {
         t.extend((0..rows).map(|i| c[i * cols + j]));
     }
-    t
+    Ok(t)
 }
 
 /// A Hall-type witness as an error, in the caller's orientation (`transposed`: the witness's

@@ -316,7 +316,7 @@ pub fn all_assignments(rows: usize, cols: usize) -> Vec<Vec<(usize, usize)>> {
 pub fn feasible_pairings(p: &citypair::Pairing<'_>) -> Vec<(Vec<(usize, usize)>, f64)> {
     use citypair::eligibility::Side;
     let rules = p.rules();
-    let m = p.matrix();
+    let m = p.matrix().unwrap();
     let (r, c) = (m.rows(), m.cols());
     let cand: Vec<(usize, usize)> = (0..r)
         .flat_map(|i| (0..c).map(move |j| (i, j)))
@@ -371,7 +371,7 @@ pub fn with_rules(ds: &citypair::model::Dataset, seed: u64) -> Option<citypair::
         .collect();
     let mut rules = citypair::model::Rules::default();
     if rng.unit() < 0.4 {
-        let m = base.matrix();
+        let m = base.matrix().unwrap();
         let k = rng.below(m.as_slice().len() as u64) as usize;
         rules.min_score = Some(m.as_slice()[k]);
     }
