@@ -1089,7 +1089,7 @@ impl<'a> Pairing<'a> {
             let eu: Vec<&City> = self.eu_cities().collect();
             let partners: Vec<&City> = self.partner_cities().collect();
             let mut solution = candidates::pair_sides(
-                &self.dataset.call(),
+                self.dataset.call(),
                 (&eu, &partners),
                 &self.eligibility.excluded,
                 &self.scorer,

@@ -18,7 +18,7 @@ use crate::model::{Call, City, Country, Dataset, Profile, Regions};
 /// ```
 pub fn dataset_json(dataset: &Dataset) -> Value {
     let cities: Vec<Value> = dataset.cities().iter().map(city_json).collect();
-    serde_json::json!({ "call": call_json(&dataset.call()), "cities": cities })
+    serde_json::json!({ "call": call_json(dataset.call()), "cities": cities })
 }
 
 /// Writes the document of [`dataset_json`] for `call` and `cities` to `out`, city by city, so
@@ -71,7 +71,7 @@ fn city_json(city: &City) -> Value {
         "name": city.name(),
         "country": city.country().as_str(),
         "population": city.population(),
-        "challenges": profile_json(&city.challenges()),
+        "challenges": profile_json(city.challenges()),
     });
     if let Some(x) = city.lat() {
         o["lat"] = json!(x);
@@ -80,7 +80,7 @@ fn city_json(city: &City) -> Value {
         o["lon"] = json!(x);
     }
     if city.expertise().nonzero().next().is_some() {
-        o["expertise"] = profile_json(&city.expertise());
+        o["expertise"] = profile_json(city.expertise());
     }
     if city.capacity() != 1 {
         o["capacity"] = json!(city.capacity());
