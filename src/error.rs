@@ -824,16 +824,6 @@ impl fmt::Display for Shortfall {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Unsupported {
-    /// Candidate mode ([`crate::candidates::pair`]) on a call with programme rules.
-    CandidateRules,
-    /// Candidate mode on a call with a city whose capacity is not 1.
-    #[non_exhaustive]
-    CandidateCapacity {
-        /// The city's id.
-        id: String,
-        /// Its capacity.
-        capacity: u32,
-    },
     /// The `stable` objective on a call with quotas: stability is not defined under them.
     StableQuotas,
 }
@@ -841,15 +831,6 @@ pub enum Unsupported {
 impl fmt::Display for Unsupported {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Unsupported::CandidateRules => f.write_str(
-                "candidate mode does not apply programme rules (min_score, forbidden, locked, \
-                 quotas); solve this call with the dense score matrix (Pairing::solve)",
-            ),
-            Unsupported::CandidateCapacity { id, capacity } => write!(
-                f,
-                "city \"{id}\" has capacity {capacity}: candidate mode pairs each city at most \
-                 once; solve this call with the dense score matrix (Pairing::solve)"
-            ),
             Unsupported::StableQuotas => f.write_str(
                 "call, field \"quotas\": a stable pairing is not defined under quotas (a quota \
                  can force a pair that both cities would leave); solve for the sum or maxmin \

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use citypair::candidates::{self, CandidateOptions};
 use citypair::error::{
-    Context, Error, Infeasibility, Location, NoPairs, PairRule, Shortfall, Unsupported, WhyUnknown,
+    Context, DenseOnly, Error, Infeasibility, Location, NoPairs, PairRule, Shortfall, Unsupported,
+    WhyUnknown,
 };
 use citypair::io::{embedded_dataset, load_dataset, parse_dataset, parse_matrix};
 use citypair::model::{Call, City, Date, Quota, Rules, Weights};
@@ -16,7 +17,7 @@ use citypair::whatif::Planner;
 use citypair::{Dataset, Objective, Pairing};
 
 /// Every variant of [`Error`], by name.
-const VARIANTS: [&str; 13] = [
+const VARIANTS: [&str; 17] = [
     "Io",
     "Json",
     "Invalid",
@@ -30,6 +31,10 @@ const VARIANTS: [&str; 13] = [
     "CostMagnitude",
     "Infeasible",
     "Unsupported",
+    "OutOfMemory",
+    "TooLarge",
+    "CandidateMode",
+    "CustomScorer",
 ];
 
 /// The variant's name; a variant added to the library must be added here, to [`VARIANTS`] and
@@ -49,6 +54,10 @@ fn variant(e: &Error) -> &'static str {
         Error::CostMagnitude { .. } => "CostMagnitude",
         Error::Infeasible { .. } => "Infeasible",
         Error::Unsupported { .. } => "Unsupported",
+        Error::OutOfMemory { .. } => "OutOfMemory",
+        Error::TooLarge { .. } => "TooLarge",
+        Error::CandidateMode { .. } => "CandidateMode",
+        Error::CustomScorer { .. } => "CustomScorer",
         other => panic!("a new error variant: {other:?}"),
     }
 }
@@ -200,6 +209,20 @@ fn produced() -> Vec<Error> {
         &options,
     )));
     out.push(err(candidates::pair(&small, 0, &options)));
+    // Sizes and memory: a ruled call above a (lowered) size budget, cities too many for the
+    // address space, and an explanation asked of a custom scorer.
+    let ruled = parse_dataset(&call_json(r#", "min_score": 0.1"#), "x").unwrap();
+    out.push(err(Pairing::builder(&ruled).size_budget(1).build()));
+    out.push(err(citypair::synthetic::try_call(1 << 60, 1 << 60, 1)));
+    let by_size = |a: &City, b: &City| {
+        let (x, y) = (a.population() as f64, b.population() as f64);
+        x.min(y) / x.max(y)
+    };
+    out.push(err(Pairing::builder(&small)
+        .scorer(by_size)
+        .build()
+        .unwrap()
+        .explain("lyon", "recife")));
     out.push(err(candidates::pair(
         &small,
         4,
@@ -460,11 +483,17 @@ fn the_fields_say_what_the_messages_say() {
             _ => None,
         })
         .collect();
-    assert!(unsupported.contains(&&Unsupported::CandidateRules));
     assert!(unsupported.contains(&&Unsupported::StableQuotas));
-    assert!(unsupported.iter().any(|u| matches!(
-        u,
-        Unsupported::CandidateCapacity { id, capacity: 2, .. } if id == "lyon"
+    // What candidate mode does not apply, with the city that needs the dense mode.
+    assert!(errors.iter().any(|e| matches!(
+        e,
+        Error::CandidateMode {
+            reason: DenseOnly::Rules
+        }
+    )));
+    assert!(errors.iter().any(|e| matches!(
+        e,
+        Error::CandidateMode { reason: DenseOnly::Capacity { id, capacity: 2, .. } } if id == "lyon"
     )));
 }
 

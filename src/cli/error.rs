@@ -108,16 +108,6 @@ fn describe(e: &Error, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             _ => write!(f, "{e}"),
         },
         Error::Unsupported { what, .. } => match what {
-            Unsupported::CandidateRules => write!(
-                f,
-                "--candidates: candidate mode does not apply programme rules (min_score, \
-                 forbidden, locked, quotas); {WITHOUT_CANDIDATES}"
-            ),
-            Unsupported::CandidateCapacity { id, capacity, .. } => write!(
-                f,
-                "--candidates: city \"{id}\" has capacity {capacity}: candidate mode pairs each \
-                 city at most once; {WITHOUT_CANDIDATES}"
-            ),
             Unsupported::StableQuotas => f.write_str(
                 "call, field \"quotas\": a stable pairing is not defined under quotas (a quota \
                  can force a pair that both cities would leave); use --objective sum or maxmin, \
