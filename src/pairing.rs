@@ -482,7 +482,7 @@ enum Engine {
 /// assert!((sparse.total_score - dense.total_score).abs() <= 1e-9 * dense.total_score);
 /// // A scorer of your own (dense mode): here, challenge profiles alone.
 /// let cosine = |a: &citypair::City, b: &citypair::City| {
-///     let (x, y) = (a.challenges.values(), b.challenges.values());
+///     let (x, y) = (a.challenges().values(), b.challenges().values());
 ///     let dot: f64 = x.iter().zip(y).map(|(p, q)| p * q).sum();
 ///     let norm = |v: &[f64]| v.iter().map(|p| p * p).sum::<f64>().sqrt();
 ///     if dot == 0.0 { 0.0 } else { (dot / (norm(x) * norm(y))).clamp(0.0, 1.0) }

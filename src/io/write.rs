@@ -29,7 +29,7 @@ pub fn dataset_json(dataset: &Dataset) -> Value {
 /// use citypair::{io, synthetic};
 /// let call = synthetic::call(30, 20, 7);
 /// let mut out = Vec::new();
-/// io::write_dataset_json(&call.call, call.cities.iter().cloned(), &mut out)?;
+/// io::write_dataset_json(call.call(), call.cities().iter().cloned(), &mut out)?;
 /// assert_eq!(out, io::dataset_json(&call).to_string().into_bytes());
 /// # Ok::<(), std::io::Error>(())
 /// ```
