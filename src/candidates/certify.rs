@@ -23,6 +23,7 @@ const SCREEN_COVER_LIMIT: f64 = 1e6;
 /// pool; the result is the same.
 ///
 /// ```
+/// # #[cfg(feature = "serde")] {
 /// use citypair::candidates::{pair, verify_certificate, CandidateOptions};
 /// use citypair::{io, Pairing};
 ///
@@ -35,6 +36,7 @@ const SCREEN_COVER_LIMIT: f64 = 1e6;
 /// let screened = verify_certificate(certificate, (&eu, &partners), pairing.scorer(), true);
 /// assert_eq!(screened, certificate.verify(pairing.matrix()?));
 /// assert!(screened.is_ok());
+/// # }
 /// # Ok::<(), citypair::Error>(())
 /// ```
 ///

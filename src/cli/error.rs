@@ -79,9 +79,6 @@ fn flag_of(parameter: &str) -> Option<&'static str> {
     }
 }
 
-/// What this command line adds to candidate-mode refusals.
-const WITHOUT_CANDIDATES: &str = "pair this call without --candidates";
-
 /// A library error in the command line's words.
 fn describe(e: &Error, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     match e {
@@ -107,14 +104,14 @@ fn describe(e: &Error, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             },
             _ => write!(f, "{e}"),
         },
-        Error::Unsupported { what, .. } => match what {
-            Unsupported::StableQuotas => f.write_str(
-                "call, field \"quotas\": a stable pairing is not defined under quotas (a quota \
+        Error::Unsupported {
+            what: Unsupported::StableQuotas,
+            ..
+        } => f.write_str(
+            "call, field \"quotas\": a stable pairing is not defined under quotas (a quota \
                  can force a pair that both cities would leave); use --objective sum or maxmin, \
                  or remove the quotas",
-            ),
-            _ => write!(f, "{e}"),
-        },
+        ),
         _ => write!(f, "{e}"),
     }
 }
