@@ -116,14 +116,14 @@ pub fn run(family: BenchFamily, n: usize, seed: u64) -> Result<BenchRun> {
     let start = Instant::now();
     let (build_ms, solve_ms, total) = match family {
         BenchFamily::Matrix(f) => {
-            let m = synthetic::matrix(f, n, n, seed);
+            let m = synthetic::try_matrix(f, n, n, seed)?;
             let build_ms = ms(start);
             let t = Instant::now();
             let a = solve(&m, n, n, Sense::Minimize)?;
             (build_ms, ms(t), a.total())
         }
         BenchFamily::Cities => {
-            let call = synthetic::call(n, n, seed);
+            let call = synthetic::try_call(n, n, seed)?;
             let pairing = Pairing::builder(&call).dense().build()?;
             let build_ms = ms(start);
             let t = Instant::now();

@@ -225,13 +225,29 @@ impl Family {
 /// assert!(m.iter().all(|&x| x.fract() == 0.0 && (0.0..=100.0).contains(&x)));
 /// assert_eq!(m, matrix(Family::Int100, 3, 4, 1));
 /// ```
+///
+/// # Panics
+/// When the matrix cannot be allocated; [`try_matrix`] returns an error instead.
 pub fn matrix(family: Family, rows: usize, cols: usize, seed: u64) -> Vec<f64> {
+    try_matrix(family, rows, cols, seed).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`matrix`], with an [`Error::OutOfMemory`] instead of a panic (or an abort) when the
+/// `rows x cols` entries cannot be allocated (`citypair bench` uses it).
+///
+/// # Errors
+/// [`Error::OutOfMemory`] ([`Buffer::CostMatrix`]).
+pub fn try_matrix(family: Family, rows: usize, cols: usize, seed: u64) -> Result<Vec<f64>> {
+    let mut out = rows
+        .checked_mul(cols)
+        .and_then(crate::memory::with_capacity)
+        .ok_or_else(|| Error::out_of_memory(Buffer::CostMatrix, rows, cols, size_of::<f64>()))?;
     let mut rng = StdRng::seed_from_u64(seed);
     match family {
-        Family::Uniform => (0..rows * cols).map(|_| rng.gen::<f64>()).collect(),
-        Family::Int100 => (0..rows * cols)
-            .map(|_| f64::from(rng.gen_range(0u32..=100)))
-            .collect(),
+        Family::Uniform => out.extend((0..rows * cols).map(|_| rng.gen::<f64>())),
+        Family::Int100 => {
+            out.extend((0..rows * cols).map(|_| f64::from(rng.gen_range(0u32..=100))));
+        }
         Family::Geo => {
             let mut pts = |k: usize| -> Vec<(f64, f64)> {
                 (0..k)
@@ -239,9 +255,10 @@ pub fn matrix(family: Family, rows: usize, cols: usize, seed: u64) -> Vec<f64> {
                     .collect()
             };
             let (a, b) = (pts(rows), pts(cols));
-            a.iter()
-                .flat_map(|p| b.iter().map(move |q| (p.0 - q.0).hypot(p.1 - q.1)))
-                .collect()
+            out.extend(
+                a.iter()
+                    .flat_map(|p| b.iter().map(move |q| (p.0 - q.0).hypot(p.1 - q.1))),
+            );
         }
         Family::Profile => {
             let mut profiles = |k: usize| -> Vec<[f64; Theme::COUNT]> {
@@ -263,12 +280,11 @@ pub fn matrix(family: Family, rows: usize, cols: usize, seed: u64) -> Vec<f64> {
                     .collect()
             };
             let (a, b) = (profiles(rows), profiles(cols));
-            a.iter()
-                .flat_map(|p| {
-                    b.iter()
-                        .map(move |q| 1.0 - p.iter().zip(q).map(|(x, y)| x * y).sum::<f64>())
-                })
-                .collect()
+            out.extend(a.iter().flat_map(|p| {
+                b.iter()
+                    .map(move |q| 1.0 - p.iter().zip(q).map(|(x, y)| x * y).sum::<f64>())
+            }));
         }
     }
+    Ok(out)
 }

@@ -19,14 +19,16 @@
 #[cfg(feature = "rayon")]
 use rayon::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::error::{Buffer, Error, Result};
+use crate::memory::try_collect;
 
 /// The unique stable pairing of a `rows x cols` score matrix (row-major, higher is better),
 /// as the column of each row (`None` when the row stays unpaired). Infinite scores mark
 /// forbidden pairs, which are never used.
 ///
 /// # Errors
-/// [`Error::MatrixShape`] when `scores.len() != rows * cols`; [`Error::NaN`] for a NaN score.
+/// [`Error::MatrixShape`] when `scores.len() != rows * cols`; [`Error::NaN`] for a NaN score;
+/// [`Error::OutOfMemory`] when the rows' preference lists (4 bytes per pair) cannot be allocated.
 ///
 /// # Examples
 /// ```
@@ -56,17 +58,21 @@ pub fn stable_pairing(scores: &[f64], rows: usize, cols: usize) -> Result<Vec<Op
         return Ok(vec![None; rows]);
     }
     // Each row's acceptable columns, best first (score descending, then column index).
+    // Allocated fallibly: together they hold 4 bytes per pair.
     let row_prefs = |row: &[f64]| {
-        let mut idx: Vec<u32> = (0..cols as u32)
-            .filter(|&j| row[j as usize].is_finite())
-            .collect();
+        let mut idx: Vec<u32> = try_collect(
+            cols,
+            (0..cols as u32).filter(|&j| row[j as usize].is_finite()),
+        )?;
         idx.sort_unstable_by(|&a, &b| row[b as usize].total_cmp(&row[a as usize]).then(a.cmp(&b)));
-        idx
+        Some(idx)
     };
     #[cfg(feature = "rayon")]
-    let prefs: Vec<Vec<u32>> = scores.par_chunks_exact(cols).map(row_prefs).collect();
+    let prefs: Option<Vec<Vec<u32>>> = scores.par_chunks_exact(cols).map(row_prefs).collect();
     #[cfg(not(feature = "rayon"))]
-    let prefs: Vec<Vec<u32>> = scores.chunks_exact(cols).map(row_prefs).collect();
+    let prefs: Option<Vec<Vec<u32>>> = scores.chunks_exact(cols).map(row_prefs).collect();
+    let prefs = prefs
+        .ok_or_else(|| Error::out_of_memory(Buffer::SolverWork, rows, cols, size_of::<u32>()))?;
     let mut next = vec![0usize; rows];
     let mut holder: Vec<Option<usize>> = vec![None; cols];
     let mut row_mate: Vec<Option<usize>> = vec![None; rows];
