@@ -6,38 +6,15 @@
 //! The script needs `python3` with numpy (`.ci/run` installs it). Without them this test fails,
 //! unless `CITYPAIR_SKIP_PYTHON=1` says to skip it.
 
-use std::path::PathBuf;
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
+
+mod common;
+use common::TempFile;
 
 use serde_json::{json, Value};
 
 const BIN: &str = env!("CARGO_BIN_EXE_citypair");
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/check_certificate.py");
-
-/// A file in the temporary directory, removed on drop.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(name: &str, contents: &str) -> TempFile {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path =
-            std::env::temp_dir().join(format!("citypair-cert-{}-{n}-{name}", std::process::id()));
-        std::fs::write(&path, contents).unwrap();
-        TempFile(path)
-    }
-
-    fn path(&self) -> &str {
-        self.0.to_str().unwrap()
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
 
 /// Runs the binary; expects exit 0 and returns stdout.
 fn run(args: &[&str]) -> String {

@@ -2,9 +2,10 @@
 //! thread counts and input order, error messages and exit codes.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
+
+mod common;
+use common::TempFile;
 
 use serde_json::Value;
 
@@ -64,30 +65,6 @@ fn fails(args: &[&str]) -> String {
     assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
     assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
     out.stderr
-}
-
-/// A file under the temp directory, removed when dropped.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(name: &str, contents: &str) -> TempFile {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path =
-            std::env::temp_dir().join(format!("citypair-cli-{}-{n}-{name}", std::process::id()));
-        std::fs::write(&path, contents).unwrap();
-        TempFile(path)
-    }
-
-    fn path(&self) -> &str {
-        self.0.to_str().unwrap()
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 /// The JSON with the timing fields removed, at any depth.

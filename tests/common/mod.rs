@@ -412,3 +412,33 @@ pub fn with_rules(ds: &citypair::model::Dataset, seed: u64) -> Option<citypair::
     let call = call.into_builder().rules(rules).build().unwrap();
     Some(citypair::Dataset::new(call, cities).unwrap())
 }
+
+/// A file in the temporary directory, removed when dropped; `tag` keeps the test binaries'
+/// files apart.
+pub struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    /// Writes `contents` to a new file whose name ends in `name`.
+    pub fn new(name: &str, contents: &str) -> TempFile {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let exe = std::env::current_exe().unwrap();
+        let tag = exe.file_stem().and_then(|s| s.to_str()).unwrap_or("test");
+        let path =
+            std::env::temp_dir().join(format!("citypair-{tag}-{}-{n}-{name}", std::process::id()));
+        std::fs::write(&path, contents).unwrap();
+        TempFile(path)
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
