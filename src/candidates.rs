@@ -103,6 +103,7 @@ use serde::Serialize;
 use crate::certificate::Certificate;
 use crate::eligibility::Side as CitySide;
 use crate::error::{Error, Result};
+use crate::fairness::{self, Standing};
 use crate::model::{City, Dataset, Theme};
 use crate::pairing::{assemble, eligible, plain_reason, Objective, Solution, Timings, Unmatched};
 use crate::rules::Compiled;
@@ -357,9 +358,10 @@ pub fn pair(dataset: &Dataset, k: usize, options: &CandidateOptions) -> Result<S
     Ok(solution)
 }
 
-/// Blocking pairs of a one-to-one pairing, counted over all pairs with exact scores: `(i, j)`
-/// blocks when both are unpaired or score each other strictly above their partners. A paired
-/// city whose partner is its best counterpart wants no one, so its row is skipped.
+/// Blocking pairs of a one-to-one pairing, counted over all pairs with exact scores
+/// ([`crate::fairness::blocking_pairs`]): `(i, j)` blocks when both are unpaired or score each
+/// other strictly above their partners. A paired city whose partner is its best counterpart
+/// wants no one ([`Standing::Closed`]), so its row is skipped.
 fn blocking_pairs(
     (prep_eu, prep_p): (&[PreparedCity], &[PreparedCity]),
     scorer: &WeightedScorer,
@@ -367,40 +369,31 @@ fn blocking_pairs(
     col_mate: &[Option<usize>],
     parallel: bool,
 ) -> usize {
-    let current = |mate: Option<usize>, score: &dyn Fn(usize) -> f64| mate.map(score);
-    let row_now: Vec<Option<f64>> = found
+    let exact = |i: usize, j: usize| scorer.score_prepared(&prep_eu[i], &prep_p[j]);
+    let rows: Vec<Standing> = found
         .assignment
         .iter()
         .enumerate()
-        .map(|(i, &m)| current(m, &|j| scorer.score_prepared(&prep_eu[i], &prep_p[j])))
+        .map(
+            |(i, &m)| match (m.map(|j| exact(i, j)), found.best_partner[i]) {
+                (Some(now), Some((_, best))) if best <= now => Standing::Closed,
+                (Some(now), _) => Standing::Full(now),
+                (None, _) => Standing::Open,
+            },
+        )
         .collect();
-    let col_now: Vec<Option<f64>> = col_mate
+    let cols: Vec<Standing> = col_mate
         .iter()
         .enumerate()
-        .map(|(j, &m)| current(m, &|i| scorer.score_prepared(&prep_eu[i], &prep_p[j])))
+        .map(|(j, &m)| m.map_or(Standing::Open, |i| Standing::Full(exact(i, j))))
         .collect();
-    let row = |i: usize| -> usize {
-        let now = row_now[i];
-        if let (Some(now), Some((_, best))) = (now, found.best_partner[i]) {
-            if best <= now {
-                return 0;
-            }
-        }
-        (0..prep_p.len())
-            .filter(|&j| found.assignment[i] != Some(j))
-            .filter(|&j| {
-                let s = scorer.score_prepared(&prep_eu[i], &prep_p[j]);
-                now.is_none_or(|c| s > c) && col_now[j].is_none_or(|c| s > c)
-            })
-            .count()
-    };
-    #[cfg(feature = "rayon")]
-    if parallel {
-        return (0..prep_eu.len()).into_par_iter().map(row).sum();
-    }
-    #[cfg(not(feature = "rayon"))]
-    let _ = parallel;
-    (0..prep_eu.len()).map(row).sum()
+    fairness::blocking_pairs(
+        &rows,
+        &cols,
+        exact,
+        |i, j| found.assignment[i] != Some(j),
+        parallel,
+    )
 }
 
 /// The exact maximum-total pairing of `eu` (rows) with `partners` (columns) under `scorer`,

@@ -25,7 +25,7 @@ use serde::Serialize;
 use crate::certificate::{Certificate, MaxMinCertificate, Scores, Violation};
 use crate::eligibility::{classify, Eligibility, Exclusion, Side};
 use crate::error::{Error, Result};
-use crate::fairness::{blocking_pairs_of, gini, group_figures, Fairness, Standing, WorstOff};
+use crate::fairness::{blocking_pairs, gini, group_figures, Fairness, Standing, WorstOff};
 use crate::matrix::ScoreMatrix;
 use crate::model::{Call, City, Dataset};
 use crate::rules::{self, Compiled};
@@ -1028,9 +1028,13 @@ impl<'a> Pairing<'a> {
                 standing(rules.col_cap[j], &mut free, locked)
             })
             .collect();
-        blocking_pairs_of(scores, c, &rows, &cols, |i, j| {
-            !row_pairs[i].contains(&j) && rules.allows(i, j, scores[i * c + j])
-        })
+        blocking_pairs(
+            &rows,
+            &cols,
+            |i, j| scores[i * c + j],
+            |i, j| !row_pairs[i].contains(&j) && rules.allows(i, j, scores[i * c + j]),
+            false,
+        )
     }
 
     /// Why each unpaired eligible city is unpaired.
