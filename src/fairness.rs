@@ -50,30 +50,6 @@ pub struct GroupFigures {
     pub min_score: Option<f64>,
 }
 
-/// The partner regions IUC worked in, in reporting order.
-pub const PARTNER_REGIONS: [&str; 5] = [
-    "Latin America and Caribbean",
-    "North America",
-    "India",
-    "Japan",
-    "China and the rest of Asia",
-];
-
-/// The partner region of a country, as IUC's regional components grouped them: Mexico with the
-/// United States and Canada in North America (IUC-NA), the other Latin American and Caribbean
-/// countries in IUC-LAC, India, Japan, and China with the rest of Asia (IUC Asia). Countries
-/// outside these regions are `"other"`.
-///
-/// ```
-/// use citypair::fairness::partner_region;
-/// assert_eq!(partner_region("MX"), "North America");
-/// assert_eq!(partner_region("PE"), "Latin America and Caribbean");
-/// assert_eq!(partner_region("KR"), "China and the rest of Asia");
-/// ```
-pub fn partner_region(country: &str) -> String {
-    crate::model::Regions::iuc().region_of(country).to_owned()
-}
-
 /// Figures per group: `members` lists, for every eligible city of one side, its group and the
 /// score of each of its pairs (empty when unpaired). Groups are reported in the order of their
 /// first appearance in `order` (then any others, sorted).
