@@ -113,17 +113,25 @@ pub struct Unmatched {
 }
 
 /// A Hall violator proving that no pairing of as many pairs has a lowest score above the
-/// `maxmin` threshold: using only pairs scoring strictly above it, the `cities` can reach only
-/// the `reachable` cities of the other side, and there are fewer of those.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(Serialize))]
-pub struct MaxMinWitness {
-    /// The side of `cities` (the smaller side of the call).
-    pub side: Side,
-    /// Cities that cannot all be paired above the threshold, by id.
-    pub cities: Vec<String>,
-    /// Every city of the other side they could be paired with above the threshold, by id.
-    pub reachable: Vec<String>,
+/// `maxmin` threshold: using only pairs scoring strictly above it, the `lines` (cities of the
+/// smaller side of the call, `side`, by id) can reach only the `reach` (cities of the other
+/// side, by id), and there are fewer of those. The solver's [`HallWitness`] over ids; in JSON
+/// `{"side": ..., "cities": [lines], "reachable": [reach]}`.
+pub type MaxMinWitness = HallWitness<String, Side>;
+
+#[cfg(feature = "serde")]
+impl Serialize for MaxMinWitness {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("MaxMinWitness", 3)?;
+        s.serialize_field("side", &self.side)?;
+        s.serialize_field("cities", &self.lines)?;
+        s.serialize_field("reachable", &self.reach)?;
+        s.end()
+    }
 }
 
 /// Wall-clock timings of one pairing run, in milliseconds.
@@ -694,21 +702,11 @@ impl<'a> Pairing<'a> {
                 witness = b.witness.map(|w| {
                     let eu: Vec<&City> = self.eu_cities().collect();
                     let partners: Vec<&City> = self.partner_cities().collect();
-                    let ids = |side: &[&City], k: &[usize]| -> Vec<String> {
-                        k.iter().map(|&x| side[x].id.clone()).collect()
-                    };
+                    let id = |side: &[&City], k: usize| side[k].id.clone();
                     if r <= c {
-                        MaxMinWitness {
-                            side: Side::Eu,
-                            cities: ids(&eu, &w.lines),
-                            reachable: ids(&partners, &w.reach),
-                        }
+                        w.to_ids(Side::Eu, |k| id(&eu, k), |k| id(&partners, k))
                     } else {
-                        MaxMinWitness {
-                            side: Side::Partner,
-                            cities: ids(&partners, &w.lines),
-                            reachable: ids(&eu, &w.reach),
-                        }
+                        w.to_ids(Side::Partner, |k| id(&partners, k), |k| id(&eu, k))
                     }
                 });
                 (pairs, proved, b.threshold)
@@ -900,24 +898,13 @@ impl<'a> Pairing<'a> {
                 self.matrix.get(y, x)
             }
         };
-        let other = r.max(c);
         match witness {
             None => self.matrix.as_slice().iter().all(|&s| s <= t),
-            Some(w) => {
-                let mut lines = w.lines.clone();
-                lines.sort_unstable();
-                lines.dedup();
-                let mut reach = w.reach.clone();
-                reach.sort_unstable();
-                reach.dedup();
-                lines.len() == w.lines.len()
-                    && reach.len() == w.reach.len()
-                    && reach.len() < lines.len()
-                    && lines.iter().all(|&x| x < r.min(c))
-                    && lines.iter().all(|&x| {
-                        (0..other).all(|y| score(x, y) <= t || reach.binary_search(&y).is_ok())
-                    })
-            }
+            // Usable: not at or below the threshold (a NaN score counts as usable).
+            Some(w) => w.holds(r.min(c), r.max(c), |x, y| {
+                let s = score(x, y);
+                s > t || s.is_nan()
+            }),
         }
     }
 

@@ -20,6 +20,7 @@
 
 use super::cost::{Cost, Work};
 use super::matching::{hall_violator, maximum_matching, BitGraph, Matching};
+use super::witness::HallWitness;
 use super::{check_entries, solve, transpose, Assignment, Sense};
 use crate::error::{Error, Result};
 
@@ -36,16 +37,6 @@ pub struct Bottleneck<C: Cost> {
     /// lines of the other side than there are of them (a Hall violator). `None` when the
     /// threshold is the best entry of the matrix, so no stricter threshold exists.
     pub witness: Option<HallWitness>,
-}
-
-/// A set of lines that cannot all be assigned: `lines` (of the smaller side) can only use
-/// `reach` (of the other side), and `reach.len() < lines.len()`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HallWitness {
-    /// The lines of the smaller side (row indices, or column indices for a tall matrix).
-    pub lines: Vec<usize>,
-    /// Every line of the other side they can use.
-    pub reach: Vec<usize>,
 }
 
 /// Solves the bottleneck assignment problem (see the module documentation).
@@ -193,7 +184,7 @@ pub fn solve_bottleneck<C: Cost>(
     let mut mate = infeasible;
     let witness = if maximum_matching(&graph, &mut mate) < n {
         let (lines, reach) = hall_violator(&graph, &mate);
-        Some(HallWitness { lines, reach })
+        Some(HallWitness::new(lines, reach))
     } else {
         None
     };

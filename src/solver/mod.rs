@@ -44,15 +44,17 @@ pub(crate) mod lap;
 mod matching;
 mod sparse;
 mod stable;
+mod witness;
 
-pub use bottleneck::{solve_bottleneck, Bottleneck, HallWitness};
+pub use bottleneck::{solve_bottleneck, Bottleneck};
 pub use sparse::{solve_sparse, solve_sparse_warm, SparseAssignment, SparseMatrix};
 pub use stable::stable_pairing;
+pub use witness::HallWitness;
 
 pub use cost::{Cost, Work};
 
 use crate::error::{Error, Result};
-use lap::{Stop, Witness, NONE};
+use lap::{Stop, NONE};
 
 /// Whether to minimise costs or maximise scores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -499,7 +501,7 @@ fn transpose<C: Cost>(c: &[C], rows: usize, cols: usize) -> Vec<C> {
 }
 
 /// Describes a Hall-type witness in the caller's orientation.
-fn infeasible(w: &Witness, row: &str, col: &str) -> Error {
+fn infeasible(w: &HallWitness, row: &str, col: &str) -> Error {
     let list = |v: &[usize]| {
         let shown: Vec<String> = v.iter().take(10).map(ToString::to_string).collect();
         let more = if v.len() > 10 {
@@ -512,10 +514,10 @@ fn infeasible(w: &Witness, row: &str, col: &str) -> Error {
     Error::Infeasible {
         reason: format!(
             "the {} {row}s {} can only be assigned to the {} {col}s {}",
-            w.rows.len(),
-            list(&w.rows),
-            w.cols.len(),
-            list(&w.cols)
+            w.lines.len(),
+            list(&w.lines),
+            w.reach.len(),
+            list(&w.reach)
         ),
     }
 }
