@@ -105,7 +105,9 @@ use crate::eligibility::Side as CitySide;
 use crate::error::{Error, Result};
 use crate::fairness::{self, Standing};
 use crate::model::{City, Dataset, Theme};
-use crate::pairing::{assemble, eligible, plain_reason, Objective, Solution, Timings, Unmatched};
+use crate::pairing::{
+    assemble, eligible, plain_reason, unmatched_cities, Objective, Solution, Timings,
+};
 use crate::rules::Compiled;
 use crate::scoring::{PreparedCity, WeightedScorer};
 use crate::solver::{solve_sparse, solve_sparse_warm, Sense, SparseAssignment, SparseMatrix, Work};
@@ -294,43 +296,15 @@ pub fn pair(dataset: &Dataset, k: usize, options: &CandidateOptions) -> Result<S
         blocking,
     );
     let sizes = (eu.len(), partners.len());
-    let mut unmatched = Vec::new();
-    for (side, mine, other, mate, best, holder) in [
-        (
-            CitySide::Eu,
-            &eu,
-            &partners,
-            &found.assignment,
-            &found.best_partner,
-            &col_mate,
-        ),
-        (
-            CitySide::Partner,
-            &partners,
-            &eu,
-            &col_mate,
-            &found.best_eu,
-            &found.assignment,
-        ),
-    ] {
-        for (x, m) in mate.iter().enumerate() {
-            if m.is_some() {
-                continue;
-            }
-            let best = best[x].map(|(y, s)| {
-                (
-                    other[y].id.as_str(),
-                    s,
-                    holder[y].map(|z| mine[z].id.as_str()),
-                )
-            });
-            unmatched.push(Unmatched {
-                id: mine[x].id.clone(),
-                side,
-                reason: plain_reason(Objective::Sum, side, sizes, best),
-            });
-        }
-    }
+    let unmatched = unmatched_cities(
+        (&eu, &partners),
+        (&found.assignment, &col_mate),
+        |side, k| match side {
+            CitySide::Eu => found.best_partner[k],
+            CitySide::Partner => found.best_eu[k],
+        },
+        |side, _, best| plain_reason(Objective::Sum, side, sizes, best),
+    );
     solution.unmatched = unmatched;
     solution.excluded = sides.excluded;
     // The certificate: the sparse solver's potentials (priced against every pair), checked

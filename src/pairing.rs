@@ -1081,65 +1081,62 @@ impl<'a> Pairing<'a> {
             }
             plain_reason(objective, side, (ne, np), best)
         };
-        // One side's unpaired cities: `mine` are that side's cities, `mate_of_mine` /
-        // `mate_of_other` the two sides' partners, `score(k, l)` the score of my k with their l
-        // and `open(k, l)` whether the rules allow that pair.
-        let side_unmatched = |side: Side,
-                              mine: &[&City],
-                              other: &[&City],
-                              mate_of_mine: &[Option<usize>],
-                              mate_of_other: &[Option<usize>],
-                              score: &dyn Fn(usize, usize) -> f64,
-                              open: &dyn Fn(usize, usize) -> bool| {
-            mate_of_mine
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| m.is_none())
-                .map(|(k, _)| {
-                    // The best allowed counterpart, lowest index among ties.
-                    let best = (0..other.len())
-                        .filter(|&l| open(k, l))
-                        .map(|l| (l, score(k, l)))
-                        .fold(None::<(usize, f64)>, |b, (l, s)| match b {
-                            Some((_, bs)) if bs >= s => b,
-                            _ => Some((l, s)),
-                        })
-                        .map(|(l, s)| {
-                            (
-                                other[l].id.as_str(),
-                                s,
-                                mate_of_other[l].map(|x| mine[x].id.as_str()),
-                            )
-                        });
-                    Unmatched {
-                        id: mine[k].id.clone(),
-                        side,
-                        reason: why(side, k, best),
-                    }
+        // The best allowed counterpart, lowest index among ties.
+        let best = |side: Side, k: usize| {
+            let other = match side {
+                Side::Eu => partners.len(),
+                Side::Partner => eu.len(),
+            };
+            (0..other)
+                .filter_map(|l| {
+                    let (i, j) = match side {
+                        Side::Eu => (k, l),
+                        Side::Partner => (l, k),
+                    };
+                    let s = scores[i * c + j];
+                    rules.allows(i, j, s).then_some((l, s))
                 })
-                .collect::<Vec<_>>()
+                .fold(None::<(usize, f64)>, |b, (l, s)| match b {
+                    Some((_, bs)) if bs >= s => b,
+                    _ => Some((l, s)),
+                })
         };
-        let open = |i: usize, j: usize| rules.allows(i, j, scores[i * c + j]);
-        let mut out = side_unmatched(
-            Side::Eu,
-            eu,
-            partners,
-            rows,
-            cols,
-            &|i, j| scores[i * c + j],
-            &open,
-        );
-        out.extend(side_unmatched(
-            Side::Partner,
-            partners,
-            eu,
-            cols,
-            rows,
-            &|j, i| scores[i * c + j],
-            &|j, i| open(i, j),
-        ));
-        out
+        unmatched_cities((eu, partners), (rows, cols), best, why)
     }
+}
+
+/// The unpaired cities of both sides (EU side first, each side by index) and why:
+/// `row_mate` / `col_mate` give each city's partner (its first, under capacities),
+/// `best(side, k)` the best counterpart `(index, score)` of unpaired city `k` of `side`, and
+/// `why(side, k, best)` the reason, given that counterpart as `(id, score, the id of the city
+/// holding it)`. The one builder of unmatched reasons, dense and in candidate mode.
+pub(crate) fn unmatched_cities(
+    (eu, partners): (&[&City], &[&City]),
+    (row_mate, col_mate): (&[Option<usize>], &[Option<usize>]),
+    best: impl Fn(Side, usize) -> Option<(usize, f64)>,
+    why: impl Fn(Side, usize, Option<(&str, f64, Option<&str>)>) -> String,
+) -> Vec<Unmatched> {
+    let mut out = Vec::new();
+    for (side, mine, other, mate_of_mine, mate_of_other) in [
+        (Side::Eu, eu, partners, row_mate, col_mate),
+        (Side::Partner, partners, eu, col_mate, row_mate),
+    ] {
+        for (k, _) in mate_of_mine.iter().enumerate().filter(|(_, m)| m.is_none()) {
+            let best = best(side, k).map(|(l, s)| {
+                (
+                    other[l].id.as_str(),
+                    s,
+                    mate_of_other[l].map(|x| mine[x].id.as_str()),
+                )
+            });
+            out.push(Unmatched {
+                id: mine[k].id.clone(),
+                side,
+                reason: why(side, k, best),
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]
