@@ -454,13 +454,7 @@ pub fn solve(
     }
     let par = options.parallel;
     let clock = Instant::now();
-    let weights = scorer.weights();
-    let sum = weights.challenges + weights.expertise + weights.size;
-    let w = [
-        weights.challenges / sum,
-        weights.expertise / sum,
-        weights.size / sum,
-    ];
+    let w = scorer.normalised_weights();
     let eu_side = Side::new(eu, w, par);
     let p_side = Side::new(partners, w, par);
     let ws = w[2] as f32;

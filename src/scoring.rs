@@ -215,6 +215,12 @@ impl WeightedScorer {
         self.weights
     }
 
+    /// The weights normalised by their sum, `[w̄_c, w̄_e, w̄_s]`: the factors of the score's
+    /// three components (see the [module docs](self)).
+    pub fn normalised_weights(&self) -> [f64; 3] {
+        self.normalised
+    }
+
     /// The score of two prepared cities; bit-identical to [`Scorer::score`] on the cities they
     /// were prepared from.
     #[inline]
