@@ -33,6 +33,8 @@ use crate::scoring::{Explanation, ThemeContribution, WeightedScorer};
 use crate::solver::flow::{Lex, PairingDuals};
 use crate::solver::{solve, solve_bottleneck, stable_pairing, Assignment, HallWitness, Sense};
 
+pub(crate) mod candidates;
+
 /// How many strongest themes each pair lists.
 pub(crate) const SHARED_THEMES: usize = 3;
 

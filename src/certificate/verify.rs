@@ -231,41 +231,38 @@ impl Certificate {
                 return malformed(what, expected, found);
             }
         }
-        let pairs = self.pairs.iter().map(|p| (p.eu, p.partner));
-        for (what, list) in [
+        // Row indices against `r`, then column indices against `c`: of the listed, forbidden
+        // and locked pairs, in that order.
+        let pairs: Vec<(usize, usize)> = self.pairs.iter().map(|p| (p.eu, p.partner)).collect();
+        let row: fn(&(usize, usize)) -> usize = |p| p.0;
+        let col: fn(&(usize, usize)) -> usize = |p| p.1;
+        for (bound, index, names) in [
             (
-                "a pair's EU city (row index)",
-                pairs.clone().map(|p| p.0).collect::<Vec<_>>(),
+                r,
+                row,
+                [
+                    "a pair's EU city (row index)",
+                    "a forbidden pair's EU city",
+                    "a locked pair's EU city",
+                ],
             ),
             (
-                "a forbidden pair's EU city",
-                self.forbidden.iter().map(|p| p.0).collect(),
-            ),
-            (
-                "a locked pair's EU city",
-                self.locked.iter().map(|p| p.0).collect(),
-            ),
-        ] {
-            if let Some(&x) = list.iter().find(|&&x| x >= r) {
-                return malformed(what, r, x);
-            }
-        }
-        for (what, list) in [
-            (
-                "a pair's partner city (column index)",
-                pairs.map(|p| p.1).collect::<Vec<_>>(),
-            ),
-            (
-                "a forbidden pair's partner city",
-                self.forbidden.iter().map(|p| p.1).collect(),
-            ),
-            (
-                "a locked pair's partner city",
-                self.locked.iter().map(|p| p.1).collect(),
+                c,
+                col,
+                [
+                    "a pair's partner city (column index)",
+                    "a forbidden pair's partner city",
+                    "a locked pair's partner city",
+                ],
             ),
         ] {
-            if let Some(&x) = list.iter().find(|&&x| x >= c) {
-                return malformed(what, c, x);
+            for (what, list) in names
+                .into_iter()
+                .zip([&pairs, &self.forbidden, &self.locked])
+            {
+                if let Some(x) = list.iter().map(index).find(|&x| x >= bound) {
+                    return malformed(what, bound, x);
+                }
             }
         }
         Ok(())
@@ -277,15 +274,7 @@ impl Certificate {
         let mut cols = self.partner_capacity.clone();
         let mut locked = self.locked.clone();
         locked.sort_unstable();
-        if let Some(w) = locked.windows(2).find(|w| w[0] == w[1]) {
-            let (i, j) = w[0];
-            return Err(Violation::NotAllowed {
-                eu: self.eu[i].clone(),
-                partner: self.partners[j].clone(),
-                score: f64::NAN,
-                rule: PairRule::Repeated,
-            });
-        }
+        self.no_repeats(&locked, |_, _| f64::NAN)?;
         for &(i, j) in &locked {
             for (side, places, caps, ids, k) in [
                 (Side::Eu, &mut rows, &self.eu_capacity, &self.eu, i),
@@ -388,15 +377,7 @@ impl Certificate {
             col_pairs[j] += 1;
         }
         seen.sort_unstable();
-        if let Some(w) = seen.windows(2).find(|w| w[0] == w[1]) {
-            let (i, j) = w[0];
-            return Err(Violation::NotAllowed {
-                eu: self.eu[i].clone(),
-                partner: self.partners[j].clone(),
-                score: scores.score(i, j),
-                rule: PairRule::Repeated,
-            });
-        }
+        self.no_repeats(&seen, |i, j| scores.score(i, j))?;
         for (side, ids, caps, places, pairs) in [
             (
                 Side::Eu,
@@ -442,6 +423,25 @@ impl Certificate {
             }
         }
         Ok((row_pairs, col_pairs))
+    }
+
+    /// [`PairRule::Repeated`] for the first pair listed twice in `sorted`, reported with
+    /// `score(i, j)`.
+    fn no_repeats(
+        &self,
+        sorted: &[(usize, usize)],
+        score: impl Fn(usize, usize) -> f64,
+    ) -> Result<(), Violation> {
+        if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+            let (i, j) = w[0];
+            return Err(Violation::NotAllowed {
+                eu: self.eu[i].clone(),
+                partner: self.partners[j].clone(),
+                score: score(i, j),
+                rule: PairRule::Repeated,
+            });
+        }
+        Ok(())
     }
 
     /// The locked pairs a quota group counts.

@@ -40,6 +40,7 @@
 mod bottleneck;
 mod cost;
 pub(crate) mod flow;
+pub(crate) mod implicit;
 pub(crate) mod lap;
 mod matching;
 mod sparse;

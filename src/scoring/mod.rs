@@ -45,6 +45,8 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::model::{City, Theme, Weights};
 
+pub(crate) mod screen;
+
 /// `ln 1000`: the log-population gap at which size similarity reaches 0.
 const LN_1000: f64 = 6.907_755_278_982_137;
 
