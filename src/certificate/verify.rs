@@ -46,12 +46,31 @@ impl Certificate {
         scores: &S,
         weight: &(dyn Fn(f64) -> f64 + Sync),
     ) -> Result<(), Violation> {
-        let (r, c) = (self.eu.len(), self.partners.len());
         self.check_parts(scores)?;
         let (row_places, col_places) = self.places()?;
         let (row_y, col_y) = self.quota_terms()?;
         let (row_pairs, col_pairs) = self.check_pairs(scores, &row_places, &col_places)?;
+        let rows = self.scan_rows(scores, weight, (&row_y, &col_y));
+        let max_abs = rows.iter().map(|x| x.max_abs).fold(0.0, f64::max);
+        let tol = CONDITION_TOLERANCE * max_abs.max(1.0);
 
+        // 3. Non-negative duals.
+        self.check_signs(tol)?;
+        self.check_cover(scores, weight, &rows, (&row_y, &col_y), tol)?;
+        let bounds =
+            self.check_slackness(tol, (&row_places, &col_places), (&row_pairs, &col_pairs))?;
+        self.check_totals(scores, weight, (&row_places, &col_places), &bounds)
+    }
+
+    /// The scan over every pair (in parallel by rows on large matrices): each row's largest
+    /// `|weight(s)|` and its most violated allowed, unpaired, unlocked pair.
+    fn scan_rows<S: Scores + ?Sized>(
+        &self,
+        scores: &S,
+        weight: &(dyn Fn(f64) -> f64 + Sync),
+        (row_y, col_y): (&[f64], &[f64]),
+    ) -> Vec<RowScan> {
+        let (r, c) = (self.eu.len(), self.partners.len());
         // The scan over every pair: each row's largest |s| and its most violated allowed,
         // unpaired, unlocked pair.
         let mut skip: Vec<Vec<usize>> = vec![Vec::new(); r];
@@ -69,7 +88,7 @@ impl Certificate {
             let mut max_abs = 0.0_f64;
             let mut worst: Option<(usize, f64)> = None;
             let row_cover = self.u[i] + row_y[i];
-            for (j, (&v, &y)) in self.v.iter().zip(&col_y).enumerate() {
+            for (j, (&v, &y)) in self.v.iter().zip(col_y).enumerate() {
                 let raw = scores.score(i, j);
                 let s = weight(raw);
                 max_abs = max_abs.max(s.abs());
@@ -99,11 +118,19 @@ impl Certificate {
             let _ = c;
             (0..r).map(scan).collect()
         };
-        let max_abs = rows.iter().map(|x| x.max_abs).fold(0.0, f64::max);
-        let tol = CONDITION_TOLERANCE * max_abs.max(1.0);
+        rows
+    }
 
-        // 3. Non-negative duals.
-        self.check_signs(tol)?;
+    /// Conditions 4 and 5: every allowed, unpaired pair is covered (`rows` are the scan's) and
+    /// every paired pair is tight.
+    fn check_cover<S: Scores + ?Sized>(
+        &self,
+        scores: &S,
+        weight: &(dyn Fn(f64) -> f64 + Sync),
+        rows: &[RowScan],
+        (row_y, col_y): (&[f64], &[f64]),
+        tol: f64,
+    ) -> Result<(), Violation> {
         // 4. Every allowed, unpaired pair is covered.
         for (i, row) in rows.iter().enumerate() {
             if let Some((j, slack)) = row.worst {
@@ -132,15 +159,26 @@ impl Certificate {
                 });
             }
         }
+        Ok(())
+    }
+
+    /// Condition 6: complementary slackness of the places and the quota bounds. Returns the
+    /// quotas' unlocked pairs and bounds after locks ([`Certificate::quota_bounds`]).
+    fn check_slackness(
+        &self,
+        tol: f64,
+        (row_places, col_places): (&[usize], &[usize]),
+        (row_pairs, col_pairs): (&[usize], &[usize]),
+    ) -> Result<Vec<(usize, usize, Option<usize>)>, Violation> {
         // 6. Complementary slackness of the places and the quota bounds.
         for (side, ids, duals, places, pairs) in [
-            (Side::Eu, &self.eu, &self.u, &row_places, &row_pairs),
+            (Side::Eu, &self.eu, &self.u, row_places, row_pairs),
             (
                 Side::Partner,
                 &self.partners,
                 &self.v,
-                &col_places,
-                &col_pairs,
+                col_places,
+                col_pairs,
             ),
         ] {
             for k in 0..ids.len() {
@@ -155,7 +193,7 @@ impl Certificate {
                 }
             }
         }
-        let bounds = self.quota_bounds(&row_pairs, &col_pairs);
+        let bounds = self.quota_bounds(row_pairs, col_pairs);
         for (q, &(pairs, min, max)) in self.quotas.iter().zip(&bounds) {
             if q.y_max > tol && max != Some(pairs) {
                 return Err(Violation::QuotaSlack {
@@ -176,6 +214,17 @@ impl Certificate {
                 });
             }
         }
+        Ok(bounds)
+    }
+
+    /// Condition 7: the dual objective equals the total of the listed pairs.
+    fn check_totals<S: Scores + ?Sized>(
+        &self,
+        scores: &S,
+        weight: &(dyn Fn(f64) -> f64 + Sync),
+        (row_places, col_places): (&[usize], &[usize]),
+        bounds: &[(usize, usize, Option<usize>)],
+    ) -> Result<(), Violation> {
         // 7. The dual objective equals the total.
         let places = |duals: &[f64], places: &[usize]| -> f64 {
             duals.iter().zip(places).map(|(&d, &p)| d * p as f64).sum()
@@ -183,13 +232,13 @@ impl Certificate {
         let quota_term: f64 = self
             .quotas
             .iter()
-            .zip(&bounds)
+            .zip(bounds)
             .map(|(q, &(_, min, max))| {
                 max.map_or(0.0, |m| m as f64 * q.y_max) - min as f64 * q.y_min
             })
             .sum();
-        let dual = places(&self.u, &row_places)
-            + places(&self.v, &col_places)
+        let dual = places(&self.u, row_places)
+            + places(&self.v, col_places)
             + self.pairs.iter().map(|p| p.w).sum::<f64>()
             + quota_term;
         let primal: f64 = self

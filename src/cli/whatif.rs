@@ -41,6 +41,16 @@ pub(crate) fn command(
     args: &WhatIfArgs<'_>,
     json: bool,
 ) -> Result<String> {
+    let changes = check(objective, args)?;
+    let planner = Planner::new(pairing)?;
+    if changes {
+        return what_if(dataset, pairing, &planner, args, json);
+    }
+    ranked(dataset, pairing, &planner, args, json)
+}
+
+/// Checks the options together; whether they change the call (`--without`, `--lock`).
+fn check(objective: ObjectiveArg, args: &WhatIfArgs<'_>) -> Result<bool> {
     if objective != ObjectiveArg::Sum {
         return Err(Error::invalid(
             "--objective",
@@ -66,47 +76,66 @@ pub(crate) fn command(
         }
         _ => {}
     }
-    let planner = Planner::new(pairing)?;
-    if changes {
-        let locks: Vec<(String, String)> = args
-            .lock
-            .chunks_exact(2)
-            .map(|p| (p[0].clone(), p[1].clone()))
-            .collect();
-        let r = planner.resolve(args.without, &locks)?;
-        if json {
-            let mut value = to_value(&r.solution)?;
-            value["what_if"] = serde_json::json!({
-                "without": args.without,
-                "locked": locks.iter().map(|(a, b)| [a, b]).collect::<Vec<_>>(),
-                "baseline_total": r.diff.baseline_total,
-                "total_score": r.diff.total_score,
-                "loss": r.diff.loss,
-                "removed": r.diff.removed,
-                "added": r.diff.added,
-            });
-            return to_json(&value);
-        }
-        let mut out = pair_table(dataset, sides(pairing), &r.solution);
-        let mut what = Vec::new();
-        if !args.without.is_empty() {
-            what.push(format!("without {}", args.without.join(", ")));
-        }
-        for (a, b) in &locks {
-            what.push(format!("lock {a} - {b}"));
-        }
-        let _ = writeln!(
-            out,
-            "\nwhat if {}: total {:.4}, {:.4} below the optimum of {:.4} (re-solved warm in {:.2} ms)",
-            what.join(", "),
-            r.diff.total_score,
-            r.diff.loss,
-            r.diff.baseline_total,
-            r.resolve_ms
-        );
-        write_changes(&mut out, &r.diff);
-        return Ok(out);
+    Ok(changes)
+}
+
+/// `--without` / `--lock`: the call re-solved with the changes, and what changed.
+fn what_if(
+    dataset: &Dataset,
+    pairing: &Pairing<'_>,
+    planner: &Planner<'_, '_>,
+    args: &WhatIfArgs<'_>,
+    json: bool,
+) -> Result<String> {
+    let locks: Vec<(String, String)> = args
+        .lock
+        .chunks_exact(2)
+        .map(|p| (p[0].clone(), p[1].clone()))
+        .collect();
+    let r = planner.resolve(args.without, &locks)?;
+    if json {
+        let mut value = to_value(&r.solution)?;
+        value["what_if"] = serde_json::json!({
+            "without": args.without,
+            "locked": locks.iter().map(|(a, b)| [a, b]).collect::<Vec<_>>(),
+            "baseline_total": r.diff.baseline_total,
+            "total_score": r.diff.total_score,
+            "loss": r.diff.loss,
+            "removed": r.diff.removed,
+            "added": r.diff.added,
+        });
+        return to_json(&value);
     }
+    let mut out = pair_table(dataset, sides(pairing), &r.solution);
+    let mut what = Vec::new();
+    if !args.without.is_empty() {
+        what.push(format!("without {}", args.without.join(", ")));
+    }
+    for (a, b) in &locks {
+        what.push(format!("lock {a} - {b}"));
+    }
+    let _ = writeln!(
+        out,
+        "\nwhat if {}: total {:.4}, {:.4} below the optimum of {:.4} (re-solved warm in {:.2} ms)",
+        what.join(", "),
+        r.diff.total_score,
+        r.diff.loss,
+        r.diff.baseline_total,
+        r.resolve_ms
+    );
+    write_changes(&mut out, &r.diff);
+    Ok(out)
+}
+
+/// `--alternatives` / `--regret`: the optimum with the ranked alternatives or each pair's
+/// regret.
+fn ranked(
+    dataset: &Dataset,
+    pairing: &Pairing<'_>,
+    planner: &Planner<'_, '_>,
+    args: &WhatIfArgs<'_>,
+    json: bool,
+) -> Result<String> {
     let solution = pairing.solve(Objective::Sum)?;
     let alternatives = match args.alternatives {
         Some(k) => Some(planner.alternatives(k)?),
