@@ -36,6 +36,11 @@
 //! `n · tol` of the dense optimum, and is the dense optimum itself whenever the pairing is the
 //! same (a unique optimum gives the same pairs).
 //!
+//! The search is not tied to the scoring model: it reads the pairs only through exact scores and
+//! a conservative fast screen, and lives in the solver (`solver::implicit`); the screen of the
+//! default model lives next to that model (`scoring::screen`), and [`pair`] assembles the
+//! [`Solution`](crate::Solution) in `pairing` as the dense mode does.
+//!
 //! # Exact scores
 //!
 //! Every score kept or reported is computed by [`WeightedScorer::score_prepared`], the function

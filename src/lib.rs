@@ -12,15 +12,15 @@
 //! | input | [`io`] | reads a call and its cities (JSON, feature `serde`) or a raw matrix, writes a dataset as JSON, with errors that name the city, field, line or file |
 //! | data | [`model`] | themes, challenge profiles, cities, calls, dates |
 //! | eligibility | [`eligibility`] | EU membership on the call's date, partner countries, population threshold |
-//! | scoring | [`scoring`] | challenge similarity, expertise complementarity and size similarity, each explainable |
+//! | scoring | [`scoring`] | challenge similarity, expertise complementarity and size similarity, each explainable; the single-precision screen of candidate mode, next to the model it mirrors |
 //! | matrix | [`matrix`] | the score matrix, built in parallel (feature `rayon`), bit-identical to the sequential build |
-//! | solver | [`solver`] | our own exact shortest-augmenting-path (Jonker-Volgenant) assignment solver, and the bottleneck objective |
+//! | solver | [`solver`] | our own exact shortest-augmenting-path (Jonker-Volgenant) assignment solver, dense and sparse, the bottleneck objective, Hall witnesses of infeasibility, and the exact search over a matrix that is never stored (candidate mode's engine) |
 //! | rules | [`rules`] | programme rules: minimum score, forbidden and locked pairs, quotas, capacities; solved exactly as a min-cost circulation |
-//! | pairing | [`pairing`] | objectives `sum`, `maxmin` and `stable`, unmatched cities and why, what-ifs |
+//! | pairing | [`pairing`] | objectives `sum`, `maxmin` and `stable`, and the assembled solution (dense or candidate mode): pairs, unmatched cities and why, fairness figures, proofs |
 //! | certificate | [`certificate`] | the LP dual every `sum` result carries, and a check of it that anyone can run |
-//! | candidates | [`candidates`] | candidate mode: each city's K best counterparts, a sparse solve, pricing against every pair until the optimum is certified |
+//! | candidates | [`candidates`] | candidate mode's API: each city's K best counterparts, a sparse solve, pricing against every pair until the optimum is certified |
 //! | what-ifs | [`whatif`] | warm re-solves after a withdrawal or a lock, the K best pairings (Murty), regrets |
-//! | fairness | [`fairness`] | lowest and mean score, Gini, blocking pairs, worst-off pair |
+//! | fairness | [`fairness`] | lowest and mean score, Gini, blocking pairs (one count for every mode), worst-off pair, figures per country and region |
 //! | bench | [`mod@bench`] | timed runs on generated instances (`citypair bench`), peak memory |
 //! | synthetic | [`synthetic`] | seeded generators of realistic calls and cost matrices, for benchmarks and tests |
 //! | testing | `testing` (feature `testing`) | proptest strategies and the fairness properties as checking functions |
