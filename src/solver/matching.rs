@@ -261,31 +261,14 @@ fn augment_along_layers(
 /// paths, and the columns they reach. Every reached column is matched to a reached row, so
 /// there are fewer columns than rows: a Hall violator.
 pub(crate) fn hall_violator(g: &BitGraph, mate: &Matching) -> (Vec<usize>, Vec<usize>) {
-    let mut seen_rows = vec![false; g.n];
-    let mut seen_cols = vec![0u64; g.words];
-    let mut queue: Vec<usize> = (0..g.n).filter(|&i| mate.left[i] == NONE).collect();
-    for &i in &queue {
-        seen_rows[i] = true;
-    }
-    let mut head = 0;
-    while head < queue.len() {
-        let i = queue[head];
-        head += 1;
-        for (w, (&a, s)) in g.row(i).iter().zip(seen_cols.iter_mut()).enumerate() {
-            let fresh = a & !*s;
-            *s |= fresh;
-            for j in bits(fresh, w) {
-                let k = mate.right[j];
-                if k != NONE && !seen_rows[k] {
-                    seen_rows[k] = true;
-                    queue.push(k);
-                }
-            }
-        }
-    }
-    let rows = (0..g.n).filter(|&i| seen_rows[i]).collect();
+    // The layering of a phase reaches exactly these rows (a distance) and columns (seen).
+    let mut dist = vec![NONE; g.n];
+    let mut queue = Vec::with_capacity(g.n);
+    let mut seen = vec![0u64; g.words];
+    layer(g, mate, &mut dist, &mut queue, &mut seen);
+    let rows = (0..g.n).filter(|&i| dist[i] != NONE).collect();
     let cols = (0..g.m)
-        .filter(|&j| seen_cols[j / 64] >> (j % 64) & 1 == 1)
+        .filter(|&j| seen[j / 64] >> (j % 64) & 1 == 1)
         .collect();
     (rows, cols)
 }
