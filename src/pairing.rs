@@ -227,6 +227,7 @@ impl Solution {
     /// [`Scores`] that computes the same values).
     ///
     /// ```
+    /// # #[cfg(feature = "serde")] {
     /// use citypair::{io, Objective, Pairing};
     /// use citypair::certificate::Violation;
     ///
@@ -240,6 +241,7 @@ impl Solution {
     /// best.total_score -= dropped.score;
     /// assert!(matches!(best.certify(pairing.matrix()), Err(Violation::PairingMismatch { .. })));
     /// assert!(!best.certified_optimal);
+    /// # }
     /// # Ok::<(), citypair::Error>(())
     /// ```
     ///

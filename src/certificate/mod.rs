@@ -155,6 +155,7 @@
 //!
 //! # Examples
 //! ```
+//! # #[cfg(feature = "serde")] {
 //! use citypair::certificate::Violation;
 //! use citypair::{io, Objective, Pairing};
 //!
@@ -176,6 +177,7 @@
 //! assert!(matches!(err, Violation::NotTight { .. }));
 //! assert_eq!(err.condition(), "u_i + v_j + w_ij = s_ij on a paired pair");
 //! println!("{err}"); // certificate fails "u_i + v_j + w_ij = s_ij on a paired pair": ...
+//! # }
 //! # Ok::<(), citypair::Error>(())
 //! ```
 

@@ -28,6 +28,7 @@ use crate::scoring::{PreparedCity, WeightedScorer};
 /// that hold their best counterpart.
 ///
 /// ```
+/// # #[cfg(feature = "serde")] {
 /// use citypair::candidates::{pair, CandidateOptions};
 /// use citypair::{io, Objective, Pairing};
 ///
@@ -36,6 +37,7 @@ use crate::scoring::{PreparedCity, WeightedScorer};
 /// let dense = Pairing::new(&dataset)?.solve(Objective::Sum)?;
 /// assert!(sparse.certified_optimal);
 /// assert_eq!(sparse.total_score, dense.total_score);
+/// # }
 /// # Ok::<(), citypair::Error>(())
 /// ```
 ///
