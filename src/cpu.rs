@@ -1,7 +1,7 @@
 //! The instruction set of the CPU running this code, detected once for the whole crate.
 //!
 //! The explicit-SIMD kernels (the assignment solver's, in `solver::lap::kernels`, and candidate
-//! mode's scan, in [`candidates`](crate::candidates)) dispatch on an [`Isa`]. Its AVX variants
+//! mode's scan, in `scoring::screen::kernels`) dispatch on an [`Isa`]. Its AVX variants
 //! carry a proof, [`Avx2`] or [`Avx512`], that only [`Isa::detect`] makes, after the CPU said it
 //! has the instructions: the fields of the proofs are private to this module, so no other code
 //! can make one, and an `unsafe` call of a `#[target_feature]` kernel that holds a proof rests on

@@ -52,30 +52,6 @@ pub struct GroupFigures {
     pub min_score: Option<f64>,
 }
 
-/// The partner regions IUC worked in, in reporting order.
-pub const PARTNER_REGIONS: [&str; 5] = [
-    "Latin America and Caribbean",
-    "North America",
-    "India",
-    "Japan",
-    "China and the rest of Asia",
-];
-
-/// The partner region of a country, as IUC's regional components grouped them: Mexico with the
-/// United States and Canada in North America (IUC-NA), the other Latin American and Caribbean
-/// countries in IUC-LAC, India, Japan, and China with the rest of Asia (IUC Asia). Countries
-/// outside these regions are `"other"`.
-///
-/// ```
-/// use citypair::fairness::partner_region;
-/// assert_eq!(partner_region("MX"), "North America");
-/// assert_eq!(partner_region("PE"), "Latin America and Caribbean");
-/// assert_eq!(partner_region("KR"), "China and the rest of Asia");
-/// ```
-pub fn partner_region(country: &str) -> String {
-    crate::model::Regions::iuc().region_of(country).to_owned()
-}
-
 /// Figures per group: `members` lists, for every eligible city of one side, its group and the
 /// score of each of its pairs (empty when unpaired). Groups are reported in the order of their
 /// first appearance in `order` (then any others, sorted).
@@ -187,54 +163,53 @@ impl Standing {
     }
 }
 
-/// Counts blocking pairs of a one-to-one pairing on a score matrix (rows EU, columns partners).
+/// Counts the blocking pairs of a pairing: `(i, j)` blocks when `candidate(i, j)` (not paired
+/// together, and a pair the rules allow) and both [`Standing::wants`] it at `score(i, j)`.
 ///
-/// `(i, j)`, not paired together, blocks when both would rather be together: each is unpaired or
-/// scores the other strictly higher than its current partner. `row_mate[i]` / `col_mate[j]` give
-/// the partner, if any. `O(rows * cols)`.
+/// This is the one count of every objective and mode: the dense pairing reads `score` from its
+/// matrix, candidate mode computes it on the fly. A [`Standing::Closed`] row is skipped
+/// without reading its scores. With `parallel` (and the `rayon` feature) rows are counted in
+/// parallel; the count is the same. `O(rows * columns)` score reads.
+///
+/// ```
+/// use citypair::fairness::{blocking_pairs, Standing};
+///
+/// // a1b1 = 10, a1b2 = 9, a2b1 = 9, a2b2 = 0: the pairing {a1b2, a2b1} is blocked by (a1, b1).
+/// let s = [[10.0, 9.0], [9.0, 0.0]];
+/// let mate = [1, 0];
+/// let full = [Standing::Full(9.0), Standing::Full(9.0)];
+/// let count = blocking_pairs(&full, &full, |i, j| s[i][j], |i, j| mate[i] != j, false);
+/// assert_eq!(count, 1);
+/// ```
 pub fn blocking_pairs(
-    scores: &[f64],
-    cols: usize,
-    row_mate: &[Option<usize>],
-    col_mate: &[Option<usize>],
-) -> usize {
-    let standing = |m: Option<f64>| m.map_or(Standing::Open, Standing::Full);
-    let rows: Vec<Standing> = row_mate
-        .iter()
-        .enumerate()
-        .map(|(i, m)| standing(m.map(|j| scores[i * cols + j])))
-        .collect();
-    let columns: Vec<Standing> = col_mate
-        .iter()
-        .enumerate()
-        .map(|(j, m)| standing(m.map(|i| scores[i * cols + j])))
-        .collect();
-    blocking_pairs_of(scores, cols, &rows, &columns, |i, j| row_mate[i] != Some(j))
-}
-
-/// Counts blocking pairs of any pairing (cities with capacities, rules): `(i, j)` with
-/// `candidate(i, j)` (not paired together, and a pair the rules allow) blocks when both
-/// [`Standing::wants`] it. `O(rows * cols)`.
-pub fn blocking_pairs_of(
-    scores: &[f64],
-    cols: usize,
     rows: &[Standing],
     columns: &[Standing],
-    candidate: impl Fn(usize, usize) -> bool,
+    score: impl Fn(usize, usize) -> f64 + Sync,
+    candidate: impl Fn(usize, usize) -> bool + Sync,
+    parallel: bool,
 ) -> usize {
-    let mut count = 0;
-    for (i, row) in scores
-        .chunks_exact(cols.max(1))
-        .enumerate()
-        .take(rows.len())
-    {
-        for (j, &s) in row.iter().enumerate() {
-            if rows[i].wants(s) && columns[j].wants(s) && candidate(i, j) {
-                count += 1;
-            }
+    let row = |i: usize| -> usize {
+        let standing = rows[i];
+        if matches!(standing, Standing::Closed) {
+            return 0;
         }
+        columns
+            .iter()
+            .enumerate()
+            .filter(|&(j, column)| {
+                let s = score(i, j);
+                standing.wants(s) && column.wants(s) && candidate(i, j)
+            })
+            .count()
+    };
+    #[cfg(feature = "rayon")]
+    if parallel {
+        use rayon::prelude::*;
+        return (0..rows.len()).into_par_iter().map(row).sum();
     }
-    count
+    #[cfg(not(feature = "rayon"))]
+    let _ = parallel;
+    (0..rows.len()).map(row).sum()
 }
 
 #[cfg(test)]
@@ -256,18 +231,38 @@ mod tests {
     }
 
     #[test]
-    fn blocking_pairs_of_the_issue_example() {
+    fn blocking_pairs_in_the_issue_example() {
         // a1b1 = 10, a1b2 = 9, a2b1 = 9, a2b2 = 0: {a1b2, a2b1} is blocked by (a1, b1).
         let s = [10.0, 9.0, 9.0, 0.0];
+        // A one-to-one pairing by its mates.
+        let count = |row_mate: [Option<usize>; 2], col_mate: [Option<usize>; 2], parallel| {
+            let standing = |m: Option<f64>| m.map_or(Standing::Open, Standing::Full);
+            let rows: Vec<Standing> = (0..2)
+                .map(|i| standing(row_mate[i].map(|j| s[i * 2 + j])))
+                .collect();
+            let cols: Vec<Standing> = (0..2)
+                .map(|j| standing(col_mate[j].map(|i| s[i * 2 + j])))
+                .collect();
+            blocking_pairs(
+                &rows,
+                &cols,
+                |i, j| s[i * 2 + j],
+                |i, j| row_mate[i] != Some(j),
+                parallel,
+            )
+        };
+        for parallel in [false, true] {
+            assert_eq!(count([Some(1), Some(0)], [Some(1), Some(0)], parallel), 1);
+            assert_eq!(count([Some(0), Some(1)], [Some(0), Some(1)], parallel), 0);
+            // Unpaired cities prefer anyone.
+            assert_eq!(count([None, None], [None, None], parallel), 4);
+        }
+        // A closed city takes no one.
+        let closed = [Standing::Closed, Standing::Open];
+        let open = [Standing::Open, Standing::Open];
         assert_eq!(
-            blocking_pairs(&s, 2, &[Some(1), Some(0)], &[Some(1), Some(0)]),
-            1
+            blocking_pairs(&closed, &open, |i, j| s[i * 2 + j], |_, _| true, false),
+            2
         );
-        assert_eq!(
-            blocking_pairs(&s, 2, &[Some(0), Some(1)], &[Some(0), Some(1)]),
-            0
-        );
-        // Unpaired cities prefer anyone.
-        assert_eq!(blocking_pairs(&s, 2, &[None, None], &[None, None]), 4);
     }
 }

@@ -13,15 +13,15 @@
 //! | data | [`model`] | themes, challenge profiles, cities, calls, dates, datasets, each checked when it is built |
 //! | errors | [`error`] | the typed [`Error`]: where a bad value is, Hall witnesses, quota figures, what a mode does not support |
 //! | eligibility | [`eligibility`] | EU membership on the call's date, partner countries, population threshold |
-//! | scoring | [`scoring`] | challenge similarity, expertise complementarity and size similarity, each explainable |
+//! | scoring | [`scoring`] | challenge similarity, expertise complementarity and size similarity, each explainable; the single-precision screen of candidate mode, next to the model it mirrors |
 //! | matrix | [`matrix`] | the score matrix, built in parallel (feature `rayon`), bit-identical to the sequential build, allocated fallibly |
-//! | solver | [`solver`] | our own exact shortest-augmenting-path (Jonker-Volgenant) assignment solver and the bottleneck objective, on any matrix through [`solver::Matrix`] |
+//! | solver | [`solver`] | our own exact shortest-augmenting-path (Jonker-Volgenant) assignment solver, dense and sparse, on any matrix through [`solver::Matrix`], the bottleneck objective, Hall witnesses of infeasibility, and the exact search over a matrix that is never stored (candidate mode's engine) |
 //! | rules | [`rules`] | programme rules: minimum score, forbidden and locked pairs, quotas, capacities; solved exactly as a min-cost circulation |
-//! | pairing | [`pairing`] | the builder (dense or candidate mode, chosen by a size budget; a custom scorer), objectives `sum`, `maxmin` and `stable`, unmatched cities and why |
+//! | pairing | [`pairing`] | the builder (dense or candidate mode, chosen by a size budget; a custom scorer), objectives `sum`, `maxmin` and `stable`, and the assembled solution (dense or candidate mode): pairs, unmatched cities and why, fairness figures, proofs |
 //! | certificate | [`certificate`] | the LP dual every `sum` result carries, and a check of it that anyone can run |
-//! | candidates | [`candidates`] | candidate mode: each city's K best counterparts, a sparse solve, pricing against every pair until the optimum is certified, and the screened check of its certificate |
+//! | candidates | [`candidates`] | candidate mode's API: each city's K best counterparts, a sparse solve, pricing against every pair until the optimum is certified, and the screened check of its certificate |
 //! | what-ifs | [`whatif`] | warm re-solves after a withdrawal or a lock, the K best pairings (Murty), regrets |
-//! | fairness | [`fairness`] | lowest and mean score, Gini, blocking pairs, worst-off pair |
+//! | fairness | [`fairness`] | lowest and mean score, Gini, blocking pairs (one count for every mode), worst-off pair, figures per country and region |
 //! | bench | [`mod@bench`] | timed runs on generated instances (`citypair bench`), peak memory |
 //! | synthetic | [`synthetic`] | seeded generators of realistic calls and cost matrices, for benchmarks and tests |
 //! | testing | `testing` (feature `testing`) | proptest strategies and the fairness properties as checking functions |

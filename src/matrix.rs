@@ -240,38 +240,17 @@ fn zeroed(rows: usize, cols: usize) -> Result<Vec<f64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Profile, Theme, Weights};
+    use crate::model::Weights;
+    use crate::synthetic::test_city;
     use rand::rngs::StdRng;
-    use rand::{Rng, SeedableRng};
-
-    fn random_city(rng: &mut StdRng, i: usize) -> City {
-        let mut profile = || {
-            let mut v = [0.0; Theme::COUNT];
-            for x in &mut v {
-                if rng.gen_bool(0.4) {
-                    *x = rng.gen_range(0.0..=1.0);
-                }
-            }
-            Profile::new(v).unwrap()
-        };
-        let (challenges, expertise) = (profile(), profile());
-        let population = rng.gen_range(0..20_000_000);
-        City::builder(
-            format!("c{i}"),
-            format!("City {i}"),
-            "PL".parse().unwrap(),
-            population,
-        )
-        .challenges(challenges)
-        .expertise(expertise)
-        .build()
-        .unwrap()
-    }
+    use rand::SeedableRng;
 
     #[test]
     fn parallel_equals_sequential_bitwise() {
         let mut rng = StdRng::seed_from_u64(7);
-        let cities: Vec<City> = (0..90).map(|i| random_city(&mut rng, i)).collect();
+        let cities: Vec<City> = (0..90)
+            .map(|i| test_city(&mut rng, i, i % 3 == 0))
+            .collect();
         let (eu, partners): (Vec<&City>, Vec<&City>) =
             (cities[..37].iter().collect(), cities[37..].iter().collect());
         let scorer = WeightedScorer::new(Weights::new(0.5, 0.3, 0.2).unwrap());

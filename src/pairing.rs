@@ -46,11 +46,11 @@ use std::time::Instant;
 #[cfg(feature = "serde")]
 use serde::Serialize;
 
-use crate::candidates::{self, CandidateOptions};
+use crate::candidates::CandidateOptions;
 use crate::certificate::{Certificate, MaxMinCertificate, RowScanner, Scores, Violation};
 use crate::eligibility::{classify, Eligibility, Exclusion, Side};
 use crate::error::{Context, DenseOnly, Error, Location, NoPairs, Result, WhyUnknown};
-use crate::fairness::{blocking_pairs_of, gini, group_figures, Fairness, Standing, WorstOff};
+use crate::fairness::{blocking_pairs, gini, group_figures, Fairness, Standing, WorstOff};
 use crate::matrix::ScoreMatrix;
 use crate::model::{Call, City, Country, Dataset};
 use crate::rules::{self, Compiled};
@@ -59,6 +59,8 @@ use crate::solver::flow::{Lex, PairingDuals};
 use crate::solver::{
     solve_bottleneck, solve_matrix, stable_pairing, Assignment, HallWitness, Sense,
 };
+
+pub(crate) mod candidates;
 
 /// How many strongest themes each pair lists.
 pub(crate) const SHARED_THEMES: usize = 3;
@@ -142,18 +144,25 @@ pub struct Unmatched {
 }
 
 /// A Hall violator proving that no pairing of as many pairs has a lowest score above the
-/// `maxmin` threshold: using only pairs scoring strictly above it, the `cities` can reach only
-/// the `reachable` cities of the other side, and there are fewer of those.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(Serialize))]
-#[non_exhaustive]
-pub struct MaxMinWitness {
-    /// The side of `cities` (the smaller side of the call).
-    pub side: Side,
-    /// Cities that cannot all be paired above the threshold, by id.
-    pub cities: Vec<String>,
-    /// Every city of the other side they could be paired with above the threshold, by id.
-    pub reachable: Vec<String>,
+/// `maxmin` threshold: using only pairs scoring strictly above it, the `lines` (cities of the
+/// smaller side of the call, `side`, by id) can reach only the `reach` (cities of the other
+/// side, by id), and there are fewer of those. The solver's [`HallWitness`] over ids; in JSON
+/// `{"side": ..., "cities": [lines], "reachable": [reach]}`.
+pub type MaxMinWitness = HallWitness<String, Side>;
+
+#[cfg(feature = "serde")]
+impl Serialize for MaxMinWitness {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("MaxMinWitness", 3)?;
+        s.serialize_field("side", &self.side)?;
+        s.serialize_field("cities", &self.lines)?;
+        s.serialize_field("reachable", &self.reach)?;
+        s.end()
+    }
 }
 
 /// Wall-clock timings of one pairing run, in milliseconds.
@@ -1079,7 +1088,7 @@ impl<'a> Pairing<'a> {
     /// [`Error::Infeasible`] cannot occur without rules (every pair is allowed); errors from the
     /// solver are passed on. In candidate mode, an objective other than `Sum` is an
     /// [`Error::TooLarge`] (mode chosen for the size) or [`Error::CandidateMode`] (mode asked
-    /// for), both [`DenseOnly::Objective`]; errors of [`candidates::solve`].
+    /// for), both [`DenseOnly::Objective`]; errors of [`crate::candidates::solve`].
     pub fn solve(&self, objective: Objective) -> Result<Solution> {
         let start = Instant::now();
         if let Engine::Candidates { k, options, .. } = self.engine {
@@ -1128,21 +1137,11 @@ impl<'a> Pairing<'a> {
                 witness = b.witness.map(|w| {
                     let eu: Vec<&City> = self.eu_cities().collect();
                     let partners: Vec<&City> = self.partner_cities().collect();
-                    let ids = |side: &[&City], k: &[usize]| -> Vec<String> {
-                        k.iter().map(|&x| side[x].id().to_owned()).collect()
-                    };
+                    let id = |side: &[&City], k: usize| side[k].id().to_owned();
                     if r <= c {
-                        MaxMinWitness {
-                            side: Side::Eu,
-                            cities: ids(&eu, &w.lines),
-                            reachable: ids(&partners, &w.reach),
-                        }
+                        w.to_ids(Side::Eu, |k| id(&eu, k), |k| id(&partners, k))
                     } else {
-                        MaxMinWitness {
-                            side: Side::Partner,
-                            cities: ids(&partners, &w.lines),
-                            reachable: ids(&eu, &w.reach),
-                        }
+                        w.to_ids(Side::Partner, |k| id(&partners, k), |k| id(&eu, k))
                     }
                 });
                 (pairs, proved, b.threshold)
@@ -1331,24 +1330,13 @@ impl<'a> Pairing<'a> {
                 self.matrix.get(y, x)
             }
         };
-        let other = r.max(c);
         match witness {
             None => self.matrix.as_slice().iter().all(|&s| s <= t),
-            Some(w) => {
-                let mut lines = w.lines.clone();
-                lines.sort_unstable();
-                lines.dedup();
-                let mut reach = w.reach.clone();
-                reach.sort_unstable();
-                reach.dedup();
-                lines.len() == w.lines.len()
-                    && reach.len() == w.reach.len()
-                    && reach.len() < lines.len()
-                    && lines.iter().all(|&x| x < r.min(c))
-                    && lines.iter().all(|&x| {
-                        (0..other).all(|y| score(x, y) <= t || reach.binary_search(&y).is_ok())
-                    })
-            }
+            // Usable: not at or below the threshold (a NaN score counts as usable).
+            Some(w) => w.holds(r.min(c), r.max(c), |x, y| {
+                let s = score(x, y);
+                s > t || s.is_nan()
+            }),
         }
     }
 
@@ -1459,9 +1447,13 @@ impl<'a> Pairing<'a> {
                 standing(rules.col_cap[j], &mut free, locked)
             })
             .collect();
-        blocking_pairs_of(scores, c, &rows, &cols, |i, j| {
-            !row_pairs[i].contains(&j) && rules.allows(i, j, scores[i * c + j])
-        })
+        blocking_pairs(
+            &rows,
+            &cols,
+            |i, j| scores[i * c + j],
+            |i, j| !row_pairs[i].contains(&j) && rules.allows(i, j, scores[i * c + j]),
+            false,
+        )
     }
 
     /// Why each unpaired eligible city is unpaired.
@@ -1521,59 +1513,57 @@ impl<'a> Pairing<'a> {
             }
             plain_reason(objective, side, (ne, np), best)
         };
-        // One side's unpaired cities: `mine` are that side's cities, `mate_of_mine` /
-        // `mate_of_other` the two sides' partners, `score(k, l)` the score of my k with their l
-        // and `open(k, l)` whether the rules allow that pair.
-        let side_unmatched = |side: Side,
-                              mine: &[&City],
-                              other: &[&City],
-                              mate_of_mine: &[Option<usize>],
-                              mate_of_other: &[Option<usize>],
-                              score: &dyn Fn(usize, usize) -> f64,
-                              open: &dyn Fn(usize, usize) -> bool| {
-            mate_of_mine
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| m.is_none())
-                .map(|(k, _)| {
-                    // The best allowed counterpart, lowest index among ties.
-                    let best = (0..other.len())
-                        .filter(|&l| open(k, l))
-                        .map(|l| (l, score(k, l)))
-                        .fold(None::<(usize, f64)>, |b, (l, s)| match b {
-                            Some((_, bs)) if bs >= s => b,
-                            _ => Some((l, s)),
-                        })
-                        .map(|(l, s)| (other[l].id(), s, mate_of_other[l].map(|x| mine[x].id())));
-                    Unmatched {
-                        id: mine[k].id().to_owned(),
-                        side,
-                        reason: why(side, k, best),
-                    }
+        // The best allowed counterpart, lowest index among ties.
+        let best = |side: Side, k: usize| {
+            let other = match side {
+                Side::Eu => partners.len(),
+                Side::Partner => eu.len(),
+            };
+            (0..other)
+                .filter_map(|l| {
+                    let (i, j) = match side {
+                        Side::Eu => (k, l),
+                        Side::Partner => (l, k),
+                    };
+                    let s = scores[i * c + j];
+                    rules.allows(i, j, s).then_some((l, s))
                 })
-                .collect::<Vec<_>>()
+                .fold(None::<(usize, f64)>, |b, (l, s)| match b {
+                    Some((_, bs)) if bs >= s => b,
+                    _ => Some((l, s)),
+                })
         };
-        let open = |i: usize, j: usize| rules.allows(i, j, scores[i * c + j]);
-        let mut out = side_unmatched(
-            Side::Eu,
-            eu,
-            partners,
-            rows,
-            cols,
-            &|i, j| scores[i * c + j],
-            &open,
-        );
-        out.extend(side_unmatched(
-            Side::Partner,
-            partners,
-            eu,
-            cols,
-            rows,
-            &|j, i| scores[i * c + j],
-            &|j, i| open(i, j),
-        ));
-        out
+        unmatched_cities((eu, partners), (rows, cols), best, why)
     }
+}
+
+/// The unpaired cities of both sides (EU side first, each side by index) and why:
+/// `row_mate` / `col_mate` give each city's partner (its first, under capacities),
+/// `best(side, k)` the best counterpart `(index, score)` of unpaired city `k` of `side`, and
+/// `why(side, k, best)` the reason, given that counterpart as `(id, score, the id of the city
+/// holding it)`. The one builder of unmatched reasons, dense and in candidate mode.
+pub(crate) fn unmatched_cities(
+    (eu, partners): (&[&City], &[&City]),
+    (row_mate, col_mate): (&[Option<usize>], &[Option<usize>]),
+    best: impl Fn(Side, usize) -> Option<(usize, f64)>,
+    why: impl Fn(Side, usize, Option<(&str, f64, Option<&str>)>) -> String,
+) -> Vec<Unmatched> {
+    let mut out = Vec::new();
+    for (side, mine, other, mate_of_mine, mate_of_other) in [
+        (Side::Eu, eu, partners, row_mate, col_mate),
+        (Side::Partner, partners, eu, col_mate, row_mate),
+    ] {
+        for (k, _) in mate_of_mine.iter().enumerate().filter(|(_, m)| m.is_none()) {
+            let best = best(side, k)
+                .map(|(l, s)| (other[l].id(), s, mate_of_other[l].map(|x| mine[x].id())));
+            out.push(Unmatched {
+                id: mine[k].id().to_owned(),
+                side,
+                reason: why(side, k, best),
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -50,6 +50,12 @@ use crate::solver::flow::{GroupSpec, Lex, Network, PairingDuals, UNBOUNDED};
 
 pub use crate::model::Regions;
 
+/// A pair as `(row, column)`.
+type Pair = (usize, usize);
+
+/// A locked pair while the rules are compiled: `(row, column, position in the call's list)`.
+type Lock = (usize, usize, usize);
+
 /// One quota, resolved to the cities it counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -117,6 +123,26 @@ impl Rules {
     /// side, a quota mixing sides, quotas sharing a country on the same side;
     /// [`Error::Infeasible`] for locks beyond a quota's maximum.
     pub fn compile(&self, call: &Call, eu: &[&City], partners: &[&City]) -> Result<Compiled> {
+        let (forbidden, locked) = self.resolve_pairs(eu, partners)?;
+        let (row_cap, col_cap) = lock_capacities(&locked, eu, partners)?;
+        let quotas = self.quota_groups(call, eu, partners)?;
+        let mut locked: Vec<(usize, usize)> = locked.into_iter().map(|(i, j, _)| (i, j)).collect();
+        locked.sort_unstable();
+        locks_within_quotas(&quotas, &locked)?;
+        Ok(Compiled {
+            min_score: self.min_score,
+            forbidden,
+            locked,
+            row_cap,
+            col_cap,
+            quotas,
+        })
+    }
+
+    /// The forbidden pairs (sorted, without repeats) and the locked pairs `(row, column,
+    /// position in the call)` as rows and columns, each pair checked: two eligible cities of
+    /// different sides, no pair locked twice, no lock on a forbidden pair.
+    fn resolve_pairs(&self, eu: &[&City], partners: &[&City]) -> Result<(Vec<Pair>, Vec<Lock>)> {
         let find = |list: &[&City], id: &str| list.binary_search_by(|c| c.id().cmp(id));
         let resolve = |rule: PairRule, k: usize, a: &str, b: &str| -> Result<(usize, usize)> {
             let at = Location::RulePair {
@@ -193,57 +219,7 @@ impl Rules {
             }
             locked.push((i, j, k));
         }
-        let row_cap: Vec<usize> = eu.iter().map(|c| c.capacity() as usize).collect();
-        let col_cap: Vec<usize> = partners.iter().map(|c| c.capacity() as usize).collect();
-        for (caps, cities, side) in [
-            (&row_cap, eu, Side::Eu),
-            (&col_cap, partners, Side::Partner),
-        ] {
-            for (x, city) in cities.iter().enumerate() {
-                let n = locked
-                    .iter()
-                    .filter(|&&(i, j, _)| if side == Side::Eu { i == x } else { j == x })
-                    .count();
-                if n > caps[x] {
-                    return Err(Error::invalid(
-                        Location::call("locked"),
-                        format!(
-                            "city \"{}\" is locked in {n} pairs but its capacity is {}",
-                            city.id(),
-                            caps[x]
-                        ),
-                    ));
-                }
-            }
-        }
-        let quotas = self.quota_groups(call, eu, partners)?;
-        let mut locked: Vec<(usize, usize)> = locked.into_iter().map(|(i, j, _)| (i, j)).collect();
-        locked.sort_unstable();
-        for q in &quotas {
-            let n = locked
-                .iter()
-                .filter(|&&(i, j)| {
-                    let x = if q.side == Side::Eu { i } else { j };
-                    q.members.binary_search(&x).is_ok()
-                })
-                .count();
-            if let Some(max) = q.max.filter(|&m| n > m) {
-                return Err(Error::infeasible(Infeasibility::QuotaMaximum {
-                    quota: q.number,
-                    label: q.label(),
-                    max,
-                    locked: n,
-                }));
-            }
-        }
-        Ok(Compiled {
-            min_score: self.min_score,
-            forbidden,
-            locked,
-            row_cap,
-            col_cap,
-            quotas,
-        })
+        Ok((forbidden, locked))
     }
 
     /// Resolves the quotas to sides and members.
@@ -296,6 +272,61 @@ impl Rules {
         }
         Ok(out)
     }
+}
+
+/// Each city's capacity (rows, then columns), after checking that no city is locked in more
+/// pairs than it has.
+fn lock_capacities(
+    locked: &[Lock],
+    eu: &[&City],
+    partners: &[&City],
+) -> Result<(Vec<usize>, Vec<usize>)> {
+    let row_cap: Vec<usize> = eu.iter().map(|c| c.capacity() as usize).collect();
+    let col_cap: Vec<usize> = partners.iter().map(|c| c.capacity() as usize).collect();
+    for (caps, cities, side) in [
+        (&row_cap, eu, Side::Eu),
+        (&col_cap, partners, Side::Partner),
+    ] {
+        for (x, city) in cities.iter().enumerate() {
+            let n = locked
+                .iter()
+                .filter(|&&(i, j, _)| if side == Side::Eu { i == x } else { j == x })
+                .count();
+            if n > caps[x] {
+                return Err(Error::invalid(
+                    Location::call("locked"),
+                    format!(
+                        "city \"{}\" is locked in {n} pairs but its capacity is {}",
+                        city.id(),
+                        caps[x]
+                    ),
+                ));
+            }
+        }
+    }
+    Ok((row_cap, col_cap))
+}
+
+/// Checks that the locked pairs (sorted) put no quota group above its maximum.
+fn locks_within_quotas(quotas: &[QuotaGroup], locked: &[(usize, usize)]) -> Result<()> {
+    for q in quotas {
+        let n = locked
+            .iter()
+            .filter(|&&(i, j)| {
+                let x = if q.side == Side::Eu { i } else { j };
+                q.members.binary_search(&x).is_ok()
+            })
+            .count();
+        if let Some(max) = q.max.filter(|&m| n > m) {
+            return Err(Error::infeasible(Infeasibility::QuotaMaximum {
+                quota: q.number,
+                label: q.label(),
+                max,
+                locked: n,
+            }));
+        }
+    }
+    Ok(())
 }
 
 /// A quota's countries (its own and its regions'), all on one side of the call.

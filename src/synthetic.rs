@@ -288,3 +288,39 @@ pub fn try_matrix(family: Family, rows: usize, cols: usize, seed: u64) -> Result
     }
     Ok(out)
 }
+
+/// A random city for unit tests: challenge and expertise profiles of density 0.6 and 0.3, with
+/// values on the grid `{0, ¼, ½, ¾, 1}` and populations from four values when `coarse` (many
+/// ties), uniform otherwise.
+#[cfg(test)]
+pub(crate) fn test_city(rng: &mut StdRng, i: usize, coarse: bool) -> City {
+    let mut profile = |density: f64| {
+        let mut v = [0.0; Theme::COUNT];
+        for x in &mut v {
+            if rng.gen_bool(density) {
+                *x = if coarse {
+                    f64::from(rng.gen_range(0u8..=4)) / 4.0
+                } else {
+                    rng.gen_range(0.0..=1.0)
+                };
+            }
+        }
+        Profile::new(v).unwrap()
+    };
+    let (challenges, expertise) = (profile(0.6), profile(0.3));
+    let population = if coarse {
+        [0, 1, 50_000, 1_000_000][rng.gen_range(0..4)]
+    } else {
+        rng.gen_range(0..30_000_000)
+    };
+    City::builder(
+        format!("c{i:04}"),
+        format!("c{i}"),
+        "PL".parse().unwrap(),
+        population,
+    )
+    .challenges(challenges)
+    .expertise(expertise)
+    .build()
+    .unwrap()
+}

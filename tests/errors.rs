@@ -298,8 +298,15 @@ fn no_library_message_names_a_command_line_flag() {
 #[test]
 fn the_fields_say_what_the_messages_say() {
     let errors = produced();
+    locations_are_the_inputs_words(&errors);
+    unknown_ids_say_where_and_why(&errors);
+    counts_and_witnesses(&errors);
+    numbers_and_modes(&errors);
+}
+
+/// Locations of invalid values, rendered as the input's own words.
+fn locations_are_the_inputs_words(errors: &[Error]) {
     let text = |e: &Error| e.to_string();
-    // Locations of invalid values, rendered as the input's own words.
     let located: Vec<(String, &Location)> = errors
         .iter()
         .filter_map(|e| e.location().map(|l| (text(e), l)))
@@ -352,8 +359,10 @@ fn the_fields_say_what_the_messages_say() {
     assert!(has(
         &|l| matches!(l, Location::City { id, field, .. } if id.is_empty() && field == "id")
     ));
+}
 
-    // Unknown ids: where they were given and why they cannot be used.
+/// Unknown ids: where they were given and why they cannot be used.
+fn unknown_ids_say_where_and_why(errors: &[Error]) {
     let unknown: Vec<(&Context, &WhyUnknown)> = errors
         .iter()
         .filter_map(|e| match e {
@@ -389,8 +398,11 @@ fn the_fields_say_what_the_messages_say() {
             ..
         }
     ) && *w == WhyUnknown::NotEligible));
+}
 
-    // No pairs, with the counts.
+/// No pairs, with the counts; infeasibility: Hall witnesses as indices, quotas with their
+/// numbers.
+fn counts_and_witnesses(errors: &[Error]) {
     assert!(errors.iter().any(|e| matches!(
         e,
         Error::NoPairs {
@@ -464,8 +476,10 @@ fn the_fields_say_what_the_messages_say() {
         )),
         "{why:?}"
     );
+}
 
-    // Numbers as numbers.
+/// Numbers as numbers, and what a mode does not support.
+fn numbers_and_modes(errors: &[Error]) {
     assert!(errors.iter().any(|e| matches!(
         e,
         Error::CostOverflow { span, limit, .. } if *span > *limit

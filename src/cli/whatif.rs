@@ -41,6 +41,32 @@ pub(crate) fn command(
     args: &WhatIfArgs<'_>,
     json: bool,
 ) -> Result<String> {
+    let changes = check(objective, args)?;
+    let run = WhatIf {
+        dataset,
+        pairing,
+        planner: Planner::new(pairing)?,
+        args,
+        json,
+    };
+    if changes {
+        return run.what_if();
+    }
+    run.ranked()
+}
+
+/// A `pair` run with what-ifs: the call, its pairing, the planner warm from its optimum, and
+/// the options.
+struct WhatIf<'p, 'a> {
+    dataset: &'a Dataset,
+    pairing: &'p Pairing<'a>,
+    planner: Planner<'p, 'a>,
+    args: &'p WhatIfArgs<'p>,
+    json: bool,
+}
+
+/// Checks the options together; whether they change the call (`--without`, `--lock`).
+fn check(objective: ObjectiveArg, args: &WhatIfArgs<'_>) -> Result<bool> {
     if objective != ObjectiveArg::Sum {
         return Err(CliError::usage(
             "--objective",
@@ -66,8 +92,13 @@ pub(crate) fn command(
         }
         _ => {}
     }
-    let planner = Planner::new(pairing)?;
-    if changes {
+    Ok(changes)
+}
+
+impl WhatIf<'_, '_> {
+    /// `--without` / `--lock`: the call re-solved with the changes, and what changed.
+    fn what_if(&self) -> Result<String> {
+        let (dataset, pairing, planner, args, json) = self.parts();
         let locks: Vec<(String, String)> = args
             .lock
             .chunks_exact(2)
@@ -96,75 +127,100 @@ pub(crate) fn command(
             what.push(format!("lock {a} - {b}"));
         }
         let _ = writeln!(
-            out,
-            "\nwhat if {}: total {:.4}, {:.4} below the optimum of {:.4} (re-solved warm in {:.2} ms)",
-            what.join(", "),
-            r.diff.total_score,
-            r.diff.loss,
-            r.diff.baseline_total,
-            r.resolve_ms
-        );
+        out,
+        "\nwhat if {}: total {:.4}, {:.4} below the optimum of {:.4} (re-solved warm in {:.2} ms)",
+        what.join(", "),
+        r.diff.total_score,
+        r.diff.loss,
+        r.diff.baseline_total,
+        r.resolve_ms
+    );
         write_changes(&mut out, &r.diff);
-        return Ok(out);
+        Ok(out)
     }
-    let solution = pairing.solve(Objective::Sum)?;
-    let alternatives = match args.alternatives {
-        Some(k) => Some(planner.alternatives(k)?),
-        None => None,
-    };
-    let regrets = args.regret.then(|| planner.regrets());
-    if json {
-        let mut value = to_value(&solution)?;
+
+    /// `--alternatives` / `--regret`: the optimum with the ranked alternatives or each pair's
+    /// regret.
+    fn ranked(&self) -> Result<String> {
+        let (dataset, pairing, planner, args, json) = self.parts();
+        let solution = pairing.solve(Objective::Sum)?;
+        let alternatives = match args.alternatives {
+            Some(k) => Some(planner.alternatives(k)?),
+            None => None,
+        };
+        let regrets = args.regret.then(|| planner.regrets());
+        if json {
+            let mut value = to_value(&solution)?;
+            if let Some(r) = &regrets {
+                if let Some(pairs) = value["pairs"].as_array_mut() {
+                    for (p, r) in pairs.iter_mut().zip(r) {
+                        p["regret"] = serde_json::json!(r.regret);
+                    }
+                }
+            }
+            if let Some(a) = &alternatives {
+                value["alternatives"] = to_value(a)?;
+            }
+            return to_json(&value);
+        }
+        let mut out = pair_table(dataset, sides(pairing), &solution, "");
         if let Some(r) = &regrets {
-            if let Some(pairs) = value["pairs"].as_array_mut() {
-                for (p, r) in pairs.iter_mut().zip(r) {
-                    p["regret"] = serde_json::json!(r.regret);
+            let _ = writeln!(
+                out,
+                "\nregret: the total score lost if a pair were forbidden"
+            );
+            for x in r {
+                let _ = writeln!(
+                    out,
+                    "  {:<24} {:<24} {}",
+                    x.eu,
+                    x.partner,
+                    x.regret.map_or(
+                        "- (no pairing without it keeps the rules)".into(),
+                        |g| format!("{g:.6}")
+                    )
+                );
+            }
+        }
+        if let Some(alts) = &alternatives {
+            let _ = writeln!(out, "\nthe {} best pairings (Murty's ranking):", alts.len());
+            for a in alts {
+                let _ = writeln!(
+                    out,
+                    "  #{:<3} total {:.6}  loss {}  {} pairs changed",
+                    a.rank,
+                    a.diff.total_score,
+                    small(a.diff.loss),
+                    a.diff.removed.len()
+                );
+                let mut detail = String::new();
+                write_changes(&mut detail, &a.diff);
+                for line in detail.lines() {
+                    let _ = writeln!(out, "    {line}");
                 }
             }
         }
-        if let Some(a) = &alternatives {
-            value["alternatives"] = to_value(a)?;
-        }
-        return to_json(&value);
+        Ok(out)
     }
-    let mut out = pair_table(dataset, sides(pairing), &solution, "");
-    if let Some(r) = &regrets {
-        let _ = writeln!(
-            out,
-            "\nregret: the total score lost if a pair were forbidden"
-        );
-        for x in r {
-            let _ = writeln!(
-                out,
-                "  {:<24} {:<24} {}",
-                x.eu,
-                x.partner,
-                x.regret.map_or(
-                    "- (no pairing without it keeps the rules)".into(),
-                    |g| format!("{g:.6}")
-                )
-            );
-        }
+
+    /// The run's parts, for the commands' bodies.
+    fn parts(
+        &self,
+    ) -> (
+        &Dataset,
+        &Pairing<'_>,
+        &Planner<'_, '_>,
+        &WhatIfArgs<'_>,
+        bool,
+    ) {
+        (
+            self.dataset,
+            self.pairing,
+            &self.planner,
+            self.args,
+            self.json,
+        )
     }
-    if let Some(alts) = &alternatives {
-        let _ = writeln!(out, "\nthe {} best pairings (Murty's ranking):", alts.len());
-        for a in alts {
-            let _ = writeln!(
-                out,
-                "  #{:<3} total {:.6}  loss {}  {} pairs changed",
-                a.rank,
-                a.diff.total_score,
-                small(a.diff.loss),
-                a.diff.removed.len()
-            );
-            let mut detail = String::new();
-            write_changes(&mut detail, &a.diff);
-            for line in detail.lines() {
-                let _ = writeln!(out, "    {line}");
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// A score difference: six decimals, or three significant digits when it is smaller.

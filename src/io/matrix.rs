@@ -143,6 +143,26 @@ pub fn parse_matrix(text: &str, file: &str) -> Result<MatrixText> {
     }
 
     // Anything left must be white space.
+    if let Some((at, token, extra)) = extra_entries(text, pos, line) {
+        return Err(err(
+            at,
+            format!(
+                "found {} numbers where the header's {rows} x {cols} needs {expected}; the first \
+                 extra one, {:?}, is on this line",
+                expected + extra,
+                shorten(token)
+            ),
+        ));
+    }
+    Ok(MatrixText { rows, cols, data })
+}
+
+/// The entries after the last one the header asks for, from byte `pos` (on line `line`) on:
+/// the line and text of the first one, and how many there are; `None` when only white space
+/// is left.
+fn extra_entries(text: &str, mut pos: usize, mut line: usize) -> Option<(usize, &str, usize)> {
+    let bytes = text.as_bytes();
+    let len = bytes.len();
     let mut extra = 0usize;
     let mut extra_at = None;
     while pos < len {
@@ -162,18 +182,7 @@ pub fn parse_matrix(text: &str, file: &str) -> Result<MatrixText> {
             extra_at = Some((line, &text[start..pos]));
         }
     }
-    if let Some((at, token)) = extra_at {
-        return Err(err(
-            at,
-            format!(
-                "found {} numbers where the header's {rows} x {cols} needs {expected}; the first \
-                 extra one, {:?}, is on this line",
-                expected + extra,
-                shorten(token)
-            ),
-        ));
-    }
-    Ok(MatrixText { rows, cols, data })
+    extra_at.map(|(at, token)| (at, token, extra))
 }
 
 /// One matrix entry; the error message names the token.

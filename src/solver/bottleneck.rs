@@ -20,6 +20,7 @@
 
 use super::cost::{Cost, Work};
 use super::matching::{hall_violator, maximum_matching, BitGraph, Matching};
+use super::witness::HallWitness;
 use super::{check_entries, solve, transpose, Assignment, Sense};
 use crate::error::{Buffer, Error, Location, Result};
 
@@ -37,17 +38,6 @@ pub struct Bottleneck<C: Cost> {
     /// lines of the other side than there are of them (a Hall violator). `None` when the
     /// threshold is the best entry of the matrix, so no stricter threshold exists.
     pub witness: Option<HallWitness>,
-}
-
-/// A set of lines that cannot all be assigned: `lines` (of the smaller side) can only use
-/// `reach` (of the other side), and `reach.len() < lines.len()`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct HallWitness {
-    /// The lines of the smaller side (row indices, or column indices for a tall matrix).
-    pub lines: Vec<usize>,
-    /// Every line of the other side they can use.
-    pub reach: Vec<usize>,
 }
 
 /// Solves the bottleneck assignment problem (see the module documentation).
@@ -115,6 +105,62 @@ pub fn solve_bottleneck<C: Cost>(
         }
     };
 
+    let lower = lower_bound(c, m, work);
+    let (best, infeasible) = threshold_search(c, (n, m), lower, work, (rows, cols))?;
+    let Some(t) = best else {
+        // No threshold works: infeasible even with every allowed pair.
+        return solve(costs, rows, cols, sense).map(|assignment| Bottleneck {
+            assignment,
+            threshold: None,
+            witness: None,
+        });
+    };
+    // Witness at the next stricter threshold: pairs strictly better than t.
+    let mut graph = BitGraph::new(n, m);
+    graph.fill(c, |x: C| {
+        let w = work(x);
+        !w.is_inf() && w < t
+    });
+    let mut mate = infeasible;
+    let witness = if maximum_matching(&graph, &mut mate) < n {
+        let (lines, reach) = hall_violator(&graph, &mate);
+        Some(HallWitness::new(lines, reach))
+    } else {
+        None
+    };
+
+    // Best total among assignments within the threshold.
+    let mut restricted: Vec<C> = Vec::new();
+    restricted
+        .try_reserve_exact(costs.len())
+        .map_err(|_| Error::out_of_memory(Buffer::SolverWork, rows, cols, size_of::<C>()))?;
+    restricted.extend(costs.iter().map(|&x| {
+        let w = work(x);
+        if w.is_inf() || w > t {
+            C::forbidden()
+        } else {
+            x
+        }
+    }));
+    let assignment = solve(&restricted, rows, cols, sense)?;
+    let threshold =
+        assignment
+            .pairs()
+            .map(|(i, j)| costs[i * cols + j])
+            .fold(None, |acc: Option<C>, x| match acc {
+                None => Some(x),
+                Some(a) => Some(if work(x) > work(a) { x } else { a }),
+            });
+    Ok(Bottleneck {
+        assignment,
+        threshold,
+        witness,
+    })
+}
+
+/// The lower bound of the threshold: every line of the smaller side must use an entry at least
+/// as bad as its best one (work costs `work`, rows of `m` entries).
+fn lower_bound<C: Cost>(c: &[C], m: usize, work: impl Fn(C) -> C::Work) -> C::Work {
     // Lower bound: every line of the smaller side must use an entry at least its best one.
     let mut lower = C::Work::INF;
     let mut first = true;
@@ -128,6 +174,19 @@ pub fn solve_bottleneck<C: Cost>(
             first = false;
         }
     }
+    lower
+}
+
+/// The threshold search (see the module documentation): the best feasible threshold, if any,
+/// and the largest matching found at an infeasible one, to start the witness from. `c` is the
+/// `n x m` matrix with `n <= m` (`shape` the caller's, for the error message).
+fn threshold_search<C: Cost>(
+    c: &[C],
+    (n, m): (usize, usize),
+    lower: C::Work,
+    work: impl Fn(C) -> C::Work,
+    (rows, cols): (usize, usize),
+) -> Result<(Option<C::Work>, Matching)> {
     // Candidate thresholds: the allowed entries at or above the lower bound, by index, kept in
     // increasing index order so that every pass over them streams through the matrix.
     let Ok(len) = u32::try_from(c.len()) else {
@@ -181,53 +240,5 @@ pub fn solve_bottleneck<C: Cost>(
             cand.retain(|&k| work(c[k as usize]) > t);
         }
     }
-    let Some(t) = best else {
-        // No threshold works: infeasible even with every allowed pair.
-        return solve(costs, rows, cols, sense).map(|assignment| Bottleneck {
-            assignment,
-            threshold: None,
-            witness: None,
-        });
-    };
-    // Witness at the next stricter threshold: pairs strictly better than t.
-    let mut graph = BitGraph::new(n, m);
-    graph.fill(c, |x: C| {
-        let w = work(x);
-        !w.is_inf() && w < t
-    });
-    let mut mate = infeasible;
-    let witness = if maximum_matching(&graph, &mut mate) < n {
-        let (lines, reach) = hall_violator(&graph, &mate);
-        Some(HallWitness { lines, reach })
-    } else {
-        None
-    };
-
-    // Best total among assignments within the threshold.
-    let mut restricted: Vec<C> = Vec::new();
-    restricted
-        .try_reserve_exact(costs.len())
-        .map_err(|_| Error::out_of_memory(Buffer::SolverWork, rows, cols, size_of::<C>()))?;
-    restricted.extend(costs.iter().map(|&x| {
-        let w = work(x);
-        if w.is_inf() || w > t {
-            C::forbidden()
-        } else {
-            x
-        }
-    }));
-    let assignment = solve(&restricted, rows, cols, sense)?;
-    let threshold =
-        assignment
-            .pairs()
-            .map(|(i, j)| costs[i * cols + j])
-            .fold(None, |acc: Option<C>, x| match acc {
-                None => Some(x),
-                Some(a) => Some(if work(x) > work(a) { x } else { a }),
-            });
-    Ok(Bottleneck {
-        assignment,
-        threshold,
-        witness,
-    })
+    Ok((best, infeasible))
 }

@@ -456,7 +456,7 @@ impl<C: FlowCost> Network<C> {
         self.initial_potentials();
         let mut scratch = self.scratch();
         loop {
-            let search = self.search(&mut scratch, &[S], |v| v == T, &|_, _| false, false);
+            let search = self.search(&mut scratch, &[S], |v| v == T, &|_, _| false, false, None);
             let Some(t) = search.target else { break };
             // True path cost: reduced distance + p(t) - p(s).
             let cost = search.dist.add(self.pot[t]).sub(self.pot[S]);
@@ -471,7 +471,7 @@ impl<C: FlowCost> Network<C> {
             self.excess[S] += 1;
             self.excess[T] -= 1;
         }
-        let search = self.search(&mut scratch, &[S], |_| false, &|_, _| false, false);
+        let search = self.search(&mut scratch, &[S], |_| false, &|_, _| false, false, None);
         self.normalise(&search);
     }
 
@@ -499,28 +499,16 @@ impl<C: FlowCost> Network<C> {
         }
     }
 
-    /// Multi-source Dijkstra on reduced costs over the residual network. Stops at the first
-    /// settled node for which `target` holds (when `early`). `banned(i, j)` removes pair edges
-    /// in both directions.
-    pub(crate) fn search(
-        &self,
-        scratch: &mut Scratch<C>,
-        sources: &[usize],
-        target: impl Fn(usize) -> bool,
-        banned: &dyn Fn(usize, usize) -> bool,
-        use_back: bool,
-    ) -> Search<C> {
-        self.search_within(scratch, sources, target, banned, use_back, None)
-    }
-
     /// Working memory for this network's searches.
     pub(crate) fn scratch(&self) -> Scratch<C> {
         Scratch::new(self.node_count())
     }
 
-    /// [`Network::search`] that gives up (no target) once every node left is farther than
-    /// `limit`.
-    pub(crate) fn search_within(
+    /// Multi-source Dijkstra on reduced costs over the residual network. Stops at the first
+    /// settled node for which `target` holds (when `early`). `banned(i, j)` removes pair edges
+    /// in both directions. With a `limit`, gives up (no target) once every node left is farther
+    /// than it.
+    pub(crate) fn search(
         &self,
         scratch: &mut Scratch<C>,
         sources: &[usize],
@@ -694,6 +682,7 @@ impl<C: FlowCost> Network<C> {
                 |v| excess[v] < 0,
                 &|_, _| false,
                 true,
+                None,
             );
             let Some(t) = search.target else {
                 return false;
@@ -852,7 +841,7 @@ impl<C: FlowCost> Network<C> {
         // pair's (a saturated pair may have a negative reduced cost): true cycle cost =
         // distance - reduced cost of (i, j).
         let own = self.reduced_pair(i, j);
-        let search = self.search_within(
+        let search = self.search(
             scratch,
             &[self.row_node(i)],
             |v| v == target,
@@ -933,11 +922,11 @@ impl<C: FlowCost> Network<C> {
         }
         let mut scratch = self.scratch();
         if level.negative() {
-            let search = self.search(&mut scratch, &[S], |_| false, &|_, _| false, false);
+            let search = self.search(&mut scratch, &[S], |_| false, &|_, _| false, false, None);
             self.normalise(&search);
             return;
         }
-        let search = self.search_within(
+        let search = self.search(
             &mut scratch,
             &[T],
             |v| v == S,

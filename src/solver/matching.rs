@@ -99,6 +99,29 @@ fn bits(word: u64, w: usize) -> impl Iterator<Item = usize> {
 /// Grows `mate` (which must use edges of `g` only; edges no longer in `g` are dropped first) to
 /// a maximum matching of `g`, and returns its size.
 pub(crate) fn maximum_matching(g: &BitGraph, mate: &mut Matching) -> usize {
+    greedy_start(g, mate);
+    let n = g.n;
+    let mut dist = vec![NONE; n];
+    let mut queue = Vec::with_capacity(n);
+    let mut seen = vec![0u64; g.words];
+    // Depth-first frames: (row, next word to load, bits of the current word still to try).
+    let mut stack: Vec<(usize, usize, u64)> = Vec::new();
+    let mut path: Vec<usize> = Vec::new();
+    // Hopcroft-Karp phases: layer, then augment along the layers.
+    while layer(g, mate, &mut dist, &mut queue, &mut seen) {
+        let before = mate.size();
+        augment_along_layers(g, mate, &mut dist, &mut seen, (&mut stack, &mut path));
+        if mate.size() == before {
+            // Cannot happen (a phase that found a free column augments), but never loop.
+            break;
+        }
+    }
+    mate.size()
+}
+
+/// Drops the matched pairs that are no longer edges of `g`, then lets each free row take its
+/// first free neighbour.
+fn greedy_start(g: &BitGraph, mate: &mut Matching) {
     let (n, m) = (g.n, g.m);
     for i in 0..n {
         let j = mate.left[i];
@@ -130,132 +153,122 @@ pub(crate) fn maximum_matching(g: &BitGraph, mate: &mut Matching) -> usize {
             free_cols[j / 64] &= !(1 << (j % 64));
         }
     }
-    let mut dist = vec![NONE; n];
-    let mut queue = Vec::with_capacity(n);
-    let mut seen = vec![0u64; g.words];
-    // Depth-first frames: (row, next word to load, bits of the current word still to try).
-    let mut stack: Vec<(usize, usize, u64)> = Vec::new();
-    let mut path: Vec<usize> = Vec::new();
-    loop {
-        // Breadth-first layering from the free rows.
-        queue.clear();
-        for (i, d) in dist.iter_mut().enumerate() {
-            if mate.left[i] == NONE {
-                *d = 0;
-                queue.push(i);
-            } else {
-                *d = NONE;
-            }
-        }
-        seen.fill(0);
-        let mut found = false;
-        let mut head = 0;
-        while head < queue.len() {
-            let i = queue[head];
-            head += 1;
-            for (w, (&a, s)) in g.row(i).iter().zip(seen.iter_mut()).enumerate() {
-                let fresh = a & !*s;
-                *s |= fresh;
-                for j in bits(fresh, w) {
-                    let k = mate.right[j];
-                    if k == NONE {
-                        found = true;
-                    } else if dist[k] == NONE {
-                        dist[k] = dist[i] + 1;
-                        queue.push(k);
-                    }
-                }
-            }
-        }
-        if !found {
-            break;
-        }
-        // Depth-first augmentation along the layers; each column is tried once per phase.
-        seen.fill(0);
-        let before = mate.size();
-        for root in 0..n {
-            if mate.left[root] != NONE {
-                continue;
-            }
-            stack.clear();
-            path.clear();
-            stack.push((root, 0, 0));
-            'dfs: while let Some(&mut (i, ref mut w, ref mut x)) = stack.last_mut() {
-                loop {
-                    if *x == 0 {
-                        if *w == g.words {
-                            break;
-                        }
-                        *x = g.row(i)[*w] & !seen[*w];
-                        *w += 1;
-                        continue;
-                    }
-                    let j = (*w - 1) * 64 + x.trailing_zeros() as usize;
-                    *x &= *x - 1;
-                    if seen[j / 64] >> (j % 64) & 1 == 1 {
-                        continue;
-                    }
-                    let k = mate.right[j];
-                    if k == NONE {
-                        seen[j / 64] |= 1 << (j % 64);
-                        path.push(j);
-                        for (&(r, _, _), &c) in stack.iter().zip(&path) {
-                            mate.left[r] = c;
-                            mate.right[c] = r;
-                        }
-                        break 'dfs;
-                    }
-                    // Only edges along the layers count; a column is spent once tried there.
-                    if dist[k] == dist[i] + 1 {
-                        seen[j / 64] |= 1 << (j % 64);
-                        path.push(j);
-                        stack.push((k, 0, 0));
-                        continue 'dfs;
-                    }
-                }
-                // Dead end.
-                dist[i] = NONE;
-                stack.pop();
-                path.pop();
-            }
-        }
-        if mate.size() == before {
-            // Cannot happen (a phase that found a free column augments), but never loop.
-            break;
+}
+
+/// Breadth-first layering from the free rows: `dist` of each row reached along alternating
+/// paths. Whether a free column was reached (an augmenting path exists).
+fn layer(
+    g: &BitGraph,
+    mate: &Matching,
+    dist: &mut [usize],
+    queue: &mut Vec<usize>,
+    seen: &mut [u64],
+) -> bool {
+    // Breadth-first layering from the free rows.
+    queue.clear();
+    for (i, d) in dist.iter_mut().enumerate() {
+        if mate.left[i] == NONE {
+            *d = 0;
+            queue.push(i);
+        } else {
+            *d = NONE;
         }
     }
-    mate.size()
+    seen.fill(0);
+    let mut found = false;
+    let mut head = 0;
+    while head < queue.len() {
+        let i = queue[head];
+        head += 1;
+        for (w, (&a, s)) in g.row(i).iter().zip(seen.iter_mut()).enumerate() {
+            let fresh = a & !*s;
+            *s |= fresh;
+            for j in bits(fresh, w) {
+                let k = mate.right[j];
+                if k == NONE {
+                    found = true;
+                } else if dist[k] == NONE {
+                    dist[k] = dist[i] + 1;
+                    queue.push(k);
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Depth-first augmentation along the layers of `dist` from every free row; each column is
+/// tried once per phase. `stack` and `path` are working memory.
+fn augment_along_layers(
+    g: &BitGraph,
+    mate: &mut Matching,
+    dist: &mut [usize],
+    seen: &mut [u64],
+    (stack, path): (&mut Vec<(usize, usize, u64)>, &mut Vec<usize>),
+) {
+    let n = g.n;
+    // Depth-first augmentation along the layers; each column is tried once per phase.
+    seen.fill(0);
+    for root in 0..n {
+        if mate.left[root] != NONE {
+            continue;
+        }
+        stack.clear();
+        path.clear();
+        stack.push((root, 0, 0));
+        'dfs: while let Some(&mut (i, ref mut w, ref mut x)) = stack.last_mut() {
+            loop {
+                if *x == 0 {
+                    if *w == g.words {
+                        break;
+                    }
+                    *x = g.row(i)[*w] & !seen[*w];
+                    *w += 1;
+                    continue;
+                }
+                let j = (*w - 1) * 64 + x.trailing_zeros() as usize;
+                *x &= *x - 1;
+                if seen[j / 64] >> (j % 64) & 1 == 1 {
+                    continue;
+                }
+                let k = mate.right[j];
+                if k == NONE {
+                    seen[j / 64] |= 1 << (j % 64);
+                    path.push(j);
+                    for (&(r, _, _), &c) in stack.iter().zip(path.iter()) {
+                        mate.left[r] = c;
+                        mate.right[c] = r;
+                    }
+                    break 'dfs;
+                }
+                // Only edges along the layers count; a column is spent once tried there.
+                if dist[k] == dist[i] + 1 {
+                    seen[j / 64] |= 1 << (j % 64);
+                    path.push(j);
+                    stack.push((k, 0, 0));
+                    continue 'dfs;
+                }
+            }
+            // Dead end.
+            dist[i] = NONE;
+            stack.pop();
+            path.pop();
+        }
+    }
 }
 
 /// After [`maximum_matching`] left rows free: the rows reachable from free rows by alternating
 /// paths, and the columns they reach. Every reached column is matched to a reached row, so
 /// there are fewer columns than rows: a Hall violator.
 pub(crate) fn hall_violator(g: &BitGraph, mate: &Matching) -> (Vec<usize>, Vec<usize>) {
-    let mut seen_rows = vec![false; g.n];
-    let mut seen_cols = vec![0u64; g.words];
-    let mut queue: Vec<usize> = (0..g.n).filter(|&i| mate.left[i] == NONE).collect();
-    for &i in &queue {
-        seen_rows[i] = true;
-    }
-    let mut head = 0;
-    while head < queue.len() {
-        let i = queue[head];
-        head += 1;
-        for (w, (&a, s)) in g.row(i).iter().zip(seen_cols.iter_mut()).enumerate() {
-            let fresh = a & !*s;
-            *s |= fresh;
-            for j in bits(fresh, w) {
-                let k = mate.right[j];
-                if k != NONE && !seen_rows[k] {
-                    seen_rows[k] = true;
-                    queue.push(k);
-                }
-            }
-        }
-    }
-    let rows = (0..g.n).filter(|&i| seen_rows[i]).collect();
+    // The layering of a phase reaches exactly these rows (a distance) and columns (seen).
+    let mut dist = vec![NONE; g.n];
+    let mut queue = Vec::with_capacity(g.n);
+    let mut seen = vec![0u64; g.words];
+    layer(g, mate, &mut dist, &mut queue, &mut seen);
+    let rows = (0..g.n).filter(|&i| dist[i] != NONE).collect();
     let cols = (0..g.m)
-        .filter(|&j| seen_cols[j / 64] >> (j % 64) & 1 == 1)
+        .filter(|&j| seen[j / 64] >> (j % 64) & 1 == 1)
         .collect();
     (rows, cols)
 }

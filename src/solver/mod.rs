@@ -41,21 +41,24 @@
 mod bottleneck;
 mod cost;
 pub(crate) mod flow;
+pub(crate) mod implicit;
 mod input;
 pub(crate) mod lap;
 mod matching;
 mod sparse;
 mod stable;
+mod witness;
 
-pub use bottleneck::{solve_bottleneck, Bottleneck, HallWitness};
+pub use bottleneck::{solve_bottleneck, Bottleneck};
 pub use input::{solve_bottleneck_matrix, solve_matrix, Matrix, MatrixView};
 pub use sparse::{solve_sparse, solve_sparse_warm, SparseAssignment, SparseMatrix};
 pub use stable::stable_pairing;
+pub use witness::HallWitness;
 
 pub use cost::{Cost, Work};
 
 use crate::error::{Buffer, Error, Infeasibility, Location, Result};
-use lap::{Stop, Witness, NONE};
+use lap::{Stop, NONE};
 
 /// Whether to minimise costs or maximise scores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -512,8 +515,8 @@ fn transpose<C: Cost>(c: &[C], rows: usize, cols: usize) -> Result<Vec<C>> {
 
 /// A Hall-type witness as an error, in the caller's orientation (`transposed`: the witness's
 /// rows are the caller's columns).
-fn infeasible(w: Witness, transposed: bool) -> Error {
-    let (mut lines, mut reach) = (w.rows, w.cols);
+fn infeasible(w: HallWitness, transposed: bool) -> Error {
+    let (mut lines, mut reach) = (w.lines, w.reach);
     lines.sort_unstable();
     reach.sort_unstable();
     Error::infeasible(if transposed {

@@ -6,8 +6,8 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-use super::bottleneck::HallWitness;
 use super::cost::Work;
+use super::witness::HallWitness;
 use super::Sense;
 use crate::error::{Error, Location, Result};
 
@@ -1193,10 +1193,10 @@ impl<'a, const MAX: bool> Core<'a, MAX> {
                 }
             }
         }
-        Some(HallWitness {
-            lines: (0..self.n).filter(|&i| row_seen[i]).collect(),
-            reach: (0..self.m).filter(|&k| col_seen[k]).collect(),
-        })
+        Some(HallWitness::new(
+            (0..self.n).filter(|&i| row_seen[i]).collect(),
+            (0..self.m).filter(|&k| col_seen[k]).collect(),
+        ))
     }
 }
 

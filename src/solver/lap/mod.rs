@@ -66,6 +66,7 @@ mod first_pass;
 mod kernels;
 
 use super::cost::{Cost, Work};
+use super::witness::HallWitness;
 // Named here for `solver::warm_up` and the integer range check of `solver`.
 pub(crate) use crate::cpu::Isa;
 use first_pass::{first_pass, RowCands};
@@ -83,25 +84,17 @@ const GOAL_FREE: usize = 16;
 /// "No row" / "no column".
 pub(crate) const NONE: usize = usize::MAX;
 
-/// A Hall-type witness of infeasibility: `rows` can only use `cols`, and there are fewer of
-/// them (or `rows` is one row with no allowed entry, `cols` empty).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Witness {
-    pub(crate) rows: Vec<usize>,
-    pub(crate) cols: Vec<usize>,
-}
-
 /// Why [`solve_wide`] stopped without a solution.
 #[derive(Debug)]
 pub(crate) enum Stop {
     /// No complete assignment exists.
-    Infeasible(Witness),
+    Infeasible(HallWitness),
     /// The fused input check failed (NaN, a row or column with no allowed entry).
     Input(crate::Error),
 }
 
-impl From<Witness> for Stop {
-    fn from(w: Witness) -> Self {
+impl From<HallWitness> for Stop {
+    fn from(w: HallWitness) -> Self {
         Stop::Infeasible(w)
     }
 }
@@ -195,10 +188,10 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
         }
         self.scanned = n;
         if let Some(j) = self.v.iter().position(|v| v.is_inf()) {
-            return Err(Stop::Infeasible(Witness {
-                rows: (0..n).collect(),
-                cols: (0..m).filter(|&k| k != j).collect(),
-            }));
+            return Err(Stop::Infeasible(HallWitness::new(
+                (0..n).collect(),
+                (0..m).filter(|&k| k != j).collect(),
+            )));
         }
         // Each row keeps the highest-numbered column it is the minimum of; the others are
         // released.
@@ -421,7 +414,7 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
     /// later relaxation can touch it: its reduced costs become infinite, which also rules out
     /// predecessor cycles from float rounding. When a free column is at the minimum distance
     /// it is taken at once (JV's preference for unassigned columns among ties).
-    fn augment(&mut self, start: usize, buf: &mut PathBuffers<C::Work>) -> Result<(), Witness> {
+    fn augment(&mut self, start: usize, buf: &mut PathBuffers<C::Work>) -> Result<(), HallWitness> {
         let inf = C::Work::INF;
         let PathBuffers {
             d,
@@ -457,7 +450,7 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
                 rows.sort_unstable();
                 let mut cols = settled.clone();
                 cols.sort_unstable();
-                return Err(Witness { rows, cols });
+                return Err(HallWitness::new(rows, cols));
             }
             let (mut j, dj) = (best.all_j, best.all_d);
             // Goal-directed tie-break: among the columns at the minimum distance, settle first

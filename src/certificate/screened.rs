@@ -1,12 +1,15 @@
-//! Candidate mode's check of a certificate over every pair, with the fast screen.
+//! Candidate mode's check of a certificate over every pair, with the fast screen of the scoring
+//! model (`scoring::screen`) clearing most pairs: the plain check's scan
+//! ([`Cover::scan_plain`]) with fewer exact scores.
 //!
-//! See [`verify_certificate`].
+//! See [`verify_certificate`] (public as `citypair::candidates::verify_certificate`).
 
-use super::{fast_weights, Scan, Side, SCREEN_MARGIN};
-use crate::certificate::{Certificate, Cover, RowScan, Scores, Violation};
+use super::{Certificate, Cover, RowScan, Scores, Violation};
 use crate::model::City;
 use crate::pairing::Solution;
+use crate::scoring::screen::{Scan, Side, SCREEN_MARGIN};
 use crate::scoring::WeightedScorer;
+use crate::solver::implicit::LineScan;
 
 /// Covers larger than this in magnitude are checked by the plain loop (the screen's `f32`
 /// margin grows with them).
@@ -47,11 +50,11 @@ const SCREEN_COVER_LIMIT: f64 = 1e6;
 /// But the check's pass over every pair (condition 4: `u_i + v_j + y_g(i) + y_h(j) >= s_ij`)
 /// needs the exact score only of the pairs it cannot clear otherwise, and the fast
 /// single-precision form of the model that candidate mode's scans use (see the
-/// [module documentation](super#exact-scores)) clears almost all of them:
+/// [module documentation](crate::candidates#exact-scores)) clears almost all of them:
 ///
 /// - the fast form `f_ij` differs from the exact score by less than the screen margin
-///   (`2^-14`, proved and tested in `super`), and the `f32` roundings of the covers and of the
-///   subtraction by less than `(1 + 2 max |cover|) 2^-20` more;
+///   (`2^-14`, proved and tested in `scoring::screen`), and the `f32` roundings of the covers
+///   and of the subtraction by less than `(1 + 2 max |cover|) 2^-20` more;
 /// - so a pair with `f_ij - c_j < r_i - margin` (with `r_i = u_i + y_g(i)`, `c_j = v_j +
 ///   y_h(j)` in `f32`) has `s_ij < r_i + c_j`: it is covered, and it is not the row's worst
 ///   pair if any pair of the row is uncovered;
@@ -121,7 +124,7 @@ impl<'a> Screen<'a> {
         scorer: &'a WeightedScorer,
         parallel: bool,
     ) -> Screen<'a> {
-        let w = fast_weights(scorer);
+        let w = scorer.normalised_weights();
         let unit = |v: &[f64]| v.iter().all(|x| (0.0..=1.0).contains(x));
         let sound = eu
             .iter()
@@ -169,7 +172,7 @@ impl<'a> Screen<'a> {
             exact: &exact,
         };
         let n = self.partners.n;
-        let offsets = self.partners.offsets(|j| cols[j] as f32);
+        let offsets = scan.offsets(|j| cols[j] as f32);
         let specs: Vec<(u32, usize, f32)> = cover
             .row
             .iter()
@@ -211,6 +214,7 @@ impl Scores for Screen<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::candidates::CandidateOptions;
     use crate::matrix::ScoreMatrix;
     use crate::{synthetic, Pairing};
 
@@ -224,8 +228,7 @@ mod tests {
         let partners: Vec<&City> = pairing.partner_cities().collect();
         let scorer = pairing.scorer();
         let matrix: &ScoreMatrix = pairing.matrix().unwrap();
-        let best =
-            super::super::pair(&call, 4, &super::super::CandidateOptions::default()).unwrap();
+        let best = crate::candidates::pair(&call, 4, &CandidateOptions::default()).unwrap();
         let genuine = best.certificate().unwrap().clone();
         let mut cases = vec![genuine.clone()];
         for (k, delta) in [(0usize, -0.05), (3, -0.2), (69, -1e-3), (10, 0.3)] {

@@ -44,6 +44,8 @@ use serde::Serialize;
 
 use crate::model::{City, Theme, Weights};
 
+pub(crate) mod screen;
+
 /// `ln 1000`: the log-population gap at which size similarity reaches 0.
 const LN_1000: f64 = 6.907_755_278_982_137;
 
@@ -168,6 +170,12 @@ impl WeightedScorer {
     /// The weights as given (not normalised).
     pub fn weights(&self) -> Weights {
         self.weights
+    }
+
+    /// The weights normalised by their sum, `[w̄_c, w̄_e, w̄_s]`: the factors of the score's
+    /// three components (see the [module docs](self)).
+    pub fn normalised_weights(&self) -> [f64; 3] {
+        self.normalised
     }
 
     /// The score of two prepared cities; bit-identical to [`Scorer::score`] on the cities they
