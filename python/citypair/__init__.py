@@ -3,19 +3,26 @@
 Drop-ins for scipy (same signatures, return types, dtype handling and error messages):
 
 - :func:`linear_sum_assignment` (``scipy.optimize.linear_sum_assignment``)
-- :func:`min_weight_full_bipartite_matching`
-  (``scipy.sparse.csgraph.min_weight_full_bipartite_matching``)
 
-Beyond them: :func:`linear_sum_assignment_batch`, :func:`solve` (dual potentials, the
-bottleneck value, ``verify()``), :func:`k_best` (Murty's ranking), and the pairing engine
-(:func:`pair`, :func:`scores`, :func:`explain`, :func:`embedded`).
+Beyond them: :func:`linear_sum_assignment_batch` (many matrices in parallel) and
+:func:`solve` (dual potentials, the bottleneck value, ``verify()``).
 
 Every solve releases the GIL.
 """
 
+from ._dense import (
+    SolveResult,
+    linear_sum_assignment,
+    linear_sum_assignment_batch,
+    solve,
+)
 from ._native import InputError, __version__
 
 __all__ = [
     "InputError",
+    "SolveResult",
     "__version__",
+    "linear_sum_assignment",
+    "linear_sum_assignment_batch",
+    "solve",
 ]

@@ -6,8 +6,18 @@
 //! | file | Python |
 //! |---|---|
 //! | `errors.rs` | `InputError`, and the mapping of library errors onto Python exceptions |
+//! | `scipy_errors.rs` | scipy's messages for the dense solvers |
+//! | `arrays.rs` | numpy arrays in (borrowed, no copy) and out |
+//! | `dense.rs` | `linear_sum_assignment` |
+//! | `batch.rs` | `linear_sum_assignment_batch` |
+//! | `solve.rs` | `solve` and `SolveResult` |
 
+mod arrays;
+mod batch;
+mod dense;
 mod errors;
+mod scipy_errors;
+mod solve;
 
 use pyo3::prelude::*;
 
@@ -16,5 +26,8 @@ use pyo3::prelude::*;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
+    dense::register(m)?;
+    batch::register(m)?;
+    solve::register(m)?;
     Ok(())
 }

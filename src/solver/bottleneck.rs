@@ -40,6 +40,96 @@ pub struct Bottleneck<C: Cost> {
     pub witness: Option<HallWitness>,
 }
 
+impl<C: Cost> Bottleneck<C> {
+    /// Checks the result against the matrix it was solved on, in `O(rows · cols)` time and
+    /// memory, so that nobody has to trust the search:
+    ///
+    /// - the assignment is a complete assignment of the smaller side over allowed pairs, and
+    ///   `threshold` is its worst entry (the largest cost, or the smallest score when
+    ///   maximising; `None` only when nothing is assigned);
+    /// - `witness`, when present, is a Hall violator among the pairs strictly better than the
+    ///   threshold, so no stricter threshold can be met; when absent, no allowed entry is
+    ///   strictly better than the threshold;
+    /// - the assignment's dual certificate ([`Assignment::verify`]) holds on the matrix with
+    ///   every entry worse than the threshold forbidden, so its total is the best among the
+    ///   assignments that meet the threshold.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming the first condition that fails;
+    /// [`Error::OutOfMemory`] when the restricted copy of the matrix cannot be allocated.
+    pub fn verify(&self, costs: &[C]) -> Result<()> {
+        let a = &self.assignment;
+        let (rows, cols) = (a.rows(), a.cols());
+        let fail = |what: String| Error::invalid(Location::Certificate, what);
+        if costs.len() != rows * cols {
+            return Err(fail(format!(
+                "matrix has {} entries, the assignment is for {rows} x {cols}",
+                costs.len()
+            )));
+        }
+        let max = a.sense() == Sense::Maximize;
+        let work = |x: C| -> C::Work {
+            if max {
+                x.to_work::<true>()
+            } else {
+                x.to_work::<false>()
+            }
+        };
+        let worst = a.pairs().map(|(i, j)| work(costs[i * cols + j])).fold(
+            None,
+            |acc: Option<C::Work>, w| match acc {
+                Some(b) if b >= w => Some(b),
+                _ => Some(w),
+            },
+        );
+        let t = match (worst, self.threshold) {
+            (None, None) => return a.verify(costs),
+            (Some(w), Some(t)) if w == work(t) => w,
+            (w, t) => {
+                return Err(fail(format!(
+                    "the threshold {t:?} is not the worst assigned entry (work value {w:?})"
+                )))
+            }
+        };
+        let (smaller, other) = (rows.min(cols), rows.max(cols));
+        let entry = |line: usize, o: usize| {
+            if rows <= cols {
+                costs[line * cols + o]
+            } else {
+                costs[o * cols + line]
+            }
+        };
+        let stricter = |line: usize, o: usize| {
+            let w = work(entry(line, o));
+            !w.is_inf() && w < t
+        };
+        match &self.witness {
+            Some(w) if !w.holds(smaller, other, stricter) => {
+                return Err(fail(
+                    "the witness is not a Hall violator among the pairs better than the threshold"
+                        .to_string(),
+                ))
+            }
+            None if (0..smaller).any(|l| (0..other).any(|o| stricter(l, o))) => {
+                return Err(fail(
+                    "no witness, but some allowed entry is better than the threshold".to_string(),
+                ))
+            }
+            _ => {}
+        }
+        let mut restricted: Vec<C> = Vec::new();
+        restricted
+            .try_reserve_exact(costs.len())
+            .map_err(|_| Error::out_of_memory(Buffer::SolverWork, rows, cols, size_of::<C>()))?;
+        restricted.extend(
+            costs
+                .iter()
+                .map(|&x| if work(x) > t { C::forbidden() } else { x }),
+        );
+        a.verify(&restricted)
+    }
+}
+
 /// Solves the bottleneck assignment problem (see the module documentation).
 ///
 /// # Errors

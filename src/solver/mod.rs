@@ -38,6 +38,7 @@
 //! # Ok::<(), citypair::Error>(())
 //! ```
 
+mod batch;
 mod bottleneck;
 mod cost;
 pub(crate) mod flow;
@@ -49,6 +50,7 @@ mod sparse;
 mod stable;
 mod witness;
 
+pub use batch::solve_batch;
 pub use bottleneck::{solve_bottleneck, Bottleneck};
 pub use input::{solve_bottleneck_matrix, solve_matrix, Matrix, MatrixView};
 pub use sparse::{solve_sparse, solve_sparse_warm, SparseAssignment, SparseMatrix};
