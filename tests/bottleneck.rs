@@ -78,3 +78,38 @@ fn float_scores_maximin() {
     let empty = solve_bottleneck::<f64>(&[], 0, 4, Sense::Minimize).unwrap();
     assert!(empty.assignment.is_empty() && empty.threshold.is_none());
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// `Bottleneck::verify` accepts every result of the solver, and rejects it when the
+    /// matrix then gains a better entry the witness did not account for, or loses the
+    /// threshold's entry.
+    #[test]
+    fn verify_accepts_results_and_rejects_changed_matrices(
+        (r, c, m) in matrix(),
+        maximize in any::<bool>(),
+    ) {
+        let mut ints: Vec<i64> = m.iter().map(|x| x.unwrap_or(i64::MAX)).collect();
+        let sense = if maximize { Sense::Maximize } else { Sense::Minimize };
+        let Ok(got) = solve_bottleneck(&ints, r, c, sense) else { return Ok(()) };
+        prop_assert!(got.verify(&ints).is_ok(), "{:?}", got.verify(&ints));
+        // An assigned entry made strictly better than the threshold everywhere it is used
+        // breaks "the threshold is the worst assigned entry" (or the witness).
+        let t = got.threshold.unwrap();
+        let (i, j) = got.assignment.pairs().find(|&(i, j)| ints[i * c + j] == t).unwrap();
+        ints[i * c + j] = if maximize { t + 100 } else { t - 100 };
+        prop_assert!(got.verify(&ints).is_err());
+    }
+}
+
+#[test]
+fn verify_rejects_a_wrong_witness() {
+    let costs = [1, 9, 9, 5];
+    let mut got = solve_bottleneck(&costs, 2, 2, Sense::Minimize).unwrap();
+    assert_eq!(got.threshold, Some(5));
+    got.verify(&costs).unwrap();
+    got.witness = Some(citypair::solver::HallWitness::new(vec![0], vec![]));
+    let err = got.verify(&costs).unwrap_err().to_string();
+    assert!(err.contains("witness"), "{err}");
+}
