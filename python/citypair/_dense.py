@@ -156,12 +156,19 @@ def linear_sum_assignment_batch(
             raise ValueError(
                 f"expected a 3-D array or a sequence of matrices, got a {costs.ndim} array"
             )
-        items: Sequence[Any] = list(costs)
-    else:
-        items = list(costs)
+        # One array for the whole batch: borrowed once, cut into its matrices in Rust.
+        stack = costs
+        if stack.dtype.type not in _NATIVE_TYPES:
+            stack = stack.astype(np.float64, casting="safe")
+        if not stack.dtype.isnative:
+            stack = stack.astype(stack.dtype.newbyteorder("="))
+        stack = np.ascontiguousarray(stack)
+        return _native._linear_sum_assignment_batch(
+            stack, [False] * stack.shape[0], bool(maximize), threads
+        )
     arrays = []
     flags = []
-    for k, c in enumerate(items):
+    for k, c in enumerate(costs):
         data, transposed = _as_native(c, f"costs[{k}]: ")
         arrays.append(data)
         flags.append(transposed)
