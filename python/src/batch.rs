@@ -104,11 +104,12 @@ struct Groups<'a> {
     i64s: Group<'a, i64>,
 }
 
+/// A listed matrix's entries and shape.
+type Listed<'a, T> = (&'a [T], (usize, usize));
+
 /// The entries and shape of `obj` when it is a C-contiguous 2-D array of `T`, read without
 /// rust-numpy's borrow tracking (see [`listed`]).
-fn listed_as<'a, T: Element>(
-    obj: &'a Bound<'_, PyAny>,
-) -> Option<PyResult<(&'a [T], (usize, usize))>> {
+fn listed_as<'a, T: Element>(obj: &'a Bound<'_, PyAny>) -> Option<PyResult<Listed<'a, T>>> {
     let a = obj.cast::<PyArray2<T>>().ok()?;
     let shape = (a.shape()[0], a.shape()[1]);
     // SAFETY: the slice is only read, while `obj` (held by the caller for the whole batch)
