@@ -252,6 +252,22 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether the error is about the content of an input (a bad value, a duplicate or unknown
+    /// city, a call without pairs, a rule a mode does not support) and does not name the input
+    /// itself: a caller that read the input from a file puts the file's name in front, as the
+    /// command line does (`FILE: message`). Errors that already name their file, or are not
+    /// about the input (I/O, memory, sizes), say `false`.
+    pub fn is_about_content(&self) -> bool {
+        matches!(
+            self,
+            Error::Invalid { .. }
+                | Error::DuplicateCity { .. }
+                | Error::NoPairs { .. }
+                | Error::UnknownCity { .. }
+                | Error::Unsupported { .. }
+        )
+    }
+
     /// An [`Error::Invalid`] at `location`.
     pub(crate) fn invalid(location: Location, message: impl Into<String>) -> Self {
         Error::Invalid {

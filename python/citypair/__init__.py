@@ -5,7 +5,8 @@ Drop-ins for scipy (same signatures, return types, dtype handling and error mess
 - :func:`linear_sum_assignment` (``scipy.optimize.linear_sum_assignment``)
 
 Beyond them: :func:`linear_sum_assignment_batch` (many matrices in parallel) and
-:func:`solve` (dual potentials, the bottleneck value, ``verify()``).
+:func:`solve` (dual potentials, the bottleneck value, ``verify()``); the pairing engine:
+:func:`pair`, :func:`scores`, :func:`explain`, :func:`embedded`.
 
 Every solve releases the GIL.
 """
@@ -17,12 +18,20 @@ from ._dense import (
     solve,
 )
 from ._native import InputError, __version__
+from ._pairing import Pair, PairResult, embedded, explain, generate, pair, scores
 
 __all__ = [
     "InputError",
+    "Pair",
+    "PairResult",
     "SolveResult",
     "__version__",
+    "embedded",
+    "explain",
+    "generate",
     "linear_sum_assignment",
     "linear_sum_assignment_batch",
+    "pair",
+    "scores",
     "solve",
 ]

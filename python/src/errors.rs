@@ -19,3 +19,19 @@ create_exception!(
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("InputError", m.py().get_type::<InputError>())
 }
+
+/// A library error as `citypair.InputError`, carrying the library's message.
+pub(crate) fn input_error(e: &citypair::Error) -> PyErr {
+    InputError::new_err(e.to_string())
+}
+
+/// A library error about the dataset read from `file` as `citypair.InputError`: the library's
+/// message, with `file` in front where the message is about the content and does not name it
+/// (as the command line prints it).
+pub(crate) fn input_error_in(e: &citypair::Error, file: &str) -> PyErr {
+    if e.is_about_content() {
+        InputError::new_err(format!("{file}: {e}"))
+    } else {
+        input_error(e)
+    }
+}

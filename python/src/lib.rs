@@ -11,11 +11,13 @@
 //! | `dense.rs` | `linear_sum_assignment` |
 //! | `batch.rs` | `linear_sum_assignment_batch` |
 //! | `solve.rs` | `solve` and `SolveResult` |
+//! | `pairing.rs` | `pair`, `scores`, `explain`, `embedded` |
 
 mod arrays;
 mod batch;
 mod dense;
 mod errors;
+mod pairing;
 mod scipy_errors;
 mod solve;
 
@@ -29,5 +31,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     dense::register(m)?;
     batch::register(m)?;
     solve::register(m)?;
+    pairing::register(m)?;
     Ok(())
 }

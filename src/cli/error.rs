@@ -46,14 +46,7 @@ impl CliError {
     pub(crate) fn in_file(self, input: Option<&Path>) -> Self {
         let Some(path) = input else { return self };
         let about_content = match &self {
-            CliError::Lib(e) => matches!(
-                e,
-                Error::Invalid { .. }
-                    | Error::DuplicateCity { .. }
-                    | Error::NoPairs { .. }
-                    | Error::UnknownCity { .. }
-                    | Error::Unsupported { .. }
-            ),
+            CliError::Lib(e) => e.is_about_content(),
             CliError::Usage { .. } => true,
             CliError::InFile { .. } => false,
         };
