@@ -3,6 +3,8 @@
 Drop-ins for scipy (same signatures, return types, dtype handling and error messages):
 
 - :func:`linear_sum_assignment` (``scipy.optimize.linear_sum_assignment``)
+- :func:`min_weight_full_bipartite_matching`
+  (``scipy.sparse.csgraph.min_weight_full_bipartite_matching``)
 
 Beyond them: :func:`linear_sum_assignment_batch` (many matrices in parallel) and
 :func:`solve` (dual potentials, the bottleneck value, ``verify()``); the pairing engine:
@@ -18,6 +20,7 @@ from ._dense import (
     solve,
 )
 from ._native import InputError, __version__
+from ._sparse import min_weight_full_bipartite_matching
 from ._pairing import Pair, PairResult, embedded, explain, generate, pair, scores
 
 __all__ = [
@@ -31,6 +34,7 @@ __all__ = [
     "generate",
     "linear_sum_assignment",
     "linear_sum_assignment_batch",
+    "min_weight_full_bipartite_matching",
     "pair",
     "scores",
     "solve",

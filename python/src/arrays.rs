@@ -6,7 +6,7 @@
 //! read as row-major slices, with no copy.
 
 use citypair::solver::{Assignment, Cost};
-use numpy::{IntoPyArray, PyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
+use numpy::{PyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
@@ -100,7 +100,12 @@ pub(crate) type Pairs = (Vec<i64>, Vec<i64>);
 /// The assigned pairs as two numpy int64 arrays.
 pub(crate) type IndexArrays<'py> = (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<i64>>);
 
-/// Two index vectors as numpy int64 arrays, handed over without a copy.
+/// Two index vectors as numpy int64 arrays that own their data (numpy-allocated, as scipy's
+/// are: arrays over a Rust buffer cannot be made writeable again once a view of them was
+/// made read-only, which scipy's sparse indexing does).
 pub(crate) fn to_numpy(py: Python<'_>, (rows, cols): Pairs) -> IndexArrays<'_> {
-    (rows.into_pyarray(py), cols.into_pyarray(py))
+    (
+        PyArray1::from_slice(py, &rows),
+        PyArray1::from_slice(py, &cols),
+    )
 }

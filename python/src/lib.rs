@@ -11,6 +11,7 @@
 //! | `dense.rs` | `linear_sum_assignment` |
 //! | `batch.rs` | `linear_sum_assignment_batch` |
 //! | `solve.rs` | `solve` and `SolveResult` |
+//! | `sparse.rs` | `min_weight_full_bipartite_matching` |
 //! | `pairing.rs` | `pair`, `scores`, `explain`, `embedded` |
 
 mod arrays;
@@ -20,6 +21,7 @@ mod errors;
 mod pairing;
 mod scipy_errors;
 mod solve;
+mod sparse;
 
 use pyo3::prelude::*;
 
@@ -32,5 +34,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     batch::register(m)?;
     solve::register(m)?;
     pairing::register(m)?;
+    sparse::register(m)?;
     Ok(())
 }
