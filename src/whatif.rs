@@ -20,9 +20,6 @@
 //! Searches break ties by node index, children are ranked by (cost, creation order), and the
 //! parallel searches only read the shared state: results do not depend on the thread count.
 
-use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
-use std::sync::Arc;
 use std::time::Instant;
 
 #[cfg(feature = "serde")]
@@ -34,7 +31,8 @@ use crate::memory::try_collect;
 use crate::model::City;
 use crate::pairing::{Objective, Pairing, Solution};
 use crate::rules::{self, Compiled, PairList};
-use crate::solver::flow::{FlowCost, Lex, Network, PairState};
+use crate::solver::flow::{Lex, Network, PairState};
+use crate::solver::kbest::{map_with_scratch, murty, Delta};
 
 /// A pair by ids and score.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,42 +105,6 @@ pub struct Regret {
     pub regret: Option<f64>,
 }
 
-/// Cost arithmetic the what-ifs need beyond the circulation's.
-trait Delta: FlowCost {
-    /// The score a cost increase gives up.
-    fn loss(self) -> f64;
-    /// Whether a cost increase keeps every quota minimum (no tier lost).
-    fn keeps_bounds(self) -> bool;
-    /// Whether a reduced cost this far below zero is rounding (floats) rather than a
-    /// violation; never for exact costs.
-    fn rounding(self) -> bool;
-}
-
-impl Delta for f64 {
-    fn loss(self) -> f64 {
-        self
-    }
-    fn keeps_bounds(self) -> bool {
-        true
-    }
-    fn rounding(self) -> bool {
-        self.abs() <= 1e-9
-    }
-}
-
-impl Delta for Lex {
-    #[allow(clippy::cast_precision_loss)]
-    fn loss(self) -> f64 {
-        self.0[1] as f64 / Lex::SCALE
-    }
-    fn keeps_bounds(self) -> bool {
-        self.0[0] <= 0
-    }
-    fn rounding(self) -> bool {
-        false
-    }
-}
-
 /// The circulation, exact with rules, or loaded from the dense solver without.
 #[derive(Debug, Clone)]
 enum Engine {
@@ -209,27 +171,9 @@ impl<'p, 'a> Planner<'p, 'a> {
                 })?;
             let mut net = Network::new(r, c, costs, &vec![1; r], &vec![1; c], &[])?;
             let pairs: Vec<(usize, usize)> = a.pairs().collect();
-            net.load(&pairs);
-            // Potentials of the minimisation of -score: u + v <= -s. As node potentials:
-            // p(row) = -u, p(col) = v; `s` sits at the lowest used row, `t` at the highest
-            // used column, then the circulation edge is made tight.
-            let row: Vec<f64> = a.row_potentials().iter().map(|&u| -u).collect();
-            let col: Vec<f64> = a.col_potentials().to_vec();
-            let ps = pairs
-                .iter()
-                .map(|&(i, _)| row[i])
-                .fold(f64::INFINITY, f64::min);
-            let pt = pairs
-                .iter()
-                .map(|&(_, j)| col[j])
-                .fold(f64::NEG_INFINITY, f64::max);
-            let (ps, pt) = if pairs.is_empty() {
-                (0.0, 0.0)
-            } else {
-                (ps, pt)
-            };
-            net.set_potentials(&row, &col, ps, pt);
-            net.tighten_back_edge();
+            // The solver's potentials are those of the minimisation of -score, the network's
+            // pair costs.
+            net.load_optimum(&pairs, a.row_potentials(), a.col_potentials());
             Engine::Plain(net)
         };
         let pairs = with_net!(&engine, net => net.pairs());
@@ -527,149 +471,4 @@ fn regrets<C: Delta>(net: &Network<C>) -> Vec<Option<f64>> {
                 .map(Delta::loss)
         },
     )
-}
-
-/// `items` mapped by `f` in order, each worker with a scratch space of its own made by `init`:
-/// on the current rayon pool with the `rayon` feature, on this thread without it. `f` only
-/// reads shared state, so the result is the same either way.
-fn map_with_scratch<T, S, R>(
-    items: &[T],
-    init: impl Fn() -> S + Sync + Send,
-    f: impl Fn(&mut S, &T) -> R + Sync + Send,
-) -> Vec<R>
-where
-    T: Sync,
-    R: Send,
-{
-    #[cfg(feature = "rayon")]
-    {
-        use rayon::prelude::*;
-        items.par_iter().map_init(init, f).collect()
-    }
-    #[cfg(not(feature = "rayon"))]
-    {
-        let mut scratch = init();
-        items.iter().map(|x| f(&mut scratch, x)).collect()
-    }
-}
-
-/// A candidate child in Murty's ranking: the parent's state, which of its used pairs is
-/// forbidden (the ones before it are kept), and the child's cost above the optimum.
-struct Child<C> {
-    cost: C,
-    seq: usize,
-    parent: Arc<Network<C>>,
-    used: Arc<Vec<(usize, usize)>>,
-    k: usize,
-}
-
-impl<C: FlowCost> PartialEq for Child<C> {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-impl<C: FlowCost> Eq for Child<C> {}
-impl<C: FlowCost> PartialOrd for Child<C> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<C: FlowCost> Ord for Child<C> {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.cost.order(&other.cost).then(self.seq.cmp(&other.seq))
-    }
-}
-
-/// Murty's ranking of the `k` best pairings from the optimal circulation `root`: each pairing
-/// is returned as its pairs (fixed included), best first.
-fn murty<C: Delta>(root: &Network<C>, k: usize) -> Vec<Vec<(usize, usize)>> {
-    let mut out = Vec::with_capacity(k);
-    if k == 0 {
-        return out;
-    }
-    let mut heap: BinaryHeap<Reverse<Child<C>>> = BinaryHeap::new();
-    let mut seq = 0;
-    let mut node = (Arc::new(root.clone()), C::ZERO);
-    loop {
-        out.push(node.0.pairs());
-        if out.len() == k {
-            break;
-        }
-        // Price the children of `node`: child m forbids used pair m and keeps those before it.
-        // Only the `need` cheapest candidates can still be ranked: a child costlier than the
-        // `need`-th candidate so far is dropped, and its search stops at that cost. Children
-        // are priced in chunks so that the limit tightens as they come in.
-        let used = Arc::new(node.0.used_pairs());
-        let need = k - out.len();
-        let parent = &node.0;
-        for chunk in (0..used.len()).collect::<Vec<_>>().chunks(CHUNK) {
-            let limit = kth_cost(&heap, need).map(|c| c.sub(node.1));
-            let costs: Vec<Option<C>> = map_with_scratch(
-                chunk,
-                || parent.scratch(),
-                |scratch, &m| {
-                    let (i, j) = used[m];
-                    let keep = |a: usize, b: usize| used[..m].binary_search(&(a, b)).is_ok();
-                    parent
-                        .detour(scratch, i, j, &keep, limit)
-                        .filter(|d| d.keeps_bounds())
-                },
-            );
-            for (&m, cost) in chunk.iter().zip(costs) {
-                if let Some(d) = cost {
-                    heap.push(Reverse(Child {
-                        cost: node.1.add(d),
-                        seq,
-                        parent: Arc::clone(&node.0),
-                        used: Arc::clone(&used),
-                        k: m,
-                    }));
-                    seq += 1;
-                }
-            }
-            prune(&mut heap, need);
-        }
-        let Some(Reverse(next)) = heap.pop() else {
-            break;
-        };
-        // Re-solve the popped child warm from its parent.
-        let mut net = (*next.parent).clone();
-        for &(i, j) in &next.used[..next.k] {
-            net.fix(i, j, false);
-        }
-        let (i, j) = next.used[next.k];
-        net.forbid(i, j);
-        net.rebalance();
-        node = (Arc::new(net), next.cost);
-    }
-    out
-}
-
-/// Children priced together before the limit is tightened.
-const CHUNK: usize = 64;
-
-/// Keeps only the `n` cheapest candidates (with every candidate tied with the `n`-th).
-fn prune<C: FlowCost>(heap: &mut BinaryHeap<Reverse<Child<C>>>, n: usize) {
-    if heap.len() <= 2 * n.max(8) {
-        return;
-    }
-    let Some(limit) = kth_cost(heap, n) else {
-        return;
-    };
-    let kept: Vec<Reverse<Child<C>>> = std::mem::take(heap)
-        .into_vec()
-        .into_iter()
-        .filter(|c| c.0.cost.order(&limit) != Ordering::Greater)
-        .collect();
-    *heap = BinaryHeap::from(kept);
-}
-
-/// The cost of the `n`-th cheapest candidate in the heap, if it holds that many.
-fn kth_cost<C: FlowCost>(heap: &BinaryHeap<Reverse<Child<C>>>, n: usize) -> Option<C> {
-    if heap.len() < n || n == 0 {
-        return None;
-    }
-    let mut costs: Vec<C> = heap.iter().map(|c| c.0.cost).collect();
-    costs.sort_by(FlowCost::order);
-    Some(costs[n - 1])
 }

@@ -959,6 +959,34 @@ impl<C: FlowCost> Network<C> {
     }
 }
 
+impl Network<f64> {
+    /// Loads an optimal assignment of the dense solver together with its dual certificate:
+    /// `pairs` get one unit of flow each ([`Network::load`]) and `row`, `col` are the
+    /// solver's potentials of the minimisation of this network's pair costs (`u + v <= w`,
+    /// tight on the pairs). As node potentials: `p(row) = -u`, `p(col) = v`; `s` sits at the
+    /// lowest used row, `t` at the highest used column, and the circulation edge is made tight.
+    pub(crate) fn load_optimum(&mut self, pairs: &[(usize, usize)], row: &[f64], col: &[f64]) {
+        self.load(pairs);
+        let row: Vec<f64> = row.iter().map(|&u| -u).collect();
+        let (ps, pt) = if pairs.is_empty() {
+            (0.0, 0.0)
+        } else {
+            (
+                pairs
+                    .iter()
+                    .map(|&(i, _)| row[i])
+                    .fold(f64::INFINITY, f64::min),
+                pairs
+                    .iter()
+                    .map(|&(_, j)| col[j])
+                    .fold(f64::NEG_INFINITY, f64::max),
+            )
+        };
+        self.set_potentials(&row, col, ps, pt);
+        self.tighten_back_edge();
+    }
+}
+
 /// The dual of the pairing problem read off an optimal circulation, in score units (see
 /// [`crate::certificate`] for the problem and the derivation): `u` per row, `v` per column,
 /// `y = y_max - y_min` per group, and `w` on the used pairs `(row, col, w)`, sorted.
