@@ -7,7 +7,8 @@ Drop-ins for scipy (same signatures, return types, dtype handling and error mess
   (``scipy.sparse.csgraph.min_weight_full_bipartite_matching``)
 
 Beyond them: :func:`linear_sum_assignment_batch` (many matrices in parallel) and
-:func:`solve` (dual potentials, the bottleneck value, ``verify()``); the pairing engine:
+:func:`solve` (dual potentials, the bottleneck value, ``verify()``), :func:`k_best` (the k
+best assignments in order); the pairing engine:
 :func:`pair`, :func:`scores`, :func:`explain`, :func:`embedded`.
 
 Every solve releases the GIL.
@@ -15,6 +16,7 @@ Every solve releases the GIL.
 
 from ._dense import (
     SolveResult,
+    k_best,
     linear_sum_assignment,
     linear_sum_assignment_batch,
     solve,
@@ -32,6 +34,7 @@ __all__ = [
     "embedded",
     "explain",
     "generate",
+    "k_best",
     "linear_sum_assignment",
     "linear_sum_assignment_batch",
     "min_weight_full_bipartite_matching",

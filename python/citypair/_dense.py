@@ -22,6 +22,7 @@ __all__ = [
     "linear_sum_assignment_batch",
     "solve",
     "SolveResult",
+    "k_best",
 ]
 
 SolveResult = _native.SolveResult
@@ -213,3 +214,41 @@ def solve(
     if transposed:
         a = np.ascontiguousarray(a.T)
     return _native._solve(a, bool(maximize), objective)
+
+
+def k_best(
+    cost: ArrayLike, k: int, maximize: bool = False
+) -> List[Tuple[NDArray[np.intp], NDArray[np.intp], Union[float, int]]]:
+    """The ``k`` best assignments of a matrix, best first (Murty's ranking).
+
+    Parameters
+    ----------
+    cost : 2-D array
+        As for :func:`solve`: float64 and float32 in their own type, int32 and int64 exactly,
+        other numeric types widened to float64; ``inf`` (``-inf`` when maximising) marks a
+        forbidden pair.
+    k : int
+        How many; fewer are returned when fewer assignments exist.
+    maximize : bool
+        Rank the largest totals first.
+
+    Returns
+    -------
+    list of (row_ind, col_ind, total)
+        Rank 1 is :func:`linear_sum_assignment`'s optimum; totals never get better down the
+        list; no assignment is listed twice; assignments of equal total come in a fixed
+        order.
+
+    Raises
+    ------
+    ValueError
+        As :func:`linear_sum_assignment`; also when ``k`` times the matrix size exceeds the
+        library's bound on the search state (``citypair::solver::K_BEST_STATE_LIMIT``).
+    """
+    k = int(k)
+    if k < 0:
+        raise ValueError(f"k must be at least 0, got {k}")
+    a, transposed = _as_native(cost, "")
+    if transposed:
+        a = np.ascontiguousarray(a.T)
+    return _native._k_best(a, k, bool(maximize))

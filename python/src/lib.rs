@@ -11,6 +11,7 @@
 //! | `dense.rs` | `linear_sum_assignment` |
 //! | `batch.rs` | `linear_sum_assignment_batch` |
 //! | `solve.rs` | `solve` and `SolveResult` |
+//! | `kbest.rs` | `k_best` |
 //! | `sparse.rs` | `min_weight_full_bipartite_matching` |
 //! | `pairing.rs` | `pair`, `scores`, `explain`, `embedded` |
 
@@ -18,6 +19,7 @@ mod arrays;
 mod batch;
 mod dense;
 mod errors;
+mod kbest;
 mod pairing;
 mod scipy_errors;
 mod solve;
@@ -35,5 +37,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     solve::register(m)?;
     pairing::register(m)?;
     sparse::register(m)?;
+    kbest::register(m)?;
     Ok(())
 }
