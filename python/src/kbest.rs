@@ -8,6 +8,9 @@ use crate::arrays::{slice, to_numpy, Costs};
 use crate::dense::{Entry, Failure};
 use crate::scipy_errors::has_bad_infinity;
 
+/// One ranked assignment: its rows, their columns, its total as a Python number.
+type RankedPairs = (Vec<i64>, Vec<i64>, Py<PyAny>);
+
 /// The ranking of one cost type, with the GIL released: `(rows, cols, total)` per rank.
 fn ranked<C: Entry>(
     py: Python<'_>,
@@ -15,7 +18,7 @@ fn ranked<C: Entry>(
     (rows, cols): (usize, usize),
     k: usize,
     maximize: bool,
-) -> PyResult<Vec<(Vec<i64>, Vec<i64>, Py<PyAny>)>> {
+) -> PyResult<Vec<RankedPairs>> {
     let sense = if maximize {
         Sense::Maximize
     } else {
