@@ -22,6 +22,7 @@
 //! | candidates | [`candidates`] | candidate mode's API: each city's K best counterparts, a sparse solve, pricing against every pair until the optimum is certified, and the screened check of its certificate |
 //! | what-ifs | [`whatif`] | warm re-solves after a withdrawal or a lock, the K best pairings (Murty), regrets |
 //! | fairness | [`fairness`] | lowest and mean score, Gini, blocking pairs (one count for every mode), worst-off pair, figures per country and region |
+//! | cpu | [`cpu`] | the instruction set of the solver's and the screen's kernels, forced with `CITYPAIR_ISA` for measurement |
 //! | bench | [`mod@bench`] | timed runs on generated instances (`citypair bench`), peak memory |
 //! | synthetic | [`synthetic`] | seeded generators of realistic calls and cost matrices, for benchmarks and tests |
 //! | testing | `testing` (feature `testing`) | proptest strategies and the fairness properties as checking functions |
@@ -193,7 +194,7 @@
 pub mod bench;
 pub mod candidates;
 pub mod certificate;
-mod cpu;
+pub mod cpu;
 pub mod eligibility;
 pub mod error;
 pub mod fairness;

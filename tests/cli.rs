@@ -1048,3 +1048,65 @@ fn generate_streams_any_size() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["cities"].as_array().unwrap().len(), 300);
 }
+
+/// `CITYPAIR_ISA` forces each kernel set the CPU has; every one gives the same pairs and
+/// totals, bit for bit, on the embedded call and on matrices; a value the CPU lacks, or an
+/// unknown one, is a usage error (exit 2) naming it and the sets available.
+#[test]
+fn every_instruction_set_path_gives_the_same_results() {
+    let mut rng = common::SplitMix(77);
+    let (r, c) = (120, 150);
+    let mut text = format!("{r} {c}\n");
+    for _ in 0..r {
+        let row: Vec<String> = (0..c).map(|_| format!("{}", rng.unit())).collect();
+        text.push_str(&row.join(" "));
+        text.push('\n');
+    }
+    let matrix = TempFile::new("isa-matrix.txt", &text);
+    let path = matrix.path();
+    let strip = |v: Value| {
+        let mut v = strip_timings(v);
+        v.as_object_mut().unwrap().remove("solve_ms");
+        v.as_object_mut().unwrap().remove("isa");
+        v
+    };
+    let run = |isa: &str, args: &[&str]| -> Value {
+        let out = ok_env(args, &[("CITYPAIR_ISA", isa)]);
+        serde_json::from_str(&out).unwrap()
+    };
+    let widest = run("", &["solve", path, "--json"]);
+    let available: Vec<&str> = ["portable", "avx2", "avx512"]
+        .into_iter()
+        .filter(|isa| citypair(&["solve", path, "--json"], &[("CITYPAIR_ISA", isa)]).code == 0)
+        .collect();
+    assert_eq!(available[0], "portable");
+    assert_eq!(widest["isa"], *available.last().unwrap());
+    for isa in &available {
+        let got = run(isa, &["solve", path, "--json"]);
+        assert_eq!(got["isa"], *isa);
+        assert_eq!(strip(got), strip(widest.clone()), "{isa}");
+        let pair = strip_timings(run(isa, &["pair", "--json"]));
+        assert_eq!(pair, strip_timings(run("", &["pair", "--json"])), "{isa}");
+    }
+    for bad in ["neon", "AVX512", "sse2"] {
+        let out = citypair(&["solve", path], &[("CITYPAIR_ISA", bad)]);
+        assert_eq!(out.code, 2, "{bad}: {}", out.stderr);
+        assert!(
+            out.stderr.starts_with("error: parameter CITYPAIR_ISA: "),
+            "{}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.contains(bad) && out.stderr.contains("portable"),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stdout.is_empty());
+    }
+    if !available.contains(&"avx512") {
+        assert_eq!(
+            citypair(&["solve", path], &[("CITYPAIR_ISA", "avx512")]).code,
+            2
+        );
+    }
+}

@@ -176,6 +176,11 @@ pub(crate) enum SolveObjective {
 /// Parses the process arguments and runs; returns the exit code.
 pub(crate) fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A forced instruction set the CPU lacks is a usage error, before any work.
+    if let Err(e) = citypair::cpu::check_environment() {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
     if let Command::Generate { eu, partners, seed } = cli.command {
         // Streamed to stdout: a generated call of any size is written city by city.
         let out = std::io::BufWriter::new(std::io::stdout().lock());

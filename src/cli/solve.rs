@@ -25,6 +25,8 @@ struct SolveJson {
     bottleneck: Option<serde_json::Value>,
     pairs: Vec<[usize; 2]>,
     solve_ms: f64,
+    /// The kernels' instruction set (`CITYPAIR_ISA` forces one).
+    isa: &'static str,
 }
 
 /// `solve MATRIX`: what it prints, or the error.
@@ -70,6 +72,7 @@ pub(crate) fn command(
         bottleneck,
         pairs: assignment.pairs().map(|(r, c)| [r, c]).collect(),
         solve_ms,
+        isa: citypair::cpu::instruction_set(),
     };
     if json {
         return to_json(&out);
@@ -77,7 +80,7 @@ pub(crate) fn command(
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{} x {} matrix, {} {}: total {}{}; {} pairs (row -> column, 0-based); solve {:.3} ms",
+        "{} x {} matrix, {} {}: total {}{}; {} pairs (row -> column, 0-based); solve {:.3} ms ({})",
         out.rows,
         out.cols,
         if maximize { "maximise" } else { "minimise" },
@@ -88,7 +91,8 @@ pub(crate) fn command(
             .and_then(serde_json::Value::as_f64)
             .map_or(String::new(), |b| format!(", bottleneck {b}")),
         out.pairs.len(),
-        out.solve_ms
+        out.solve_ms,
+        out.isa
     );
     for [r, c] in &out.pairs {
         let _ = writeln!(s, "{r} -> {c}");
