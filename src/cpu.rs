@@ -9,9 +9,9 @@
 //! in use. Results are the same on every path (each kernel is tested against the portable one).
 //!
 //! The explicit-SIMD kernels (the assignment solver's, in `solver::lap::kernels`, and candidate
-//! mode's scan, in `scoring::screen::kernels`) dispatch on an [`Isa`]. Its AVX variants
-//! carry a proof, [`Avx2`] or [`Avx512`], that only [`Isa::detect`] makes, after the CPU said it
-//! has the instructions: the fields of the proofs are private to this module, so no other code
+//! mode's scan, in `scoring::screen::kernels`) dispatch on a crate-private `Isa`. Its AVX
+//! variants carry a proof, `Avx2` or `Avx512`, that only this module makes, after the CPU said
+//! it has the instructions (a forced set is one of those the CPU has): the fields of the proofs are private to this module, so no other code
 //! can make one, and an `unsafe` call of a `#[target_feature]` kernel that holds a proof rests on
 //! what the compiler enforces, not on a convention.
 
