@@ -17,10 +17,14 @@ import platform
 import statistics
 import time
 
-import numpy as np
-from scipy.optimize import linear_sum_assignment as scipy_lsa
+# numpy's BLAS pool spins on the cores after the profile matrices' product and would steal
+# time from whichever solver runs next; no solver here uses BLAS.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import citypair
+import numpy as np  # noqa: E402
+from scipy.optimize import linear_sum_assignment as scipy_lsa  # noqa: E402
+
+import citypair  # noqa: E402
 
 try:
     import lap  # the lapx package
@@ -57,14 +61,8 @@ def cpu_name():
 
 
 def isa():
-    forced = os.environ.get("CITYPAIR_ISA")
-    if forced:
-        return f"{forced} (forced by CITYPAIR_ISA)"
-    try:
-        flags = open("/proc/cpuinfo").read()
-    except OSError:
-        return "unknown"
-    return "avx512" if " avx512f" in flags else "avx2" if " avx2" in flags else "portable"
+    name = citypair.instruction_set()
+    return f"{name} (forced by CITYPAIR_ISA)" if os.environ.get("CITYPAIR_ISA") else name
 
 
 def timed(f, repeat):

@@ -21,7 +21,7 @@ from ._dense import (
     linear_sum_assignment_batch,
     solve,
 )
-from ._native import InputError, __version__
+from ._native import InputError, __version__, instruction_set
 from ._sparse import min_weight_full_bipartite_matching
 from ._pairing import Pair, PairResult, embedded, explain, generate, pair, scores
 
@@ -34,6 +34,7 @@ __all__ = [
     "embedded",
     "explain",
     "generate",
+    "instruction_set",
     "k_best",
     "linear_sum_assignment",
     "linear_sum_assignment_batch",

@@ -11,12 +11,14 @@
 //! | `dense.rs` | `linear_sum_assignment` |
 //! | `batch.rs` | `linear_sum_assignment_batch` |
 //! | `solve.rs` | `solve` and `SolveResult` |
+//! | `cpu.rs` | `instruction_set` |
 //! | `kbest.rs` | `k_best` |
 //! | `sparse.rs` | `min_weight_full_bipartite_matching` |
 //! | `pairing.rs` | `pair`, `scores`, `explain`, `embedded` |
 
 mod arrays;
 mod batch;
+mod cpu;
 mod dense;
 mod errors;
 mod kbest;
@@ -38,5 +40,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     pairing::register(m)?;
     sparse::register(m)?;
     kbest::register(m)?;
+    cpu::register(m)?;
     Ok(())
 }

@@ -66,3 +66,20 @@ def test_two_threads_solving_at_once_get_the_sequential_results():
     for got, want in zip(results, expected):
         assert_array_equal(got[0], want[0])
         assert_array_equal(got[1], want[1])
+
+
+def test_instruction_set_is_named_and_forcing_is_checked():
+    import os
+    import subprocess
+    import sys
+
+    import citypair
+
+    assert citypair.instruction_set() in ("portable", "avx2", "avx512")
+    code = "import citypair; print(citypair.instruction_set())"
+    env = dict(os.environ, CITYPAIR_ISA="portable")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "portable", out.stderr
+    env["CITYPAIR_ISA"] = "neon"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.returncode != 0 and "CITYPAIR_ISA" in out.stderr
