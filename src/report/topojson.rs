@@ -1,5 +1,5 @@
 //! Decoding of the vendored Natural Earth 110m country outlines (`world-atlas@2.0.2`,
-//! `assets/world-atlas/countries-110m.json`, ISC): TopoJSON with a quantized,
+//! `assets/world-atlas/countries-110m.json`, ISC): `TopoJSON` with a quantized,
 //! delta-encoded arc table, stitched into one list of rings per country.
 //!
 //! Linear in the size of the file; deterministic (countries in file order).
@@ -27,8 +27,8 @@ pub fn countries_110m() -> Vec<Country> {
     decode(COUNTRIES_110M, "countries").unwrap_or_default()
 }
 
-/// Decodes the geometry collection `object` of a TopoJSON `text`; `None` if the text is
-/// not a TopoJSON topology of that shape.
+/// Decodes the geometry collection `object` of a `TopoJSON` `text`; `None` if the text is
+/// not a `TopoJSON` topology of that shape.
 #[must_use]
 pub fn decode(text: &str, object: &str) -> Option<Vec<Country>> {
     let topo: Value = serde_json::from_str(text).ok()?;
