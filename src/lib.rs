@@ -87,6 +87,7 @@
 //! | `cli` | on | the `citypair` command-line tool (the binary; needs `clap` and `indicatif`, and turns on `serde`). The library never depends on them: `default-features = false` leaves them out |
 //! | `rayon` | on | parallel work on rayon's current thread pool: the score matrix, candidate scans, the solver's first pass and range check on large matrices, stable pairing's row sorts, what-if searches. Without it the same results come out, sequentially (`parallel` options are then ignored) |
 //! | `serde` | on | `Serialize` on the result and model types (their JSON form is what `citypair ... --json` prints), and call-and-cities JSON: [`io::parse_dataset`], [`io::load_dataset`], [`io::embedded_dataset`], [`io::dataset_json`] (with `serde_json`) |
+//! | `report` | on | [`report`](crate#crate-features) (module `citypair::report`): the static HTML report of a pairing (Equal Earth map, charts, tables); turns on `serde` |
 //! | `testing` | off | [`testing`](crate#crate-features) (module `citypair::testing`): proptest strategies for cities, calls and score matrices, and the fairness properties as public checking functions |
 //!
 //! With no feature at all (`default-features = false`) the crate is the model, eligibility,
@@ -203,6 +204,8 @@ pub mod matrix;
 mod memory;
 pub mod model;
 pub mod pairing;
+#[cfg(feature = "report")]
+pub mod report;
 pub mod rules;
 pub mod scoring;
 pub mod solver;
