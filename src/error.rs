@@ -111,6 +111,22 @@ pub enum Error {
         reason: NoPairs,
     },
 
+    /// A spreadsheet (CSV) of cities is malformed, or a city it holds is invalid: the file, the
+    /// row as a spreadsheet numbers it (the header is row 1) and, where the problem is in one
+    /// cell, the column.
+    #[error("{file}: row {row}{}: {message}", column.as_ref().map_or(String::new(), |c| format!(", column \"{c}\"")))]
+    #[non_exhaustive]
+    Csv {
+        /// The file's name.
+        file: String,
+        /// 1-based row (the header is row 1).
+        row: usize,
+        /// The column's header, when the problem is in one cell or column.
+        column: Option<String>,
+        /// What is wrong.
+        message: String,
+    },
+
     /// A matrix text could not be parsed. `line` is 1-based.
     #[error("{file}: line {line}: {message}")]
     #[non_exhaustive]

@@ -2,17 +2,17 @@
 //! price of fairness).
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use citypair::{Objective, Pairing, Solution};
 use serde::Serialize;
 
 use super::json::to_json;
-use super::{in_file, load, Result};
+use super::{in_file, load, InputArgs, Result};
 
 /// `compare [INPUT]`: what it prints, or the error.
-pub(crate) fn command(input: Option<&Path>, json: bool) -> Result<String> {
-    let dataset = load(input)?;
+pub(crate) fn command(args: &InputArgs, json: bool) -> Result<String> {
+    let dataset = load(args)?;
+    let input = args.path();
     // Every objective: the dense matrix, whatever the size (an error naming the size when it
     // cannot be allocated).
     let pairing = Pairing::builder(&dataset)

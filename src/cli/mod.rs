@@ -39,8 +39,8 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Pair the cities of one call (default input: the embedded IUC 2017 dataset).
     Pair {
-        /// The call and its cities (JSON); the embedded IUC 2017 dataset when omitted.
-        input: Option<PathBuf>,
+        #[command(flatten)]
+        input: InputArgs,
         /// What to optimise.
         #[arg(long, value_enum, default_value_t = ObjectiveArg::Sum)]
         objective: ObjectiveArg,
@@ -71,25 +71,31 @@ pub(crate) enum Command {
         #[arg(long)]
         dense: bool,
         /// Print one JSON document instead of a table.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "csv")]
         json: bool,
+        /// Print the pairs as CSV (one row per pair), for spreadsheets.
+        #[arg(long, conflicts_with_all = ["without", "lock", "alternatives", "regret"])]
+        csv: bool,
     },
     /// The full score matrix of the eligible cities, or how one score was made up.
     Scores {
-        /// The call and its cities (JSON); the embedded IUC 2017 dataset when omitted.
-        input: Option<PathBuf>,
+        #[command(flatten)]
+        input: InputArgs,
         /// Explain the score of one EU city with one partner city.
         #[arg(long, num_args = 2, value_names = ["EU_ID", "PARTNER_ID"])]
         explain: Option<Vec<String>>,
         /// Print one JSON document instead of a table.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "csv")]
         json: bool,
+        /// Print the score matrix as CSV, for spreadsheets.
+        #[arg(long, conflicts_with = "explain")]
+        csv: bool,
     },
     /// Solve the call for every objective and compare them side by side (fairness and the
     /// price of fairness).
     Compare {
-        /// The call and its cities (JSON); the embedded IUC 2017 dataset when omitted.
-        input: Option<PathBuf>,
+        #[command(flatten)]
+        input: InputArgs,
         /// Print one JSON document instead of a table.
         #[arg(long)]
         json: bool,
@@ -141,6 +147,37 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Where a call and its cities come from: a JSON document, the embedded dataset, or a call
+/// and a spreadsheet of cities.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct InputArgs {
+    /// The call and its cities (JSON); the embedded IUC 2017 dataset when omitted.
+    pub(crate) input: Option<PathBuf>,
+    /// The call, a JSON file holding the `call` object (with --cities, instead of INPUT).
+    #[arg(
+        long,
+        value_name = "CALL.json",
+        requires = "cities",
+        conflicts_with = "input"
+    )]
+    pub(crate) call: Option<PathBuf>,
+    /// The cities as a spreadsheet (CSV: one row per city; see the README), with --call.
+    #[arg(
+        long,
+        value_name = "CITIES.csv",
+        requires = "call",
+        conflicts_with = "input"
+    )]
+    pub(crate) cities: Option<PathBuf>,
+}
+
+impl InputArgs {
+    /// The file errors about the input's content are put in front of.
+    pub(crate) fn path(&self) -> Option<&Path> {
+        self.cities.as_deref().or(self.input.as_deref())
+    }
 }
 
 /// `--objective` of `pair`.
@@ -242,6 +279,7 @@ pub(crate) fn run(cli: &Cli) -> Result<String> {
             candidates,
             dense,
             json,
+            csv,
         } => {
             let what_if = whatif::WhatIfArgs {
                 without,
@@ -254,14 +292,20 @@ pub(crate) fn run(cli: &Cli) -> Result<String> {
                 (None, true) => pair::ModeArg::Dense,
                 (None, false) => pair::ModeArg::Auto,
             };
-            pair::command(input.as_deref(), *objective, &what_if, mode, *json)
+            let format = match (json, csv) {
+                (true, _) => pair::Format::Json,
+                (_, true) => pair::Format::Csv,
+                _ => pair::Format::Table,
+            };
+            pair::command(input, *objective, &what_if, mode, format)
         }
         Command::Scores {
             input,
             explain,
             json,
-        } => scores::command(input.as_deref(), explain.as_deref(), *json),
-        Command::Compare { input, json } => compare::command(input.as_deref(), *json),
+            csv,
+        } => scores::command(input, explain.as_deref(), *json, *csv),
+        Command::Compare { input, json } => compare::command(input, *json),
         Command::Bench {
             sizes,
             family,
@@ -284,11 +328,15 @@ pub(crate) fn run(cli: &Cli) -> Result<String> {
     }
 }
 
-/// Loads the input, or the embedded dataset; errors without a file name get the path in front.
-fn load(input: Option<&Path>) -> Result<Dataset> {
-    match input {
-        None => Ok(io::embedded_dataset()?),
-        Some(path) => io::load_dataset(path).map_err(|e| in_file(e, Some(path))),
+/// Loads the input (a JSON document, a call and a spreadsheet of cities, or the embedded
+/// dataset); errors without a file name get the path in front.
+fn load(input: &InputArgs) -> Result<Dataset> {
+    match (&input.input, &input.call, &input.cities) {
+        (_, Some(call), Some(cities)) => {
+            io::load_call_and_cities(call, cities).map_err(|e| in_file(e, Some(call)))
+        }
+        (Some(path), _, _) => io::load_dataset(path).map_err(|e| in_file(e, Some(path))),
+        _ => Ok(io::embedded_dataset()?),
     }
 }
 

@@ -2,15 +2,13 @@
 //! budget unless `--dense` or `--candidates K` says), with the what-ifs of [`super::whatif`] on
 //! top.
 
-use std::path::Path;
-
 use citypair::pairing::{Mode, AUTO_CANDIDATES};
 use citypair::{Error, Pairing};
 
 use super::json::to_json;
 use super::tables::pair_table;
 use super::whatif::{self, WhatIfArgs};
-use super::{in_file, load, CliError, ObjectiveArg, Result};
+use super::{in_file, load, CliError, InputArgs, ObjectiveArg, Result};
 
 /// The mode `pair` is asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,15 +21,27 @@ pub(crate) enum ModeArg {
     Candidates(usize),
 }
 
+/// How `pair` prints its result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// The table (no flag).
+    Table,
+    /// `--json`.
+    Json,
+    /// `--csv`: the pairs only.
+    Csv,
+}
+
 /// `pair [INPUT]`: what it prints, or the error (naming `input` where it is about its content).
 pub(crate) fn command(
-    input: Option<&Path>,
+    args: &InputArgs,
     objective: ObjectiveArg,
     what_if: &WhatIfArgs<'_>,
     mode: ModeArg,
-    json: bool,
+    format: Format,
 ) -> Result<String> {
-    let dataset = load(input)?;
+    let dataset = load(args)?;
+    let input = args.path();
     let builder = Pairing::builder(&dataset);
     let builder = match mode {
         ModeArg::Auto => builder,
@@ -41,11 +51,19 @@ pub(crate) fn command(
     let run = || -> Result<String> {
         let pairing = builder.build()?;
         if what_if.any() {
-            return whatif::command(&dataset, &pairing, objective, what_if, json);
+            return whatif::command(
+                &dataset,
+                &pairing,
+                objective,
+                what_if,
+                format == Format::Json,
+            );
         }
         let solution = pairing.solve(objective.into())?;
-        if json {
-            return to_json(&solution);
+        match format {
+            Format::Json => return to_json(&solution),
+            Format::Csv => return Ok(citypair::io::csv::pairs_csv(&pairing, &solution)?),
+            Format::Table => {}
         }
         let note = match (mode, solution.mode) {
             (ModeArg::Auto, Mode::Candidates) => {

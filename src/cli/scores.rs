@@ -1,21 +1,22 @@
 //! `citypair scores`: the score matrix of the eligible cities, or how one score was made up.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use citypair::{City, Pairing};
 use serde::Serialize;
 
 use super::json::to_json;
-use super::{in_file, load, Result};
+use super::{in_file, load, InputArgs, Result};
 
 /// `scores [INPUT] [--explain EU PARTNER]`: what it prints, or the error.
 pub(crate) fn command(
-    input: Option<&Path>,
+    args: &InputArgs,
     explain: Option<&[String]>,
     json: bool,
+    csv: bool,
 ) -> Result<String> {
-    let dataset = load(input)?;
+    let dataset = load(args)?;
+    let input = args.path();
     // One score needs no matrix (automatic mode); the full matrix is dense, whatever its size
     // (an error naming the size when it cannot be allocated).
     let builder = Pairing::builder(&dataset);
@@ -37,6 +38,7 @@ pub(crate) fn command(
             }
         }
         _ if json => to_json(&ScoresJson::new(&pairing)?),
+        _ if csv => Ok(citypair::io::csv::scores_csv(&pairing)?),
         _ => scores_table(&pairing),
     }
 }

@@ -77,8 +77,17 @@ const CITY_FIELDS: [&str; 9] = [
 /// # Ok::<(), citypair::Error>(())
 /// ```
 pub fn parse_dataset(text: &str, file: &str) -> Result<Dataset> {
+    let value = parse_json(text, file)?;
+    dataset_from_value(&value)
+}
+
+/// JSON text as a value (a byte-order mark at the start is skipped); `file` names it in errors.
+///
+/// # Errors
+/// [`Error::Json`] with the file, line and column of the first syntax error.
+pub(crate) fn parse_json(text: &str, file: &str) -> Result<Value> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    serde_json::from_str(text).map_err(|e| {
         // serde_json ends its message with " at line L column C"; the error states both already.
         let message = e.to_string();
         let suffix = format!(" at line {} column {}", e.line(), e.column());
@@ -90,13 +99,22 @@ pub fn parse_dataset(text: &str, file: &str) -> Result<Dataset> {
                 .strip_suffix(&suffix)
                 .map_or(message.clone(), str::to_owned),
         }
-    })?;
-    let Value::Object(top) = &value else {
+    })
+}
+
+/// Validates a call-and-cities document already parsed as JSON (as [`parse_dataset`] does
+/// after parsing the text); the spreadsheet reader builds such a document from its rows, so
+/// both inputs go through the same checks.
+///
+/// # Errors
+/// As [`parse_dataset`], except JSON syntax.
+pub fn dataset_from_value(value: &Value) -> Result<Dataset> {
+    let Value::Object(top) = value else {
         return Err(Error::invalid(
             Location::Document { field: None },
             format!(
                 "the document must be a JSON object with \"call\" and \"cities\", found {}",
-                kind(&value)
+                kind(value)
             ),
         ));
     };

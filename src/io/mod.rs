@@ -59,6 +59,8 @@
 //!
 //! See [`parse_matrix`].
 
+#[cfg(feature = "csv")]
+pub mod csv;
 #[cfg(feature = "serde")]
 mod json;
 mod matrix;
@@ -69,7 +71,7 @@ use std::fs;
 use std::path::Path;
 
 #[cfg(feature = "serde")]
-pub use json::{parse_dataset, DEFAULT_MIN_POPULATION};
+pub use json::{dataset_from_value, parse_dataset, DEFAULT_MIN_POPULATION};
 pub use matrix::{parse_matrix, MatrixText};
 #[cfg(feature = "serde")]
 pub use write::{dataset_json, write_dataset_json};
@@ -103,6 +105,32 @@ pub fn load_dataset(path: &Path) -> Result<Dataset> {
 #[cfg(feature = "serde")]
 pub fn embedded_dataset() -> Result<Dataset> {
     parse_dataset(EMBEDDED_DATASET, EMBEDDED_NAME)
+}
+
+/// Reads a call (a JSON file holding a `call` object, or a document whose only field is
+/// `call`) and its cities from a spreadsheet (see [`csv::read_cities`]).
+///
+/// # Errors
+/// [`Error::Io`] naming a path that cannot be read; [`Error::Json`] for the call's syntax;
+/// [`Error::Invalid`] for a call file that is not an object; otherwise as
+/// [`csv::read_cities`].
+#[cfg(feature = "csv")]
+pub fn load_call_and_cities(call: &Path, cities: &Path) -> Result<Dataset> {
+    let call_file = call.display().to_string();
+    let value = json::parse_json(&read(call)?, &call_file)?;
+    let call_object = match &value {
+        serde_json::Value::Object(map) if map.len() == 1 && map.contains_key("call") => {
+            map["call"].clone()
+        }
+        serde_json::Value::Object(_) => value,
+        _ => {
+            return Err(Error::invalid(
+                crate::error::Location::Document { field: None },
+                format!("{call_file}: the call must be a JSON object (the \"call\" of a call-and-cities document)"),
+            ))
+        }
+    };
+    csv::read_cities(&call_object, &read(cities)?, &cities.display().to_string())
 }
 
 /// Reads a matrix text file; see [`parse_matrix`].
