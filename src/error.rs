@@ -518,6 +518,8 @@ pub enum Context {
     /// A city withdrawing in a what-if ([`Planner::resolve`](crate::whatif::Planner::resolve)):
     /// `a withdrawal`.
     Withdrawal,
+    /// A pair of [`Pairing::ranks`](crate::Pairing::ranks): `a ranked pair`.
+    Ranks,
     /// A pair locked in a what-if ([`Planner::resolve`](crate::whatif::Planner::resolve)):
     /// `a what-if lock`.
     Lock,
@@ -538,6 +540,7 @@ impl fmt::Display for Context {
             Context::Score => f.write_str("the score query"),
             Context::Withdrawal => f.write_str("a withdrawal"),
             Context::Lock => f.write_str("a what-if lock"),
+            Context::Ranks => f.write_str("a ranked pair"),
             Context::RulePair { rule, position } => {
                 write!(f, "call, field \"{}\", pair #{position}", rule.field())
             }

@@ -61,6 +61,11 @@ use crate::solver::{
 };
 
 pub(crate) mod candidates;
+mod compare;
+mod ranks;
+
+pub use compare::ObjectiveSummary;
+pub use ranks::PairRanks;
 
 /// How many strongest themes each pair lists.
 pub(crate) const SHARED_THEMES: usize = 3;
@@ -948,6 +953,11 @@ impl<'a> Pairing<'a> {
     /// [`DenseOnly::Matrix`]).
     pub fn matrix(&self) -> Result<&ScoreMatrix> {
         self.dense("reading the score matrix")
+    }
+
+    /// The dataset being paired: the call and every city, eligible or not, in input order.
+    pub fn dataset(&self) -> &'a Dataset {
+        self.dataset
     }
 
     /// The call being paired.

@@ -1,9 +1,10 @@
 //! `citypair compare`: the call solved for every objective, side by side (fairness and the
-//! price of fairness).
+//! price of fairness), as [`Pairing::compare`] gives them.
 
 use std::fmt::Write as _;
 
-use citypair::{Objective, Pairing, Solution};
+use citypair::pairing::ObjectiveSummary;
+use citypair::Pairing;
 use serde::Serialize;
 
 use super::json::to_json;
@@ -15,14 +16,10 @@ pub(crate) fn command(args: &InputArgs, json: bool) -> Result<String> {
     let input = args.path();
     // Every objective: the dense matrix, whatever the size (an error naming the size when it
     // cannot be allocated).
-    let pairing = Pairing::builder(&dataset)
+    let rows = Pairing::builder(&dataset)
         .dense()
         .build()
-        .map_err(|e| in_file(e, input))?;
-    let rows = [Objective::Sum, Objective::MaxMin, Objective::Stable]
-        .into_iter()
-        .map(|o| pairing.solve(o).map(|s| CompareRow::new(&s)))
-        .collect::<citypair::Result<Vec<_>>>()
+        .and_then(|pairing| pairing.compare())
         .map_err(|e| in_file(e, input))?;
     if json {
         to_json(&CompareJson {
@@ -34,42 +31,14 @@ pub(crate) fn command(args: &InputArgs, json: bool) -> Result<String> {
     }
 }
 
-/// One objective's line in `citypair compare`.
-#[derive(Serialize)]
-struct CompareRow {
-    objective: Objective,
-    pairs: usize,
-    total_score: f64,
-    min_score: Option<f64>,
-    mean_score: f64,
-    gini: f64,
-    blocking_pairs: usize,
-    price_of_fairness: f64,
-}
-
-impl CompareRow {
-    fn new(s: &Solution) -> Self {
-        CompareRow {
-            objective: s.objective,
-            pairs: s.pairs.len(),
-            total_score: s.total_score,
-            min_score: s.min_score,
-            mean_score: s.fairness.mean_score,
-            gini: s.fairness.gini,
-            blocking_pairs: s.fairness.blocking_pairs,
-            price_of_fairness: s.price_of_fairness.loss,
-        }
-    }
-}
-
 /// `citypair compare --json`.
 #[derive(Serialize)]
 struct CompareJson<'a> {
     call: &'a str,
-    objectives: Vec<CompareRow>,
+    objectives: Vec<ObjectiveSummary>,
 }
 
-fn compare_table(call: &str, rows: &[CompareRow]) -> String {
+fn compare_table(call: &str, rows: &[ObjectiveSummary]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{call}: the three objectives side by side\n");
     let _ = writeln!(
