@@ -84,10 +84,10 @@
 //!
 //! | feature | default | what it adds |
 //! |---|---|---|
-//! | `cli` | on | the `citypair` command-line tool (the binary; needs `clap` and `indicatif`, and turns on `serde`). The library never depends on them: `default-features = false` leaves them out |
+//! | `cli` | on | the `citypair` command-line tool (the binary; needs `clap` and `indicatif`, and turns on `serde`, `csv` and `report`). The library never depends on them: `default-features = false` leaves them out |
 //! | `rayon` | on | parallel work on rayon's current thread pool: the score matrix, candidate scans, the solver's first pass and range check on large matrices, stable pairing's row sorts, what-if searches. Without it the same results come out, sequentially (`parallel` options are then ignored) |
 //! | `serde` | on | `Serialize` on the result and model types (their JSON form is what `citypair ... --json` prints), and call-and-cities JSON: [`io::parse_dataset`], [`io::load_dataset`], [`io::embedded_dataset`], [`io::dataset_json`] (with `serde_json`) |
-//! | `report` | on | [`report`](crate#crate-features) (module `citypair::report`): building blocks of the static HTML report of a pairing so far (the Equal Earth projection, great-circle arcs, the vendored country outlines); turns on `serde` |
+//! | `report` | on | [`report`](crate#crate-features) (module `citypair::report`): the static HTML report of a pairing (map, charts, fairness, the objectives side by side, the pair table), as `citypair report` writes it; turns on `serde` |
 //! | `csv` | on | spreadsheets ([`io::csv`](crate#crate-features)): cities from CSV ([`io::load_call_and_cities`](crate#crate-features)), pairs and the score matrix as CSV (the `csv` crate); turns on `serde` |
 //! | `testing` | off | [`testing`](crate#crate-features) (module `citypair::testing`): proptest strategies for cities, calls and score matrices, and the fairness properties as public checking functions |
 //!

@@ -10,6 +10,7 @@ mod error;
 mod generate;
 mod json;
 mod pair;
+mod report;
 mod scores;
 mod solve;
 mod tables;
@@ -99,6 +100,24 @@ pub(crate) enum Command {
         /// Print one JSON document instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Write the pairing of one call as a self-contained HTML report (map, charts, fairness,
+    /// the objectives side by side, the pair table), for a committee or a PDF.
+    Report {
+        #[command(flatten)]
+        input: InputArgs,
+        /// What to optimise.
+        #[arg(long, value_enum, default_value_t = ObjectiveArg::Sum)]
+        objective: ObjectiveArg,
+        /// The file to write.
+        #[arg(short, long, value_name = "FILE", default_value = "report.html")]
+        output: PathBuf,
+        /// Candidate mode with K counterparts per city (as `pair --candidates`).
+        #[arg(long, value_name = "K", conflicts_with = "dense")]
+        candidates: Option<usize>,
+        /// The dense score matrix, whatever the size of the call (as `pair --dense`).
+        #[arg(long)]
+        dense: bool,
     },
     /// Benchmark pairing runs on generated instances (seeded, reproducible).
     Bench {
@@ -262,6 +281,7 @@ pub(crate) fn run(cli: &Cli) -> Result<String> {
     if matches!(
         cli.command,
         Command::Pair { .. }
+            | Command::Report { .. }
             | Command::Compare { .. }
             | Command::Bench { .. }
             | Command::Solve { .. }
@@ -287,11 +307,7 @@ pub(crate) fn run(cli: &Cli) -> Result<String> {
                 alternatives: *alternatives,
                 regret: *regret,
             };
-            let mode = match (candidates, dense) {
-                (Some(k), _) => pair::ModeArg::Candidates(*k),
-                (None, true) => pair::ModeArg::Dense,
-                (None, false) => pair::ModeArg::Auto,
-            };
+            let mode = pair::ModeArg::of(*candidates, *dense);
             let format = match (json, csv) {
                 (true, _) => pair::Format::Json,
                 (_, true) => pair::Format::Csv,
@@ -305,6 +321,18 @@ pub(crate) fn run(cli: &Cli) -> Result<String> {
             json,
             csv,
         } => scores::command(input, explain.as_deref(), *json, *csv),
+        Command::Report {
+            input,
+            objective,
+            output,
+            candidates,
+            dense,
+        } => report::command(
+            input,
+            *objective,
+            pair::ModeArg::of(*candidates, *dense),
+            output,
+        ),
         Command::Compare { input, json } => compare::command(input, *json),
         Command::Bench {
             sizes,

@@ -21,6 +21,17 @@ pub(crate) enum ModeArg {
     Candidates(usize),
 }
 
+impl ModeArg {
+    /// The mode of `--candidates K` and `--dense` (clap makes them exclusive).
+    pub(crate) fn of(candidates: Option<usize>, dense: bool) -> ModeArg {
+        match (candidates, dense) {
+            (Some(k), _) => ModeArg::Candidates(k),
+            (None, true) => ModeArg::Dense,
+            (None, false) => ModeArg::Auto,
+        }
+    }
+}
+
 /// How `pair` prints its result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Format {
@@ -42,14 +53,8 @@ pub(crate) fn command(
 ) -> Result<String> {
     let dataset = load(args)?;
     let input = args.path();
-    let builder = Pairing::builder(&dataset);
-    let builder = match mode {
-        ModeArg::Auto => builder,
-        ModeArg::Dense => builder.dense(),
-        ModeArg::Candidates(k) => builder.candidates(k),
-    };
     let run = || -> Result<String> {
-        let pairing = builder.build()?;
+        let pairing = build(&dataset, mode)?;
         if what_if.any() {
             return whatif::command(
                 &dataset,
@@ -85,6 +90,20 @@ pub(crate) fn command(
         .map_err(|e| in_file(e, input))
 }
 
+/// The pairing of `dataset` in the mode asked for.
+///
+/// # Errors
+/// The library's errors of [`citypair::pairing::PairingBuilder::build`].
+pub(crate) fn build(dataset: &citypair::Dataset, mode: ModeArg) -> Result<Pairing<'_>> {
+    let builder = Pairing::builder(dataset);
+    let builder = match mode {
+        ModeArg::Auto => builder,
+        ModeArg::Dense => builder.dense(),
+        ModeArg::Candidates(k) => builder.candidates(k),
+    };
+    Ok(builder.build()?)
+}
+
 /// The numbers of eligible EU and partner cities.
 pub(crate) fn sides(pairing: &Pairing<'_>) -> (usize, usize) {
     (pairing.eu_cities().len(), pairing.partner_cities().len())
@@ -92,7 +111,7 @@ pub(crate) fn sides(pairing: &Pairing<'_>) -> (usize, usize) {
 
 /// The command line's hints on the library's mode errors: which flag to use, or which flag
 /// asked for what cannot be done.
-fn hint(e: CliError, mode: ModeArg) -> CliError {
+pub(crate) fn hint(e: CliError, mode: ModeArg) -> CliError {
     match e {
         CliError::Lib(e @ Error::TooLarge { .. }) => CliError::usage(
             "size budget",

@@ -146,13 +146,19 @@ mod tests {
         let d = dataset();
         for pairing in [
             Pairing::builder(&d).dense().build().expect("dense"),
-            Pairing::builder(&d).candidates(1).build().expect("candidates"),
+            Pairing::builder(&d)
+                .candidates(1)
+                .build()
+                .expect("candidates"),
         ] {
             let best = pairing.solve(Objective::Sum).expect("solve");
             let ranks = pairing.ranks(&best).expect("ranks");
             assert_eq!(ranks.len(), 2);
             for r in &ranks {
-                assert_eq!((r.partner_rank, r.eu_rank), brute(&pairing, &r.eu, &r.partner));
+                assert_eq!(
+                    (r.partner_rank, r.eu_rank),
+                    brute(&pairing, &r.eu, &r.partner)
+                );
             }
             // Every city on the smaller side gets one of its counterparts: some pair is a
             // first choice of its EU city.

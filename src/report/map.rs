@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use super::great_circle::great_circle;
-use super::html::{escape, fixed, thousands, theme_words};
+use super::html::{escape, fixed, theme_words, thousands};
 use super::projection::{equal_earth, MAX_X, MAX_Y};
 use super::topojson::countries_110m;
 use super::{CityStatus, View};
@@ -83,7 +83,13 @@ pub(crate) fn label(city: &City) -> String {
 pub(crate) fn themes_text(pair: &Pair) -> String {
     pair.shared
         .iter()
-        .map(|t| format!("{} {}", theme_words(t.theme.key()), fixed(t.contribution, 3)))
+        .map(|t| {
+            format!(
+                "{} {}",
+                theme_words(t.theme.key()),
+                fixed(t.contribution, 3)
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -114,10 +120,20 @@ pub(crate) fn map(v: &View<'_>) -> String {
          {} of {} pair arcs drawn{}; {} of {} city dots drawn{}.",
         thousands(drawn_arcs as u64),
         thousands(drawable_arcs as u64),
-        cap_note(drawn_arcs, drawable_arcs, v.options.max_arcs, "arcs, spread evenly over the scores"),
+        cap_note(
+            drawn_arcs,
+            drawable_arcs,
+            v.options.max_arcs,
+            "arcs, spread evenly over the scores"
+        ),
         thousands(drawn_dots as u64),
         thousands(drawable_dots as u64),
-        cap_note(drawn_dots, drawable_dots, v.options.max_dots, "dots: paired cities first, then unpaired, then excluded"),
+        cap_note(
+            drawn_dots,
+            drawable_dots,
+            v.options.max_dots,
+            "dots: paired cities first, then unpaired, then excluded"
+        ),
     );
     let missing = v.without_coordinates().count();
     if missing > 0 {
@@ -134,7 +150,10 @@ pub(crate) fn map(v: &View<'_>) -> String {
 
 fn cap_note(drawn: usize, total: usize, cap: usize, what: &str) -> String {
     if drawn < total {
-        format!(" (the report draws at most {} {what})", thousands(cap as u64))
+        format!(
+            " (the report draws at most {} {what})",
+            thousands(cap as u64)
+        )
     } else {
         String::new()
     }
@@ -142,7 +161,9 @@ fn cap_note(drawn: usize, total: usize, cap: usize, what: &str) -> String {
 
 /// The projection's outline (the ocean) and the countries.
 fn outline_and_land(svg: &mut String) {
-    let mut edge: Vec<(f64, f64)> = (0..=72).map(|k| (-180.0, -90.0 + 2.5 * f64::from(k))).collect();
+    let mut edge: Vec<(f64, f64)> = (0..=72)
+        .map(|k| (-180.0, -90.0 + 2.5 * f64::from(k)))
+        .collect();
     edge.extend((0..=72).map(|k| (180.0, 90.0 - 2.5 * f64::from(k))));
     let mut d = String::new();
     path_data(&mut d, edge, true);
@@ -176,7 +197,15 @@ fn arcs(v: &View<'_>, svg: &mut String) -> (usize, usize) {
     let total = drawable.len();
     let cap = v.options.max_arcs;
     let chosen: Vec<usize> = if total > cap {
-        (0..cap).map(|k| drawable[k * total / cap]).collect()
+        // Evenly spread over the score order, the lowest and the highest included (distinct
+        // indices: the step (total - 1) / (cap - 1) is above 1).
+        match cap {
+            0 => Vec::new(),
+            1 => vec![drawable[total - 1]],
+            _ => (0..cap)
+                .map(|k| drawable[k * (total - 1) / (cap - 1)])
+                .collect(),
+        }
     } else {
         drawable
     };
@@ -203,7 +232,11 @@ fn arcs(v: &View<'_>, svg: &mut String) -> (usize, usize) {
             label(eu),
             label(partner),
             fixed(p.score, 4),
-            if themes.is_empty() { "" } else { "; shared themes: " },
+            if themes.is_empty() {
+                ""
+            } else {
+                "; shared themes: "
+            },
             escape(&themes),
         );
     }

@@ -126,7 +126,9 @@ pub fn render(pairing: &Pairing<'_>, solution: &Solution, options: &Options) -> 
     body.push_str(&tables::groups(&solution.fairness.by_region, "region"));
     body.push_str("</div>\n</div>\n<h3 id=\"countries\">Per country</h3>\n");
     body.push_str(&tables::groups(&solution.fairness.by_country, "country"));
-    body.push_str("</section>\n<section>\n<h2 id=\"comparison\">The three objectives side by side</h2>\n");
+    body.push_str(
+        "</section>\n<section>\n<h2 id=\"comparison\">The three objectives side by side</h2>\n",
+    );
     body.push_str(&tables::comparison(&view));
     let _ = std::fmt::Write::write_fmt(
         &mut body,
@@ -142,7 +144,10 @@ pub fn render(pairing: &Pairing<'_>, solution: &Solution, options: &Options) -> 
     body.push_str(&tables::facts(&view));
     body.push_str("</section>\n");
     body.push_str(&tables::credits());
-    Ok(html::page(&format!("{}: pairing report", call.name()), &body))
+    Ok(html::page(
+        &format!("{}: pairing report", call.name()),
+        &body,
+    ))
 }
 
 /// Where a city stands in the pairing.
@@ -184,7 +189,12 @@ pub(crate) struct View<'v> {
 impl<'v> View<'v> {
     fn new(pairing: &'v Pairing<'v>, solution: &'v Solution, options: &'v Options) -> Result<Self> {
         let ranks = pairing.ranks(solution)?;
-        let cities: BTreeMap<&str, &City> = pairing.dataset().cities().iter().map(|c| (c.id(), c)).collect();
+        let cities: BTreeMap<&str, &City> = pairing
+            .dataset()
+            .cities()
+            .iter()
+            .map(|c| (c.id(), c))
+            .collect();
         let mut sides = BTreeMap::new();
         for c in pairing.eu_cities() {
             sides.insert(c.id(), "eu");
@@ -197,9 +207,20 @@ impl<'v> View<'v> {
             pairs_of.entry(p.eu.as_str()).or_default().push(k);
             pairs_of.entry(p.partner.as_str()).or_default().push(k);
         }
-        let unpaired = solution.unmatched.iter().map(|u| (u.id.as_str(), u.reason.as_str())).collect();
-        let excluded = pairing.excluded().iter().map(|e| (e.id.as_str(), e.reason.as_str())).collect();
-        let entries = pairing.eu_cities().len().saturating_mul(pairing.partner_cities().len());
+        let unpaired = solution
+            .unmatched
+            .iter()
+            .map(|u| (u.id.as_str(), u.reason.as_str()))
+            .collect();
+        let excluded = pairing
+            .excluded()
+            .iter()
+            .map(|e| (e.id.as_str(), e.reason.as_str()))
+            .collect();
+        let entries = pairing
+            .eu_cities()
+            .len()
+            .saturating_mul(pairing.partner_cities().len());
         let comparison = if pairing.mode() == Mode::Candidates {
             Err("candidate mode solves the sum objective only; run the report with --dense for the \
                  comparison"
@@ -217,12 +238,25 @@ impl<'v> View<'v> {
         let (threshold, threshold_note) = if solution.objective == Objective::MaxMin {
             (solution.min_score, String::new())
         } else if let Ok(rows) = &comparison {
-            (rows.iter().find(|r| r.objective == Objective::MaxMin).and_then(|r| r.min_score), String::new())
+            (
+                rows.iter()
+                    .find(|r| r.objective == Objective::MaxMin)
+                    .and_then(|r| r.min_score),
+                String::new(),
+            )
         } else {
             (None, "not computed (see the comparison below)".to_owned())
         };
-        let lo = solution.pairs.iter().map(|p| p.score).fold(f64::INFINITY, f64::min);
-        let hi = solution.pairs.iter().map(|p| p.score).fold(f64::NEG_INFINITY, f64::max);
+        let lo = solution
+            .pairs
+            .iter()
+            .map(|p| p.score)
+            .fold(f64::INFINITY, f64::min);
+        let hi = solution
+            .pairs
+            .iter()
+            .map(|p| p.score)
+            .fold(f64::NEG_INFINITY, f64::max);
         let score_range = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
         Ok(View {
             pairing,

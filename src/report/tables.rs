@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::html::{bar, escape, fixed, percent, thousands, theme_words};
+use super::html::{bar, escape, fixed, percent, theme_words, thousands};
 use super::map::label;
 use super::{CityStatus, View};
 use crate::fairness::GroupFigures;
@@ -15,11 +15,19 @@ use crate::pairing::Mode;
 pub(crate) fn summary(v: &View<'_>) -> String {
     let s = v.solution;
     let f = &s.fairness;
-    let card = |value: String, what: &str| format!("<div class=\"card\"><b>{value}</b><span>{what}</span></div>");
+    let card = |value: String, what: &str| {
+        format!("<div class=\"card\"><b>{value}</b><span>{what}</span></div>")
+    };
     let opt = |x: Option<f64>| x.map_or("–".to_owned(), |x| fixed(x, 4));
     [
-        card(thousands(v.pairing.eu_cities().len() as u64), "eligible EU cities"),
-        card(thousands(v.pairing.partner_cities().len() as u64), "eligible partner cities"),
+        card(
+            thousands(v.pairing.eu_cities().len() as u64),
+            "eligible EU cities",
+        ),
+        card(
+            thousands(v.pairing.partner_cities().len() as u64),
+            "eligible partner cities",
+        ),
         card(thousands(s.pairs.len() as u64), "pairs"),
         card(fixed(s.total_score, 4), "total score"),
         card(fixed(f.mean_score, 4), "mean score"),
@@ -47,7 +55,10 @@ fn city_cell(city: &City) -> String {
 /// The pair table: both cities, the score, the strongest shared themes as bars, the ranks.
 pub(crate) fn pairs(v: &View<'_>) -> String {
     let s = v.solution;
-    let (eus, partners) = (v.pairing.eu_cities().len(), v.pairing.partner_cities().len());
+    let (eus, partners) = (
+        v.pairing.eu_cities().len(),
+        v.pairing.partner_cities().len(),
+    );
     let mut out = String::from(
         "<table id=\"pairs\">\n<thead><tr><th class=\"n\">#</th><th>EU city</th><th>partner city</th>\
          <th class=\"n\">score</th><th>strongest shared themes (contribution to the score)</th>\
@@ -55,15 +66,29 @@ pub(crate) fn pairs(v: &View<'_>) -> String {
          <th class=\"n\" title=\"rank of the EU city among the partner's candidates\">EU city's rank for the partner</th></tr></thead>\n<tbody>\n",
     );
     let (_, hi) = v.score_range;
+    // One scale for every pair's theme bars, so rows compare: the largest contribution of any
+    // theme to any pair fills a bar.
+    let top = s
+        .pairs
+        .iter()
+        .flat_map(|p| &p.shared)
+        .map(|t| t.contribution)
+        .fold(0.0_f64, f64::max);
     for (k, (p, r)) in s.pairs.iter().zip(&v.ranks).enumerate() {
-        let top = p.shared.first().map_or(0.0, |t| t.contribution);
         let mut themes = String::new();
         for t in &p.shared {
             let share = if top > 0.0 { t.contribution / top } else { 0.0 };
             let _ = write!(
                 themes,
                 "<div>{}</div>",
-                bar(share, &format!("{} {}", theme_words(t.theme.key()), fixed(t.contribution, 3)))
+                bar(
+                    share,
+                    &format!(
+                        "{} {}",
+                        theme_words(t.theme.key()),
+                        fixed(t.contribution, 3)
+                    )
+                )
             );
         }
         let _ = writeln!(
@@ -113,7 +138,12 @@ pub(crate) fn groups(rows: &[GroupFigures], what: &str) -> String {
 pub(crate) fn comparison(v: &View<'_>) -> String {
     let rows = match &v.comparison {
         Ok(rows) => rows,
-        Err(why) => return format!("<p class=\"muted\">Comparison left out: {}.</p>\n", escape(why)),
+        Err(why) => {
+            return format!(
+                "<p class=\"muted\">Comparison left out: {}.</p>\n",
+                escape(why)
+            )
+        }
     };
     let mut out = String::from(
         "<table id=\"objectives\">\n<thead><tr><th>objective</th><th class=\"n\">pairs</th><th class=\"n\">total score</th>\
@@ -148,7 +178,11 @@ pub(crate) fn comparison(v: &View<'_>) -> String {
 pub(crate) fn left_out(v: &View<'_>) -> String {
     let mut out = String::new();
     let unmatched = &v.solution.unmatched;
-    let _ = writeln!(out, "<h3 id=\"unpaired\">Unpaired eligible cities ({})</h3>", thousands(unmatched.len() as u64));
+    let _ = writeln!(
+        out,
+        "<h3 id=\"unpaired\">Unpaired eligible cities ({})</h3>",
+        thousands(unmatched.len() as u64)
+    );
     if unmatched.is_empty() {
         out.push_str("<p class=\"muted\">Every eligible city is paired.</p>\n");
     } else {
@@ -165,23 +199,42 @@ pub(crate) fn left_out(v: &View<'_>) -> String {
         out.push_str("</tbody>\n</table>\n");
     }
     let excluded = v.pairing.excluded();
-    let _ = writeln!(out, "<h3 id=\"excluded\">Excluded cities ({})</h3>", thousands(excluded.len() as u64));
+    let _ = writeln!(
+        out,
+        "<h3 id=\"excluded\">Excluded cities ({})</h3>",
+        thousands(excluded.len() as u64)
+    );
     if excluded.is_empty() {
         out.push_str("<p class=\"muted\">No city is excluded.</p>\n");
     } else {
-        out.push_str("<table>\n<thead><tr><th>city</th><th>why it is excluded</th></tr></thead>\n<tbody>\n");
+        out.push_str(
+            "<table>\n<thead><tr><th>city</th><th>why it is excluded</th></tr></thead>\n<tbody>\n",
+        );
         for e in excluded {
-            let _ = writeln!(out, "<tr><td>{}</td><td>{}</td></tr>", label(v.city(&e.id)), escape(&e.reason));
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td></tr>",
+                label(v.city(&e.id)),
+                escape(&e.reason)
+            );
         }
         out.push_str("</tbody>\n</table>\n");
     }
     let missing: Vec<&City> = v.without_coordinates().collect();
-    let _ = writeln!(out, "<h3 id=\"no-coordinates\">Cities without coordinates ({})</h3>", thousands(missing.len() as u64));
+    let _ = writeln!(
+        out,
+        "<h3 id=\"no-coordinates\">Cities without coordinates ({})</h3>",
+        thousands(missing.len() as u64)
+    );
     if missing.is_empty() {
-        out.push_str("<p class=\"muted\">Every city has coordinates and is drawn on the map.</p>\n");
+        out.push_str(
+            "<p class=\"muted\">Every city has coordinates and is drawn on the map.</p>\n",
+        );
     } else {
-        out.push_str("<p class=\"muted\">Not drawn: the report does not guess a position.</p>\n<table>\n\
-                      <thead><tr><th>city</th><th>status</th></tr></thead>\n<tbody>\n");
+        out.push_str(
+            "<p class=\"muted\">Not drawn: the report does not guess a position.</p>\n<table>\n\
+                      <thead><tr><th>city</th><th>status</th></tr></thead>\n<tbody>\n",
+        );
         for c in missing {
             let status = match v.status(c.id()) {
                 CityStatus::Paired => "paired".to_owned(),
@@ -200,7 +253,11 @@ pub(crate) fn facts(v: &View<'_>) -> String {
     let call = v.pairing.call();
     let rules = call.rules();
     let weights = call.weights();
-    let partners: Vec<&str> = call.partner_countries().iter().map(|c| c.as_str()).collect();
+    let partners: Vec<&str> = call
+        .partner_countries()
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
     let s = v.solution;
     let mut rule_words = Vec::new();
     if let Some(m) = rules.min_score {
