@@ -101,7 +101,9 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:3px 16px;margin:
 dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
 footer{margin-top:32px;color:var(--muted);font-size:12px;border-top:1px solid var(--rule);padding-top:8px}
 @media print{@page{size:A4 landscape;margin:12mm}body{max-width:none;padding:0;font-size:11px}
-h2{break-after:avoid}tr,figure,.card{break-inside:avoid}thead{display:table-header-group}.arc:hover{stroke-width:1.3}}
+h1{font-size:20px}h2{margin-top:18px}h2,h3{break-after:avoid}tr,figure,.card,.grid>div{break-inside:avoid}
+.card{padding:4px 8px;min-width:0}.card b{font-size:15px}svg.map{height:112mm;width:auto;margin:0 auto}
+thead{display:table-header-group}.arc:hover{stroke-width:1.3}}
 ";
 
 /// The whole page: `title` in the head, `body` inside `<body>`.
