@@ -33,6 +33,27 @@ impl Tag {
 /// Elements that never have an end tag in HTML.
 const VOID: [&str; 6] = ["br", "meta", "hr", "img", "input", "wbr"];
 
+/// Text or an attribute value at byte `at`: `&` only in a known character reference, no `>`.
+fn text_ok(text: &str, at: usize) -> Result<(), String> {
+    for (k, _) in text.match_indices('&') {
+        let tail = &text[k + 1..];
+        let end = tail.find(';').ok_or(format!("bare & at {}", at + k))?;
+        let name = &tail[..end];
+        let ok = matches!(name, "amp" | "lt" | "gt" | "quot" | "#39" | "nbsp")
+            || (name.starts_with('#') && name[1..].chars().all(|c| c.is_ascii_digit()));
+        if !ok || name.is_empty() {
+            return Err(format!(
+                "unknown character reference &{name}; at {}",
+                at + k
+            ));
+        }
+    }
+    if text.contains('>') {
+        return Err(format!("a bare > in text near {at}"));
+    }
+    Ok(())
+}
+
 /// Parses `html` strictly: a doctype, then elements that all close in order (void elements
 /// and `/>`-closed SVG elements aside), double-quoted attributes without duplicates, `&` only
 /// in a character reference, and raw `<style>` text. Returns every start tag, or what is wrong
@@ -46,25 +67,6 @@ fn parse(html: &str) -> Result<Vec<Tag>, String> {
     let mut tags = Vec::new();
     let mut open: Vec<String> = Vec::new();
     let mut i = 0;
-    let text_ok = |text: &str, at: usize| -> Result<(), String> {
-        for (k, _) in text.match_indices('&') {
-            let tail = &text[k + 1..];
-            let end = tail.find(';').ok_or(format!("bare & at {}", at + k))?;
-            let name = &tail[..end];
-            let ok = matches!(name, "amp" | "lt" | "gt" | "quot" | "#39" | "nbsp")
-                || (name.starts_with('#') && name[1..].chars().all(|c| c.is_ascii_digit()));
-            if !ok || name.is_empty() {
-                return Err(format!(
-                    "unknown character reference &{name}; at {}",
-                    at + k
-                ));
-            }
-        }
-        if text.contains('>') {
-            return Err(format!("a bare > in text near {at}"));
-        }
-        Ok(())
-    };
     while i < b.len() {
         if b[i] != b'<' {
             let next = rest[i..].find('<').map_or(b.len(), |k| i + k);

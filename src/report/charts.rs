@@ -46,7 +46,7 @@ pub(crate) fn histogram(v: &View<'_>) -> String {
     let n = counts.len();
     let top = counts.iter().copied().max().unwrap_or(1).max(1);
     let (width, height) = (720.0, 250.0);
-    let (left, right, up, down) = (44.0, 12.0, 12.0, 40.0);
+    let (left, right, up, down) = (44.0, 24.0, 12.0, 40.0);
     let plot_w = width - left - right;
     let plot_h = height - up - down;
     let x_of = |s: f64| left + (s - lo) / (w * n as f64) * plot_w;
@@ -63,14 +63,15 @@ pub(crate) fn histogram(v: &View<'_>) -> String {
         let (x0, x1) = (x_of(a), x_of(a + w));
         let _ = writeln!(
             svg,
-            "<rect class=\"bin\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{} to {}: {} pairs</title></rect>",
+            "<rect class=\"bin\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{} to {}: {} {}</title></rect>",
             fixed(x0 + 0.5, 1),
             fixed(y_of(c), 1),
             fixed((x1 - x0 - 1.0).max(0.5), 1),
             fixed(up + plot_h - y_of(c), 1),
             fixed(a, 3),
             fixed(a + w, 3),
-            c
+            c,
+            if c == 1 { "pair" } else { "pairs" }
         );
     }
     let base = up + plot_h;
@@ -107,6 +108,24 @@ pub(crate) fn histogram(v: &View<'_>) -> String {
         fixed(left + plot_w / 2.0, 1),
         fixed(height - 6.0, 1),
     );
+    let legend = marks(v, lo, &x_of, (up, base), &mut svg);
+    svg.push_str("</svg>\n");
+    format!(
+        "<figure id=\"histogram\">\n{svg}{legend}<figcaption>{} pairs in bins {} wide.</figcaption>\n</figure>\n",
+        scores.len(),
+        fixed(w, 3)
+    )
+}
+
+/// The vertical marks of the lowest score, the mean and the `maxmin` threshold, drawn into
+/// `svg` (`x_of` maps a score to x; the marks run from `up` to `base`); returns their legend.
+fn marks(
+    v: &View<'_>,
+    lo: f64,
+    x_of: &dyn Fn(f64) -> f64,
+    (up, base): (f64, f64),
+    svg: &mut String,
+) -> String {
     let mean = v.solution.fairness.mean_score;
     let lowest = v.solution.min_score.unwrap_or(lo);
     let mut marks = vec![
@@ -141,12 +160,7 @@ pub(crate) fn histogram(v: &View<'_>) -> String {
         );
     }
     legend.push_str("</div>\n");
-    svg.push_str("</svg>\n");
-    format!(
-        "<figure id=\"histogram\">\n{svg}{legend}<figcaption>{} pairs in bins {} wide.</figcaption>\n</figure>\n",
-        scores.len(),
-        fixed(w, 3)
-    )
+    legend
 }
 
 #[cfg(test)]

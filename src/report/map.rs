@@ -101,9 +101,9 @@ fn coordinates(city: &City) -> Option<(f64, f64)> {
 /// The map figure: the SVG, its legend and its caption.
 pub(crate) fn map(v: &View<'_>) -> String {
     let mut svg = String::new();
-    let _ = write!(
+    let _ = writeln!(
         svg,
-        "<svg class=\"map\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"World map of the pairs\">\n",
+        "<svg class=\"map\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"World map of the pairs\">",
         fixed(WIDTH, 0),
         fixed(height(), 1)
     );

@@ -256,7 +256,7 @@ pub(crate) fn facts(v: &View<'_>) -> String {
     let partners: Vec<&str> = call
         .partner_countries()
         .iter()
-        .map(|c| c.as_str())
+        .map(crate::model::Country::as_str)
         .collect();
     let s = v.solution;
     let mut rule_words = Vec::new();
