@@ -71,7 +71,7 @@ use super::witness::HallWitness;
 pub(crate) use crate::cpu::Isa;
 use first_pass::{first_pass, RowCands};
 pub(crate) use kernels::entry_range;
-use kernels::{Step, Two, CANDS};
+use kernels::{Best, Step, Two, CANDS};
 
 /// Budget of augmenting-row-reduction steps per initially free row (see
 /// `augmenting_row_reduction`).
@@ -423,7 +423,10 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
             vset,
             settled,
             scanned,
+            free_cols,
         } = buf;
+        // With few free columns the lean pass leaves them to this loop (see `relax_lean`).
+        let lean = free_cols.len() <= self.m / LEAN_FREE_SHARE;
         d.fill(inf);
         settled.clear();
         scanned.clear();
@@ -440,7 +443,13 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
                 lb,
                 i,
             };
-            let best = kernels::relax::<C, MAX>(self.isa, self.row(i), step);
+            let best = if lean {
+                let mut best = kernels::relax_lean::<C, MAX>(self.isa, self.row(i), step);
+                nearest_free(&mut best, d, free_cols, lb);
+                best
+            } else {
+                kernels::relax::<C, MAX>(self.isa, self.row(i), step)
+            };
             if !best.free_d.is_inf() && best.free_d <= best.all_d {
                 break (best.free_j, best.free_d);
             }
@@ -481,6 +490,9 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
         }
         // Augment along the predecessor chain.
         self.pen[sink] = inf;
+        if let Ok(k) = free_cols.binary_search(&sink) {
+            free_cols.remove(k);
+        }
         let mut j = sink;
         loop {
             let i = pred[j];
@@ -504,6 +516,40 @@ struct PathBuffers<W> {
     vset: Vec<W>,
     settled: Vec<usize>,
     scanned: Vec<usize>,
+    /// The free columns, in increasing order.
+    free_cols: Vec<usize>,
+}
+
+/// The searches use the lean pass ([`kernels::relax_lean`]) while at most one column in
+/// `LEAN_FREE_SHARE` is free: reading the free columns' distances then costs less than
+/// tracking their minimum in every pass.
+const LEAN_FREE_SHARE: usize = 16;
+
+/// Completes a lean pass's `best` with the free columns (`free`, in increasing order): the
+/// first whose distance is within the search level `lb` ends the search, as the full pass's
+/// early end would; else the nearest, the first among equals. The same result as
+/// [`kernels::relax`], bit for bit.
+#[inline]
+fn nearest_free<W: Work>(best: &mut Best<W>, d: &[W], free: &[usize], lb: W) {
+    let (mut fd, mut fj) = (W::INF, NONE);
+    for &j in free {
+        let dj = d[j];
+        if dj <= lb {
+            *best = Best {
+                all_d: dj,
+                all_j: j,
+                free_d: dj,
+                free_j: j,
+            };
+            return;
+        }
+        if dj < fd {
+            fd = dj;
+            fj = j;
+        }
+    }
+    best.free_d = fd;
+    best.free_j = fj;
 }
 
 /// Solves the assignment on `n <= m`, checking nothing about the input (the caller rejects NaN
@@ -586,6 +632,7 @@ fn solve_wide_with<C: Cost, const MAX: bool>(
     }
     lap.cands = RowCands::none();
     lap.scan_rows(n - 1)?;
+
     if !free.is_empty() {
         lap.pen = lap
             .y
@@ -605,6 +652,7 @@ fn solve_wide_with<C: Cost, const MAX: bool>(
             vset: vec![C::Work::ZERO; m],
             settled: Vec::new(),
             scanned: Vec::new(),
+            free_cols: (0..m).filter(|&j| lap.y[j] == NONE).collect(),
         };
         for (k, &i) in free.iter().enumerate() {
             if ties_mode && free.len() - k == GOAL_FREE.min(free.len()) {

@@ -284,7 +284,22 @@ pub(super) fn relax<C: Cost, const MAX: bool>(
     row: &[C],
     step: Step<'_, C::Work>,
 ) -> Best<C::Work> {
-    on_simd!(isa, C, |p| simd::relax_on::<_, C, MAX>(p, row, step));
+    on_simd!(isa, C, |p| simd::relax_on::<_, C, MAX, false>(p, row, step));
+    relax_loop::<C, MAX>(isa, row, step)
+}
+
+/// [`relax`] without its minimum over the free columns and its early end, for a caller that
+/// finds the nearest free column itself, from the list of them: only the distances, the
+/// predecessors and [`Best::all_d`] / [`Best::all_j`] are meaningful, and those only when no
+/// free column is within the search level `step.lb` (the explicit-SIMD kernels in their lean
+/// form; elsewhere the full pass, of which the same holds).
+#[inline]
+pub(super) fn relax_lean<C: Cost, const MAX: bool>(
+    isa: Isa,
+    row: &[C],
+    step: Step<'_, C::Work>,
+) -> Best<C::Work> {
+    on_simd!(isa, C, |p| simd::relax_on::<_, C, MAX, true>(p, row, step));
     relax_loop::<C, MAX>(isa, row, step)
 }
 
@@ -404,6 +419,30 @@ mod tests {
         let all = |d: &[C::Work]| d[..upto].iter().map(|&x| bits(x)).collect::<Vec<_>>();
         assert_eq!(all(&d), all(&d_p), "{what}");
         assert_eq!(pred[..upto], pred_p[..upto], "{what}");
+        // The lean pass completed from the list of free columns gives the same, bit for bit.
+        let free: Vec<usize> = (0..m).filter(|&k| pen[k] == C::Work::ZERO).collect();
+        let (mut d_l, mut pred_l) = (d0.to_vec(), vec![7usize; m]);
+        let step = Step {
+            v,
+            d: &mut d_l,
+            pred: &mut pred_l,
+            pen,
+            h,
+            lb,
+            i,
+        };
+        let mut l = relax_lean::<C, MAX>(isa, row, step);
+        super::super::nearest_free(&mut l, &d_l, &free, lb);
+        // The full pass's least `d + pen` may be an assigned column's, at or above the work
+        // infinity (integers: `d + INF`): the searches read it as no free column, as they do
+        // the lean pass's `(INF, NONE)`.
+        let key = |b: &Best<C::Work>| {
+            let free = (!b.free_d.is_inf()).then(|| (bits(b.free_d), b.free_j));
+            (bits(b.all_d), b.all_j, free)
+        };
+        assert_eq!(key(&l), key(&p), "lean {what}");
+        assert_eq!(all(&d_l), all(&d_p), "lean {what}");
+        assert_eq!(pred_l[..upto], pred_p[..upto], "lean {what}");
         (p, d_p)
     }
 

@@ -247,12 +247,12 @@ macro_rules! by_cost {
 
 /// [`Relax`] of `row` on the instruction set `s`; `C` must have lanes ([`has_lanes`]).
 #[inline]
-pub(super) fn relax_on<S: Simd, C: Cost, const MAX: bool>(
+pub(super) fn relax_on<S: Simd, C: Cost, const MAX: bool, const LEAN: bool>(
     s: S,
     row: &[C],
     step: Step<'_, C::Work>,
 ) -> Best<C::Work> {
-    by_cost!(s, C, |T, lanes| Relax::<T, _, MAX> {
+    by_cost!(s, C, |T, lanes| Relax::<T, _, MAX, LEAN> {
         lanes,
         row: same(row).expect(NO_LANES),
         step: same_step(step).expect(NO_LANES),
@@ -304,14 +304,22 @@ fn col(j: i64) -> usize {
 /// [`relax_min`] of `row` on lanes `L`: one Dijkstra step over all columns (see there), `N`
 /// columns at a time, ending at the first free column within the search level.
 ///
+/// `LEAN`: the distances, predecessors and the least distance over all columns only, over the
+/// whole row: the free columns are left to the caller (who knows them, when they are few),
+/// which saves a third of the work per column. [`Best::free_d`] and the early end are then
+/// meaningless, and where the pass ended early (in the tail) so is [`Best::all_d`]; the caller
+/// reads the free columns' distances instead ([`super::relax_lean`]).
+///
 /// Panics if a slice of the step is shorter than `row`.
-pub(super) struct Relax<'a, C: Cost, L, const MAX: bool> {
+pub(super) struct Relax<'a, C: Cost, L, const MAX: bool, const LEAN: bool> {
     lanes: L,
     row: &'a [C],
     step: Step<'a, C::Work>,
 }
 
-impl<C: Cost, L: Lanes<C>, const MAX: bool> Kernel for Relax<'_, C, L, MAX> {
+impl<C: Cost, L: Lanes<C>, const MAX: bool, const LEAN: bool> Kernel
+    for Relax<'_, C, L, MAX, LEAN>
+{
     type Output = Best<C::Work>;
 
     #[inline(always)]
@@ -353,6 +361,11 @@ impl<C: Cost, L: Lanes<C>, const MAX: bool> Kernel for Relax<'_, C, L, MAX> {
                 let lt = lanes.lt(nd, ma);
                 ma = lanes.select(lt, nd, ma);
                 ia = lanes.select_i(lt, idx, ia);
+                if LEAN {
+                    idx = lanes.step(idx);
+                    k += L::N;
+                    continue;
+                }
                 let f = lanes.add(nd, lanes.load(qp.add(k)));
                 let hit = lanes.le_bits(f, lbv);
                 if hit != 0 {
