@@ -131,6 +131,9 @@ struct Lap<'a, C: Cost, const MAX: bool> {
     check: Option<Check<'a>>,
     /// Rows `0..scanned` have been scanned for NaN and forbidden entries.
     scanned: usize,
+    /// Every row has been scanned and none has a NaN or forbidden entry (set before the
+    /// augmentation phase; false where the caller checked the input instead).
+    clean: bool,
     /// Rows tight at a free column, for the goal-directed tie-break of the last augmentations
     /// (see [`Lap::find_targets`]); empty when not in use.
     targets: Vec<usize>,
@@ -444,11 +447,12 @@ impl<'a, C: Cost, const MAX: bool> Lap<'a, C, MAX> {
                 i,
             };
             let best = if lean {
-                let mut best = kernels::relax_lean::<C, MAX>(self.isa, self.row(i), step);
+                let mut best =
+                    kernels::relax_lean::<C, MAX>(self.isa, self.row(i), step, self.clean);
                 nearest_free(&mut best, d, free_cols, lb);
                 best
             } else {
-                kernels::relax::<C, MAX>(self.isa, self.row(i), step)
+                kernels::relax::<C, MAX>(self.isa, self.row(i), step, self.clean)
             };
             if !best.free_d.is_inf() && best.free_d <= best.all_d {
                 break (best.free_j, best.free_d);
@@ -591,6 +595,7 @@ fn solve_wide_with<C: Cost, const MAX: bool>(
         isa: Isa::detect(),
         check,
         scanned: 0,
+        clean: false,
         targets: Vec::new(),
         cands: RowCands::none(),
     };
@@ -632,6 +637,8 @@ fn solve_wide_with<C: Cost, const MAX: bool>(
     }
     lap.cands = RowCands::none();
     lap.scan_rows(n - 1)?;
+    // The check is still to run only if every row was scanned and none had such an entry.
+    lap.clean = lap.check.is_some();
 
     if !free.is_empty() {
         lap.pen = lap
@@ -718,6 +725,7 @@ mod tests {
                 isa: Isa::detect(),
                 check: None,
                 scanned: 0,
+                clean: false,
                 targets: Vec::new(),
                 cands: RowCands::none(),
             };

@@ -90,6 +90,18 @@ impl Lanes<f64> for F64x4 {
 
     #[target_feature(enable = "avx2")]
     #[inline]
+    unsafe fn load_clean<const MAX: bool>(self, p: *const f64) -> __m256d {
+        // SAFETY: the caller's contract: 4 entries are readable at `p`.
+        let raw = unsafe { _mm256_loadu_pd(p) };
+        if MAX {
+            _mm256_xor_pd(raw, _mm256_set1_pd(-0.0))
+        } else {
+            raw
+        }
+    }
+
+    #[target_feature(enable = "avx2")]
+    #[inline]
     unsafe fn load_work<const MAX: bool>(self, p: *const f64) -> __m256d {
         let (sign, inf) = (_mm256_set1_pd(-0.0), _mm256_set1_pd(f64::INFINITY));
         // SAFETY: the caller's contract: 4 entries are readable at `p`.

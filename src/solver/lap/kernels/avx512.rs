@@ -96,6 +96,21 @@ impl Lanes<f64> for F64x8 {
 
     #[target_feature(enable = "avx512f")]
     #[inline]
+    unsafe fn load_clean<const MAX: bool>(self, p: *const f64) -> __m512d {
+        // SAFETY: the caller's contract: 8 entries are readable at `p`.
+        let raw = unsafe { _mm512_loadu_pd(p) };
+        if MAX {
+            _mm512_castsi512_pd(_mm512_xor_si512(
+                _mm512_castpd_si512(raw),
+                _mm512_set1_epi64(i64::MIN),
+            ))
+        } else {
+            raw
+        }
+    }
+
+    #[target_feature(enable = "avx512f")]
+    #[inline]
     unsafe fn load_work<const MAX: bool>(self, p: *const f64) -> __m512d {
         // SAFETY: the caller's contract: 8 entries are readable at `p`.
         let raw = unsafe { _mm512_loadu_pd(p) };

@@ -277,14 +277,24 @@ pub(super) fn top2<C: Cost, const MAX: bool>(
 }
 
 /// [`portable::relax_min`] on `isa`: through the explicit-SIMD kernel of [`simd`] if there is
-/// one for `C` and `isa`, else through the portable loop.
+/// one for `C` and `isa`, else through the portable loop. `clean`: the row has no forbidden or
+/// NaN entry, which the kernels then need not test for.
 #[inline]
 pub(super) fn relax<C: Cost, const MAX: bool>(
     isa: Isa,
     row: &[C],
     step: Step<'_, C::Work>,
+    clean: bool,
 ) -> Best<C::Work> {
-    on_simd!(isa, C, |p| simd::relax_on::<_, C, MAX, false>(p, row, step));
+    if clean {
+        on_simd!(isa, C, |p| simd::relax_on::<_, C, MAX, false, true>(
+            p, row, step
+        ));
+    } else {
+        on_simd!(isa, C, |p| simd::relax_on::<_, C, MAX, false, false>(
+            p, row, step
+        ));
+    }
     relax_loop::<C, MAX>(isa, row, step)
 }
 
@@ -292,14 +302,24 @@ pub(super) fn relax<C: Cost, const MAX: bool>(
 /// finds the nearest free column itself, from the list of them: only the distances, the
 /// predecessors and [`Best::all_d`] / [`Best::all_j`] are meaningful, and those only when no
 /// free column is within the search level `step.lb` (the explicit-SIMD kernels in their lean
-/// form; elsewhere the full pass, of which the same holds).
+/// form; elsewhere the full pass, of which the same holds). `clean`: the row has no forbidden
+/// or NaN entry, which the kernels then need not test for.
 #[inline]
 pub(super) fn relax_lean<C: Cost, const MAX: bool>(
     isa: Isa,
     row: &[C],
     step: Step<'_, C::Work>,
+    clean: bool,
 ) -> Best<C::Work> {
-    on_simd!(isa, C, |p| simd::relax_on::<_, C, MAX, true>(p, row, step));
+    if clean {
+        on_simd!(isa, C, |p| simd::relax_on::<_, C, MAX, true, true>(
+            p, row, step
+        ));
+    } else {
+        on_simd!(isa, C, |p| simd::relax_on::<_, C, MAX, true, false>(
+            p, row, step
+        ));
+    }
     relax_loop::<C, MAX>(isa, row, step)
 }
 
@@ -384,6 +404,9 @@ mod tests {
         let (mut d, mut pred) = (d0.to_vec(), vec![7usize; m]);
         let (mut d_p, mut pred_p) = (d0.to_vec(), vec![7usize; m]);
         let (v, i) = (v, 3);
+        let clean = row
+            .iter()
+            .all(|&c| !c.to_work::<MAX>().is_inf() && c.to_work::<MAX>() == c.to_work::<MAX>());
         let b = relax::<C, MAX>(
             isa,
             row,
@@ -396,6 +419,7 @@ mod tests {
                 lb,
                 i,
             },
+            clean,
         );
         let step = Step {
             v,
@@ -431,7 +455,7 @@ mod tests {
             lb,
             i,
         };
-        let mut l = relax_lean::<C, MAX>(isa, row, step);
+        let mut l = relax_lean::<C, MAX>(isa, row, step, clean);
         super::super::nearest_free(&mut l, &d_l, &free, lb);
         // The full pass's least `d + pen` may be an assigned column's, at or above the work
         // infinity (integers: `d + INF`): the searches read it as no free column, as they do
@@ -452,8 +476,18 @@ mod tests {
             for seed in 0..20 {
                 let (row, v, d0, pen) = data(m, seed);
                 for isa in Isa::available() {
-                    // Without and with the early exit at a free column within `lb`.
-                    for lb in [f64::NEG_INFINITY, 2.5] {
+                    // Without and with the early exit at a free column within `lb`; and the
+                    // row without forbidden entries, for the kernels' clean form.
+                    let clean: Vec<f64> = row
+                        .iter()
+                        .map(|&c| if c.is_finite() { c } else { 5.0 })
+                        .collect();
+                    for (row, lb) in [
+                        (&row, f64::NEG_INFINITY),
+                        (&row, 2.5),
+                        (&clean, f64::NEG_INFINITY),
+                        (&clean, 2.5),
+                    ] {
                         let (p, d_p) = check_relax::<f64, false>(
                             isa,
                             &row,
@@ -466,6 +500,13 @@ mod tests {
                             let first = (0..m).find(|&k| pen[k] == 0.0 && d_p[k] <= lb);
                             assert_eq!(first, Some(p.free_j));
                         }
+                        check_relax::<f64, true>(
+                            isa,
+                            row,
+                            [&v, &d0, &pen],
+                            (0.5, lb),
+                            f64::to_bits,
+                        );
                     }
                     for max in [false, true] {
                         let t = if max {

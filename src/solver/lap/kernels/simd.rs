@@ -69,6 +69,14 @@ pub(super) trait Lanes<C: Cost>: Copy {
     /// The work values of the `N` entries at `p` ([`Cost::to_work`] lane by lane), which must be
     /// readable.
     unsafe fn load_work<const MAX: bool>(self, p: *const C) -> Self::V;
+    /// [`Lanes::load_work`] of `N` entries none of which is forbidden or NaN (the caller
+    /// knows: the solver's fused input check saw none in the matrix), which may skip the
+    /// forbidden-entry test; by default it is `load_work`.
+    #[inline(always)]
+    unsafe fn load_clean<const MAX: bool>(self, p: *const C) -> Self::V {
+        // SAFETY: the caller's contract, which is `load_work`'s.
+        unsafe { self.load_work::<MAX>(p) }
+    }
     /// The `N` entries at `p` (which must be readable) for [`Screen`]: values below a bound
     /// wherever the work values are, and elsewhere only at forbidden entries (which the
     /// insertion then skips), with their NaN-or-forbidden test.
@@ -247,12 +255,12 @@ macro_rules! by_cost {
 
 /// [`Relax`] of `row` on the instruction set `s`; `C` must have lanes ([`has_lanes`]).
 #[inline]
-pub(super) fn relax_on<S: Simd, C: Cost, const MAX: bool, const LEAN: bool>(
+pub(super) fn relax_on<S: Simd, C: Cost, const MAX: bool, const LEAN: bool, const CLEAN: bool>(
     s: S,
     row: &[C],
     step: Step<'_, C::Work>,
 ) -> Best<C::Work> {
-    by_cost!(s, C, |T, lanes| Relax::<T, _, MAX, LEAN> {
+    by_cost!(s, C, |T, lanes| Relax::<T, _, MAX, LEAN, CLEAN> {
         lanes,
         row: same(row).expect(NO_LANES),
         step: same_step(step).expect(NO_LANES),
@@ -310,15 +318,17 @@ fn col(j: i64) -> usize {
 /// meaningless, and where the pass ended early (in the tail) so is [`Best::all_d`]; the caller
 /// reads the free columns' distances instead ([`super::relax_lean`]).
 ///
+/// `CLEAN`: no entry of `row` is forbidden or NaN ([`Lanes::load_clean`]).
+///
 /// Panics if a slice of the step is shorter than `row`.
-pub(super) struct Relax<'a, C: Cost, L, const MAX: bool, const LEAN: bool> {
+pub(super) struct Relax<'a, C: Cost, L, const MAX: bool, const LEAN: bool, const CLEAN: bool> {
     lanes: L,
     row: &'a [C],
     step: Step<'a, C::Work>,
 }
 
-impl<C: Cost, L: Lanes<C>, const MAX: bool, const LEAN: bool> Kernel
-    for Relax<'_, C, L, MAX, LEAN>
+impl<C: Cost, L: Lanes<C>, const MAX: bool, const LEAN: bool, const CLEAN: bool> Kernel
+    for Relax<'_, C, L, MAX, LEAN, CLEAN>
 {
     type Output = Best<C::Work>;
 
@@ -352,7 +362,11 @@ impl<C: Cost, L: Lanes<C>, const MAX: bool, const LEAN: bool> Kernel
                 if k < pf_end {
                     prefetch(rp.add(k), 0);
                 }
-                let w = lanes.load_work::<MAX>(rp.add(k));
+                let w = if CLEAN {
+                    lanes.load_clean::<MAX>(rp.add(k))
+                } else {
+                    lanes.load_work::<MAX>(rp.add(k))
+                };
                 let cred = lanes.sub(lanes.sub(w, lanes.load(vp.add(k))), hv);
                 let dk = lanes.load(dp.add(k));
                 let better = lanes.lt(cred, dk);
