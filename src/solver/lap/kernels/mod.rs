@@ -490,7 +490,7 @@ mod tests {
                     ] {
                         let (p, d_p) = check_relax::<f64, false>(
                             isa,
-                            &row,
+                            row,
                             [&v, &d0, &pen],
                             (0.5, lb),
                             f64::to_bits,
