@@ -1,9 +1,9 @@
 //! Benchmark runs on generated instances, as `citypair bench` prints them.
 //!
-//! Each run generates one seeded instance ([`crate::synthetic`]), then times its two steps
-//! separately: `build` (generating the matrix, or scoring a generated call) and `solve` (the
-//! exact `sum` optimum). Timings are wall-clock and vary between runs; the instance and its
-//! `total` do not.
+//! Each run makes one seeded instance ([`crate::synthetic`], or a seeded sample of the
+//! embedded GeoNames cities for `real`), then times its two steps separately: `build`
+//! (generating the matrix, or making and scoring the call) and `solve` (the exact `sum`
+//! optimum). Timings are wall-clock and vary between runs; the instance and its `total` do not.
 
 use std::fmt;
 use std::str::FromStr;
@@ -29,6 +29,11 @@ pub enum BenchFamily {
     /// A synthetic call of `n` EU and `n` partner cities ([`synthetic::call`]), scored and
     /// paired for the best total.
     Cities,
+    /// `n` EU and `n` partner cities drawn (seeded, without replacement) from the eligible
+    /// cities of the embedded `world-50k` dataset under the IUC 2017 call ([`real_sample`]),
+    /// scored and paired for the best total. Feature `csv`.
+    #[cfg(feature = "csv")]
+    Real,
 }
 
 impl BenchFamily {
@@ -37,6 +42,8 @@ impl BenchFamily {
         match self {
             BenchFamily::Matrix(f) => f.name(),
             BenchFamily::Cities => "cities",
+            #[cfg(feature = "csv")]
+            BenchFamily::Real => "real",
         }
     }
 }
@@ -54,6 +61,10 @@ impl FromStr for BenchFamily {
         if s == "cities" {
             return Ok(BenchFamily::Cities);
         }
+        #[cfg(feature = "csv")]
+        if s == "real" {
+            return Ok(BenchFamily::Real);
+        }
         Family::ALL
             .into_iter()
             .find(|f| f.name() == s)
@@ -61,7 +72,7 @@ impl FromStr for BenchFamily {
             .ok_or_else(|| {
                 Error::invalid(
                     Location::parameter("family"),
-                    format!("\"{s}\" is not one of uniform, profile, int100, geo, cities"),
+                    format!("\"{s}\" is not one of uniform, profile, int100, geo, cities, real"),
                 )
             })
     }
@@ -122,14 +133,9 @@ pub fn run(family: BenchFamily, n: usize, seed: u64) -> Result<BenchRun> {
             let a = solve(&m, n, n, Sense::Minimize)?;
             (build_ms, ms(t), a.total())
         }
-        BenchFamily::Cities => {
-            let call = synthetic::try_call(n, n, seed)?;
-            let pairing = Pairing::builder(&call).dense().build()?;
-            let build_ms = ms(start);
-            let t = Instant::now();
-            let s = pairing.solve(Objective::Sum)?;
-            (build_ms, ms(t), s.total_score)
-        }
+        BenchFamily::Cities => timed_pairing(&synthetic::try_call(n, n, seed)?, start)?,
+        #[cfg(feature = "csv")]
+        BenchFamily::Real => timed_pairing(&real_sample(n, seed)?, start)?,
     };
     Ok(BenchRun {
         family: family.name(),
@@ -140,6 +146,63 @@ pub fn run(family: BenchFamily, n: usize, seed: u64) -> Result<BenchRun> {
         total,
         peak_rss_mib: peak_rss_mib(),
     })
+}
+
+/// Scores `call` (its build time counted from `start`, when making the call began) and
+/// solves it for the best total: `(build_ms, solve_ms, total score)`.
+fn timed_pairing(call: &crate::model::Dataset, start: Instant) -> Result<(f64, f64, f64)> {
+    let pairing = Pairing::builder(call).dense().build()?;
+    let build_ms = ms(start);
+    let t = Instant::now();
+    let s = pairing.solve(Objective::Sum)?;
+    Ok((build_ms, ms(t), s.total_score))
+}
+
+/// `n` eligible EU cities and `n` eligible partner cities of the embedded `world-50k`
+/// dataset under the IUC 2017 call, drawn without replacement by a generator seeded with
+/// `seed`: the instance of the `real` benchmark family. The same `n` and `seed` give the same
+/// cities.
+///
+/// ```
+/// let a = citypair::bench::real_sample(50, 3)?;
+/// assert_eq!(a.cities().len(), 100);
+/// assert_eq!(a.cities(), citypair::bench::real_sample(50, 3)?.cities());
+/// assert!(citypair::bench::real_sample(1_000_000, 0).is_err());
+/// # Ok::<(), citypair::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Invalid`] (location `parameter n`) when `n` exceeds the eligible cities of a side,
+/// naming that number.
+///
+/// # Complexity
+/// Reading the embedded dataset (about 1 MB of CSV) and `O(n)` for the draw.
+#[cfg(feature = "csv")]
+pub fn real_sample(n: usize, seed: u64) -> Result<crate::model::Dataset> {
+    use rand::{rngs::StdRng, SeedableRng};
+
+    let world = crate::io::embedded::Embedded::World50k.dataset()?;
+    let sides = crate::eligibility::classify(&world);
+    let available = sides.eu.len().min(sides.partners.len());
+    if n > available {
+        return Err(Error::invalid(
+            Location::parameter("n"),
+            format!(
+                "{n} cities a side is more than world-50k has under the IUC 2017 call ({} \
+                 eligible EU cities, {} partner cities): the real family goes up to {available}",
+                sides.eu.len(),
+                sides.partners.len()
+            ),
+        ));
+    }
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut cities = Vec::with_capacity(2 * n);
+    for side in [&sides.eu, &sides.partners] {
+        let mut drawn = rand::seq::index::sample(&mut rng, side.len(), n).into_vec();
+        drawn.sort_unstable();
+        cities.extend(drawn.into_iter().map(|k| world.cities()[side[k]].clone()));
+    }
+    crate::model::Dataset::new(world.call().clone(), cities)
 }
 
 /// The peak resident set size of this process so far, in MiB: `VmHWM` in `/proc/self/status`

@@ -7,12 +7,11 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Command;
 
 use citypair::io;
 use citypair::report::{self, Options};
 use citypair::{Dataset, Objective, Pairing};
-use common::TempFile;
+use common::{run_cli, TempFile};
 
 /// One start tag: its name and attributes, in order.
 #[derive(Debug)]
@@ -437,24 +436,12 @@ fn cities_without_coordinates_are_listed_and_not_drawn() {
     assert!(html.contains("3 cities without coordinates are not drawn"));
 }
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_citypair"))
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().expect("exited"),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
 #[test]
 fn the_command_writes_the_file_the_library_renders() {
     let out = TempFile::new("report.html", "");
     let path = out.path();
     for (objective, o) in [("maxmin", Objective::MaxMin), ("sum", Objective::Sum)] {
-        let (code, stdout, stderr) = run(&["report", "--objective", objective, "-o", path]);
+        let (code, stdout, stderr) = run_cli(&["report", "--objective", objective, "-o", path]);
         assert_eq!(code, 0, "{stderr}");
         assert!(stdout.starts_with(&format!("wrote {path} (")), "{stdout}");
         let written = std::fs::read_to_string(out.path()).unwrap();
@@ -468,7 +455,7 @@ fn the_command_writes_the_file_the_library_renders() {
             .unwrap(),
     );
     let cities = TempFile::new("cities.csv", &io::csv::write_cities(&dataset).unwrap());
-    let (code, _, stderr) = run(&[
+    let (code, _, stderr) = run_cli(&[
         "report",
         "--call",
         call.path(),
@@ -486,15 +473,15 @@ fn the_command_writes_the_file_the_library_renders() {
 fn the_command_s_errors_and_exit_codes() {
     let out = TempFile::new("report.html", "");
     let path = out.path();
-    let (code, _, stderr) = run(&["report", "--objective", "fairest", "-o", path]);
+    let (code, _, stderr) = run_cli(&["report", "--objective", "fairest", "-o", path]);
     assert_eq!(code, 2, "{stderr}");
-    let (code, _, stderr) = run(&["report", "--dense", "--candidates", "8", "-o", path]);
+    let (code, _, stderr) = run_cli(&["report", "--dense", "--candidates", "8", "-o", path]);
     assert_eq!(code, 2, "{stderr}");
     let bad = TempFile::new("bad.json", "{\"call\": {}, \"cities\": []}");
-    let (code, _, stderr) = run(&["report", bad.path(), "-o", path]);
+    let (code, _, stderr) = run_cli(&["report", bad.path(), "-o", path]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains(bad.path()), "{stderr}");
-    let (code, _, stderr) = run(&["report", "-o", "/nonexistent-dir/report.html"]);
+    let (code, _, stderr) = run_cli(&["report", "-o", "/nonexistent-dir/report.html"]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("/nonexistent-dir/report.html"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");

@@ -3,28 +3,14 @@
 
 mod common;
 
-use std::process::Command;
-
 use citypair::io::{self, csv as sheet};
 use citypair::{Objective, Pairing};
-use common::TempFile;
+use common::{run_cli, TempFile};
 use proptest::prelude::*;
 use serde_json::Value;
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_citypair"))
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().expect("exited"),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
 fn ok(args: &[&str]) -> String {
-    let (code, out, err) = run(args);
+    let (code, out, err) = run_cli(args);
     assert_eq!(code, 0, "{args:?}: {err}");
     out
 }
@@ -162,7 +148,7 @@ fn the_command_line_reads_a_call_and_a_cities_csv() {
         };
         assert_eq!(strip(ok(&with)), strip(ok(&[cmd, "--json"])), "{cmd}");
     }
-    let (code, _, err) = run(&["pair", "--cities", cities.path()]);
+    let (code, _, err) = run_cli(&["pair", "--cities", cities.path()]);
     assert_eq!(code, 2, "{err}");
 }
 

@@ -23,9 +23,10 @@ from ._dense import (
 )
 from ._native import InputError, __version__, instruction_set
 from ._sparse import min_weight_full_bipartite_matching
-from ._pairing import Pair, PairResult, embedded, explain, generate, pair, scores
+from ._pairing import EMBEDDED, Pair, PairResult, embedded, explain, generate, pair, scores
 
 __all__ = [
+    "EMBEDDED",
     "InputError",
     "Pair",
     "PairResult",

@@ -1,6 +1,7 @@
 """The city-pairing engine: ``pair``, ``scores``, ``explain``, ``embedded``.
 
-Every function takes the same ``dataset`` argument: ``None`` (the embedded IUC 2017 call), a
+Every function takes the same ``dataset`` argument: ``None`` (the embedded IUC 2017 call), the
+name of an embedded dataset (``"iuc-2017"``, ``"world-50k"``: see :data:`EMBEDDED`), a
 dict in the call-and-cities JSON form, a JSON string (text starting with ``{``), or a path
 (``str`` or ``os.PathLike``) to such a JSON file. Bad input raises :class:`InputError` (a
 ``ValueError``) with the library's message, naming the city, field or line.
@@ -17,15 +18,21 @@ from numpy.typing import NDArray
 
 from . import _native
 
-__all__ = ["Pair", "PairResult", "pair", "scores", "explain", "embedded", "generate"]
+__all__ = ["EMBEDDED", "Pair", "PairResult", "pair", "scores", "explain", "embedded", "generate"]
 
 Dataset = Union[None, Dict[str, Any], str, "os.PathLike[str]"]
 
+#: The names of the embedded datasets, the default first: ``("iuc-2017", "world-50k")``.
+EMBEDDED: Tuple[str, ...] = tuple(_native._embedded_names())
+
 
 def _source(dataset: Dataset) -> Tuple[Optional[str], str]:
-    """The dataset as ``(JSON text or None for the embedded call, the name errors use)``."""
+    """The dataset as ``(JSON text, the name errors use)``, or ``(None, name)`` for an
+    embedded dataset."""
     if dataset is None:
-        return None, "<embedded iuc-2017.json>"
+        return None, EMBEDDED[0]
+    if isinstance(dataset, str) and dataset in EMBEDDED:
+        return None, dataset
     if isinstance(dataset, dict):
         return json.dumps(dataset), "<dict>"
     if isinstance(dataset, str) and dataset.lstrip().startswith("{"):
@@ -150,8 +157,9 @@ def pair(
 
     Parameters
     ----------
-    dataset : None, dict, JSON string, or path
-        The call and its cities (None: the embedded IUC 2017 call).
+    dataset : None, embedded dataset name, dict, JSON string, or path
+        The call and its cities (None: the embedded IUC 2017 call; ``"world-50k"``: GeoNames'
+        places of 50,000+ with the IUC 2017 call).
     objective : ``"sum"``, ``"maxmin"`` or ``"stable"``
         The largest total score; the best lowest score; or a stable pairing.
     candidates : int, optional
@@ -205,7 +213,14 @@ def explain(dataset: Dataset, eu: str, partner: str) -> Dict[str, Any]:
 
 
 def embedded(name: str = "iuc-2017") -> Dict[str, Any]:
-    """An embedded dataset as a dict (``"iuc-2017"``: the IUC 2017 call, 332 cities)."""
+    """An embedded dataset as a call-and-cities dict: ``"iuc-2017"`` (the IUC 2017 call and its
+    332 cities) or ``"world-50k"`` (GeoNames' places of 50,000+ with the IUC 2017 call).
+
+    Raises
+    ------
+    InputError
+        An unknown name (the message lists the embedded datasets).
+    """
     return json.loads(_native._embedded(name))
 
 

@@ -1,11 +1,13 @@
 //! The pairing engine: `pair`, `scores`, `explain`, `embedded`.
 //!
-//! The Python half (`citypair/_pairing.py`) turns the `dataset` argument (None, a dict, a JSON
-//! string, a path) into JSON text and its file name; this half parses it with the library's own
+//! The Python half (`citypair/_pairing.py`) turns the `dataset` argument (None or the name of
+//! an embedded dataset, a dict, a JSON string, a path) into JSON text and its file name (no
+//! text and the name for an embedded dataset); this half parses it with the library's own
 //! reader and returns each document as the JSON text the command line prints (the same
 //! `Serialize` implementations), so `PairResult.to_dict()` is exactly `citypair pair --json`.
 
-use citypair::io::{embedded_dataset, parse_dataset, EMBEDDED_DATASET};
+use citypair::io::embedded::Embedded;
+use citypair::io::{dataset_json, parse_dataset};
 use citypair::{Dataset, Objective, Pairing};
 use numpy::{PyArray2, PyArrayMethods};
 use pyo3::exceptions::PyValueError;
@@ -13,10 +15,11 @@ use pyo3::prelude::*;
 
 use crate::errors::{input_error, input_error_in};
 
-/// The dataset of `text` (`None`: the embedded IUC 2017 call), `file` naming it in errors.
+/// The dataset of `text`, `file` naming it in errors; without text, the embedded dataset
+/// named `file` (`iuc-2017`, `world-50k`).
 fn dataset(text: Option<&str>, file: &str) -> PyResult<Dataset> {
     match text {
-        None => embedded_dataset(),
+        None => file.parse::<Embedded>().and_then(Embedded::dataset),
         Some(t) => parse_dataset(t, file),
     }
     .map_err(|e| fail(&e, text, file))
@@ -130,16 +133,26 @@ fn explain(
     })
 }
 
-/// `_embedded(name)`: the JSON text of an embedded dataset.
+/// `_embedded(name)`: the JSON text of an embedded dataset (`iuc-2017` as compiled in;
+/// `world-50k` as the call-and-cities document of its cities and the IUC 2017 call).
 #[pyfunction]
 #[pyo3(name = "_embedded")]
-fn embedded(name: &str) -> PyResult<&'static str> {
-    match name {
-        "iuc-2017" => Ok(EMBEDDED_DATASET),
-        other => Err(PyValueError::new_err(format!(
-            "unknown embedded dataset {other:?}; the embedded datasets are: \"iuc-2017\""
-        ))),
+fn embedded(py: Python<'_>, name: &str) -> PyResult<String> {
+    let which: Embedded = name.parse().map_err(|e| input_error(&e))?;
+    match which {
+        Embedded::Iuc2017 => Ok(which.text().to_owned()),
+        _ => py.detach(|| {
+            let d = which.dataset().map_err(|e| input_error(&e))?;
+            json(&dataset_json(&d))
+        }),
     }
+}
+
+/// `_embedded_names()`: the names of the embedded datasets, the default first.
+#[pyfunction]
+#[pyo3(name = "_embedded_names")]
+fn embedded_names() -> Vec<&'static str> {
+    Embedded::ALL.map(Embedded::name).to_vec()
 }
 
 /// `_generate(eu, partners, seed)`: the JSON text of a seeded synthetic call, byte for byte
@@ -163,5 +176,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scores, m)?)?;
     m.add_function(wrap_pyfunction!(explain, m)?)?;
     m.add_function(wrap_pyfunction!(embedded, m)?)?;
+    m.add_function(wrap_pyfunction!(embedded_names, m)?)?;
     m.add_function(wrap_pyfunction!(generate, m)?)
 }

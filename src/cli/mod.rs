@@ -6,6 +6,7 @@
 
 mod bench;
 mod compare;
+mod datasets;
 mod error;
 mod generate;
 mod json;
@@ -21,6 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use citypair::io;
+use citypair::io::embedded::Embedded;
 use citypair::{Dataset, Objective};
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -124,8 +126,10 @@ pub(crate) enum Command {
         /// Sizes: cities per side (`cities`) or matrix side (the matrix families).
         #[arg(long, value_delimiter = ',', default_values_t = [100usize, 1000])]
         sizes: Vec<usize>,
-        /// `cities` (synthetic calls, scored and paired), or a cost-matrix family.
-        #[arg(long, default_value = "cities", value_parser = ["uniform", "profile", "int100", "geo", "cities"])]
+        /// `cities` (synthetic calls, scored and paired), `real` (seeded samples of the
+        /// world-50k cities under the IUC 2017 call, scored and paired), or a cost-matrix
+        /// family.
+        #[arg(long, default_value = "cities", value_parser = ["uniform", "profile", "int100", "geo", "cities", "real"])]
         family: String,
         /// Runs seeds 0 to K-1 for each size.
         #[arg(long, default_value_t = 1)]
@@ -151,6 +155,12 @@ pub(crate) enum Command {
         #[arg(long, default_value_t = 0)]
         seed: u64,
     },
+    /// List the embedded datasets (`--dataset NAME`) with their sources and counts.
+    Datasets {
+        /// Print one JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Solve a raw linear assignment problem given as a matrix text file.
     Solve {
         /// The matrix: `rows cols` (or OR-Library `n`) then the entries; `inf`, `-inf` or `x`
@@ -168,19 +178,25 @@ pub(crate) enum Command {
     },
 }
 
-/// Where a call and its cities come from: a JSON document, the embedded dataset, or a call
-/// and a spreadsheet of cities.
+/// Where a call and its cities come from: a JSON document, an embedded dataset (with its own
+/// call or another), or a call and a spreadsheet of cities.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct InputArgs {
     /// The call and its cities (JSON); the embedded IUC 2017 dataset when omitted.
     pub(crate) input: Option<PathBuf>,
-    /// The call, a JSON file holding the `call` object (with --cities, instead of INPUT).
+    /// An embedded dataset instead of INPUT: `iuc-2017` (the default) or `world-50k`
+    /// (GeoNames' places of 50,000+; see `citypair datasets`).
     #[arg(
         long,
-        value_name = "CALL.json",
-        requires = "cities",
-        conflicts_with = "input"
+        value_name = "NAME",
+        value_parser = clap::builder::PossibleValuesParser::new(Embedded::ALL.map(Embedded::name)),
+        conflicts_with_all = ["input", "cities"]
     )]
+    pub(crate) dataset: Option<String>,
+    /// The call, a JSON file holding the `call` object: with --cities, the call of those
+    /// cities; otherwise applied to the cities of the embedded dataset (--dataset) in place of
+    /// its own call.
+    #[arg(long, value_name = "CALL.json", conflicts_with = "input")]
     pub(crate) call: Option<PathBuf>,
     /// The cities as a spreadsheet (CSV: one row per city; see the README), with --call.
     #[arg(
@@ -195,7 +211,18 @@ pub(crate) struct InputArgs {
 impl InputArgs {
     /// The file errors about the input's content are put in front of.
     pub(crate) fn path(&self) -> Option<&Path> {
-        self.cities.as_deref().or(self.input.as_deref())
+        self.cities
+            .as_deref()
+            .or(self.input.as_deref())
+            .or(self.call.as_deref())
+    }
+
+    /// The embedded dataset `--dataset` names (the default without the flag).
+    fn embedded(&self) -> Result<Embedded> {
+        match &self.dataset {
+            Some(name) => Ok(name.parse()?),
+            None => Ok(Embedded::DEFAULT),
+        }
     }
 }
 
@@ -334,6 +361,7 @@ pub(crate) fn run(cli: &Cli) -> Result<String> {
             output,
         ),
         Command::Compare { input, json } => compare::command(input, *json),
+        Command::Datasets { json } => datasets::command(*json),
         Command::Bench {
             sizes,
             family,
@@ -356,15 +384,22 @@ pub(crate) fn run(cli: &Cli) -> Result<String> {
     }
 }
 
-/// Loads the input (a JSON document, a call and a spreadsheet of cities, or the embedded
-/// dataset); errors without a file name get the path in front.
+/// Loads the input (a JSON document, a call and a spreadsheet of cities, or an embedded
+/// dataset with its own call or another); errors without a file name get the path in front.
 fn load(input: &InputArgs) -> Result<Dataset> {
     match (&input.input, &input.call, &input.cities) {
         (_, Some(call), Some(cities)) => {
             io::load_call_and_cities(call, cities).map_err(|e| in_file(e, Some(call)))
         }
         (Some(path), _, _) => io::load_dataset(path).map_err(|e| in_file(e, Some(path))),
-        _ => Ok(io::embedded_dataset()?),
+        (None, Some(call), None) => {
+            let call_object = io::load_call(call).map_err(|e| in_file(e, Some(call)))?;
+            input
+                .embedded()?
+                .with_call(&call_object)
+                .map_err(|e| in_file(e, Some(call)))
+        }
+        (None, None, _) => Ok(input.embedded()?.dataset()?),
     }
 }
 

@@ -5,7 +5,8 @@
 //! One row per city, one column per field, in any order: `id`, `name`, `country`,
 //! `population` (required), `lat`, `lon`, `capacity`, and `challenge.THEME` /
 //! `expertise.THEME` for any subset of the themes (`THEME` is the theme's JSON key, such as
-//! `air_quality`). An empty cell is an absent value. [`read_cities`] turns the rows into the
+//! `air_quality`). The informational columns of `fixtures/world-50k.csv` ([`INFO_COLUMNS`])
+//! are accepted and not used, so that file reads as it is. An empty cell is an absent value. [`read_cities`] turns the rows into the
 //! `cities` of a call-and-cities document and validates it with the JSON reader's own checks
 //! ([`dataset_from_value`](super::dataset_from_value)), so a city reads the same from either
 //! format; errors name the file, the row (as a spreadsheet numbers it: the header is row 1)
@@ -40,6 +41,10 @@ const FIELDS: [&str; 7] = [
     "lon",
     "capacity",
 ];
+/// The informational columns of `fixtures/world-50k.csv` (GeoNames' id and admin1 code, the
+/// facts its profiles were derived from): accepted so that the file, or an edited copy, reads
+/// back, and not used.
+pub const INFO_COLUMNS: [&str; 5] = ["geonameid", "admin1", "capital", "coast_km", "koppen"];
 /// The fields every row must have.
 const REQUIRED: [&str; 4] = ["id", "name", "country", "population"];
 
@@ -49,6 +54,8 @@ enum Column {
     Field(&'static str),
     Challenge(Theme),
     Expertise(Theme),
+    /// One of [`INFO_COLUMNS`]: read past.
+    Info,
 }
 
 fn csv_error(file: &str, row: usize, column: Option<&str>, message: impl Into<String>) -> Error {
@@ -64,6 +71,9 @@ fn csv_error(file: &str, row: usize, column: Option<&str>, message: impl Into<St
 fn column(name: &str) -> Option<Column> {
     if let Some(f) = FIELDS.iter().find(|&&f| f == name) {
         return Some(Column::Field(f));
+    }
+    if INFO_COLUMNS.contains(&name) {
+        return Some(Column::Info);
     }
     if let Some(t) = name.strip_prefix("challenge.") {
         return Theme::from_key(t).map(Column::Challenge);
@@ -132,9 +142,10 @@ pub fn read_cities(call: &Value, text: &str, file: &str) -> Result<Dataset> {
                 Some(name),
                 format!(
                     "unknown column (the columns are {}, challenge.THEME and expertise.THEME \
-                     with THEME one of {})",
+                     with THEME one of {}; {} are read past)",
                     FIELDS.join(", "),
-                    Theme::ALL.map(Theme::key).join(", ")
+                    Theme::ALL.map(Theme::key).join(", "),
+                    INFO_COLUMNS.join(", ")
                 ),
             )
         })?;
@@ -188,6 +199,7 @@ pub fn read_cities(call: &Value, text: &str, file: &str) -> Result<Dataset> {
                 Column::Expertise(t) => {
                     expertise.insert(t.key().to_owned(), number(cell, false).map_err(bad)?);
                 }
+                Column::Info => {}
             }
         }
         city.insert("challenges".to_owned(), Value::Object(challenges));

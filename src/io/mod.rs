@@ -13,7 +13,8 @@
 //!
 //! | what | functions | feature |
 //! |---|---|---|
-//! | call-and-cities JSON, read | [`parse_dataset`], [`load_dataset`], [`embedded_dataset`] | `serde` |
+//! | call-and-cities JSON, read | [`parse_dataset`], [`load_dataset`], [`load_call`], [`embedded_dataset`] | `serde` |
+//! | the embedded datasets, with any call | [`embedded::Embedded`] | `csv` |
 //! | call-and-cities JSON, written | [`dataset_json`], [`write_dataset_json`] (streamed) | `serde` |
 //! | matrix text, read | [`parse_matrix`], [`load_matrix`] | always |
 //!
@@ -61,6 +62,8 @@
 
 #[cfg(feature = "csv")]
 pub mod csv;
+#[cfg(feature = "csv")]
+pub mod embedded;
 #[cfg(feature = "serde")]
 mod json;
 mod matrix;
@@ -107,29 +110,45 @@ pub fn embedded_dataset() -> Result<Dataset> {
     parse_dataset(EMBEDDED_DATASET, EMBEDDED_NAME)
 }
 
-/// Reads a call (a JSON file holding a `call` object, or a document whose only field is
-/// `call`) and its cities from a spreadsheet (see [`csv::read_cities`]).
+/// Reads a call file: a JSON file holding a `call` object, or a document whose only field is
+/// `call`; the object is returned for [`csv::read_cities`] or
+/// [`embedded::Embedded::with_call`].
 ///
 /// # Errors
 /// [`Error::Io`] naming a path that cannot be read; [`Error::Json`] for the call's syntax;
-/// [`Error::Invalid`] for a call file that is not an object; otherwise as
+/// [`Error::Invalid`] for a call file that is not an object.
+#[cfg(feature = "serde")]
+pub fn load_call(call: &Path) -> Result<serde_json::Value> {
+    let call_file = call.display().to_string();
+    let value = json::parse_json(&read(call)?, &call_file)?;
+    match value {
+        serde_json::Value::Object(mut map) => match map.remove("call") {
+            Some(call) if map.is_empty() => Ok(call),
+            Some(call) => {
+                map.insert("call".to_owned(), call);
+                Ok(serde_json::Value::Object(map))
+            }
+            None => Ok(serde_json::Value::Object(map)),
+        },
+        _ => Err(Error::invalid(
+            crate::error::Location::Document { field: None },
+            format!(
+                "{call_file}: the call must be a JSON object (the \"call\" of a \
+                 call-and-cities document)"
+            ),
+        )),
+    }
+}
+
+/// Reads a call ([`load_call`]) and its cities from a spreadsheet (see
+/// [`csv::read_cities`]).
+///
+/// # Errors
+/// As [`load_call`]; [`Error::Io`] naming a cities file that cannot be read; otherwise as
 /// [`csv::read_cities`].
 #[cfg(feature = "csv")]
 pub fn load_call_and_cities(call: &Path, cities: &Path) -> Result<Dataset> {
-    let call_file = call.display().to_string();
-    let value = json::parse_json(&read(call)?, &call_file)?;
-    let call_object = match &value {
-        serde_json::Value::Object(map) if map.len() == 1 && map.contains_key("call") => {
-            map["call"].clone()
-        }
-        serde_json::Value::Object(_) => value,
-        _ => {
-            return Err(Error::invalid(
-                crate::error::Location::Document { field: None },
-                format!("{call_file}: the call must be a JSON object (the \"call\" of a call-and-cities document)"),
-            ))
-        }
-    };
+    let call_object = load_call(call)?;
     csv::read_cities(&call_object, &read(cities)?, &cities.display().to_string())
 }
 

@@ -442,3 +442,21 @@ impl Drop for TempFile {
         let _ = std::fs::remove_file(&self.0);
     }
 }
+
+/// Runs the `citypair` binary with `args` (and `RAYON_NUM_THREADS` unset): `(exit code,
+/// stdout, stderr)`. Only test crates that require the `cli` feature call it (the binary is
+/// built only with it; `option_env!` keeps the others compiling without it).
+pub fn run_cli(args: &[&str]) -> (i32, String, String) {
+    let exe = option_env!("CARGO_BIN_EXE_citypair")
+        .expect("the citypair binary is built (the test requires the cli feature)");
+    let out = std::process::Command::new(exe)
+        .args(args)
+        .env_remove("RAYON_NUM_THREADS")
+        .output()
+        .expect("the binary runs");
+    (
+        out.status.code().expect("exited, not killed by a signal"),
+        String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    )
+}
