@@ -146,7 +146,7 @@ fn check_pair_json(v: &Value, objective: &str) {
         }
     }
     let unmatched = v["unmatched"].as_array().unwrap();
-    assert_eq!(unmatched.len(), 195 - 128);
+    assert_eq!(unmatched.len(), 192 - 128);
     for u in unmatched {
         assert!(u["id"].is_string());
         assert_eq!(u["side"], "eu");
@@ -194,7 +194,7 @@ fn pair_json_has_the_contract_fields() {
         .iter()
         .map(|e| (e["id"].as_str().unwrap(), e["reason"].as_str().unwrap()))
         .collect();
-    assert!(excluded["dubrovnik"].contains("42600") && excluded["dubrovnik"].contains("50000"));
+    assert!(excluded["dubrovnik"].contains("26922") && excluded["dubrovnik"].contains("50000"));
     assert!(excluded["oslo"].contains("NO"));
 }
 
@@ -215,9 +215,9 @@ fn pair_scores_equal_the_scores_command_bit_for_bit() {
         .enumerate()
         .map(|(j, id)| (id.as_str().unwrap(), j))
         .collect();
-    assert_eq!((eu.len(), partners.len()), (195, 128));
+    assert_eq!((eu.len(), partners.len()), (192, 128));
     let matrix = scores["scores"].as_array().unwrap();
-    assert_eq!(matrix.len(), 195);
+    assert_eq!(matrix.len(), 192);
     assert!(matrix
         .iter()
         .all(|row| row.as_array().unwrap().len() == 128));
@@ -244,7 +244,7 @@ fn pair_scores_equal_the_scores_command_bit_for_bit() {
 fn scores_table_is_not_json() {
     let out = ok(&["scores"]);
     assert!(serde_json::from_str::<Value>(&out).is_err());
-    assert!(out.contains("195") && out.contains("128"), "{out}");
+    assert!(out.contains("192") && out.contains("128"), "{out}");
 }
 
 #[test]
@@ -895,13 +895,19 @@ fn candidate_mode_matches_the_dense_optimum() {
             strip_timings(sparse)
         );
     }
-    // The embedded call: the same total as the dense solver.
+    // The embedded call: the same total as the dense solver. Its optimum is not unique, and
+    // candidate mode may find another optimal pairing, whose sum can differ in the last bit.
     let dense = json(&["pair", "--json"]);
     let sparse = json(&["pair", "--candidates", "4", "--json"]);
-    assert_eq!(dense["total_score"], sparse["total_score"]);
+    assert_eq!(sparse["certified_optimal"], true);
+    let (a, b) = (
+        dense["total_score"].as_f64().unwrap(),
+        sparse["total_score"].as_f64().unwrap(),
+    );
+    assert!((a - b).abs() <= 1e-12 * a, "dense {a} vs candidates {b}");
     let table = ok(&["pair", "--candidates", "4"]);
     assert!(
-        table.contains("128 pairs of 195 EU and 128 partner cities"),
+        table.contains("128 pairs of 192 EU and 128 partner cities"),
         "{table}"
     );
 }
