@@ -42,7 +42,7 @@
 //! let pairing = Pairing::new(&dataset)?;
 //! let solution = pairing.solve(Objective::Sum)?;
 //!
-//! // 128 partner cities, fewer than the 192 eligible EU cities: every partner is paired.
+//! // 128 partner cities, fewer than the 191 eligible EU cities: every partner is paired.
 //! assert_eq!(solution.pairs.len(), pairing.partner_cities().len());
 //! assert!(solution.certified_optimal);
 //! for pair in solution.pairs.iter().take(3) {
