@@ -50,6 +50,24 @@ def test_attributes():
     assert "PairResult(" in repr(r)
 
 
+def test_world_50k_by_name_is_the_cli_document_and_its_dict_pairs_the_same():
+    assert citypair.EMBEDDED == ("iuc-2017", "world-50k")
+    ours = citypair.pair("world-50k")
+    theirs = cli("pair", "--dataset", "world-50k", "--json")
+    assert without_timings(ours.to_dict()) == without_timings(theirs)
+    assert ours.call == "IUC 2017" and ours.certified_optimal is True
+    listing = {d["name"]: d for d in cli("datasets", "--json")["datasets"]}
+    world = citypair.embedded("world-50k")
+    assert world["call"]["name"] == "IUC 2017"
+    assert len(world["cities"]) == listing["world-50k"]["cities"]
+    # Every eligible EU city is paired: the EU side is the smaller one.
+    assert len(ours) == listing["world-50k"]["eligible_eu"]
+    # The dict is a call-and-cities document that pairs the same (the same cities, in JSON).
+    assert without_timings(citypair.pair(world).to_dict()) == without_timings(ours.to_dict())
+    with pytest.raises(citypair.InputError, match="world-50k"):
+        citypair.embedded("world-51k")
+
+
 def test_every_dataset_form_gives_the_same_pairing(tmp_path):
     expected = without_timings(citypair.pair().to_dict())
     d = citypair.embedded("iuc-2017")

@@ -40,7 +40,11 @@ pub(crate) fn command(json: bool) -> Result<String> {
     for d in Embedded::ALL {
         let dataset = d.dataset()?;
         let sides = classify(&dataset);
-        let countries: BTreeSet<_> = dataset.cities().iter().map(|c| c.country()).collect();
+        let countries: BTreeSet<_> = dataset
+            .cities()
+            .iter()
+            .map(citypair::City::country)
+            .collect();
         rows.push(DatasetJson {
             name: d.name(),
             file: d.file(),

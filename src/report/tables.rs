@@ -313,7 +313,9 @@ pub(crate) fn credits() -> String {
         "<footer id=\"credits\">\n<p>Country outlines: <a href=\"https://www.naturalearthdata.com/\">Natural Earth</a> \
          1:110m Admin 0 countries (public domain), as packaged in <a href=\"https://github.com/topojson/world-atlas\">world-atlas</a> \
          2.0.2 (ISC licence, Mike Bostock), vendored in citypair's <code>assets/world-atlas/</code>. Projection: Equal Earth \
-         (Šavrič, Patterson and Jenny, 2018). Cities, profiles and the call: the report's input.</p>\n\
+         (Šavrič, Patterson and Jenny, 2018). Cities, profiles and the call: the report's input; in citypair's embedded datasets \
+         (<code>iuc-2017</code>, <code>world-50k</code>) the populations and coordinates are GeoNames' \
+         (geonames.org, CC BY 4.0).</p>\n\
          <p>Made by citypair {} (<code>citypair report</code>): one static file, no script, nothing fetched when opened.</p>\n</footer>\n",
         env!("CARGO_PKG_VERSION")
     )

@@ -447,8 +447,9 @@ impl Drop for TempFile {
 /// stdout, stderr)`. Only test crates that require the `cli` feature call it (the binary is
 /// built only with it; `option_env!` keeps the others compiling without it).
 pub fn run_cli(args: &[&str]) -> (i32, String, String) {
-    let exe = option_env!("CARGO_BIN_EXE_citypair")
-        .expect("the citypair binary is built (the test requires the cli feature)");
+    let Some(exe) = option_env!("CARGO_BIN_EXE_citypair") else {
+        panic!("the citypair binary is not built: the test requires the cli feature");
+    };
     let out = std::process::Command::new(exe)
         .args(args)
         .env_remove("RAYON_NUM_THREADS")
