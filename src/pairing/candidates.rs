@@ -43,7 +43,9 @@ use crate::scoring::{PreparedCity, WeightedScorer};
 /// let sparse = pair(&dataset, 8, &CandidateOptions::default())?;
 /// let dense = Pairing::new(&dataset)?.solve(Objective::Sum)?;
 /// assert!(sparse.certified_optimal);
-/// assert_eq!(sparse.total_score, dense.total_score);
+/// // The optimum is not unique: candidate mode may find another optimal pairing, whose sum
+/// // can differ from the dense one's in the last bit.
+/// assert!((sparse.total_score - dense.total_score).abs() <= 1e-12 * dense.total_score);
 /// # }
 /// # Ok::<(), citypair::Error>(())
 /// ```
